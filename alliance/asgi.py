@@ -1,0 +1,10 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
+application = get_asgi_application()
+
+from alliance.core.checks import verify_encryption_keys  # noqa: E402
+
+verify_encryption_keys()

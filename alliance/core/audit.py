@@ -1,0 +1,186 @@
+"""The audit trail: append-only, hash-chained, written explicitly by services and access code.
+
+Each event's hash covers its own content and the previous event's hash, so altering, deleting
+or inserting a row breaks the chain from that point on; `manage.py audit_verify` walks it.
+Writers are serialised (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions) so that two
+concurrent requests can never chain onto the same predecessor.
+"""
+
+import hashlib
+import json
+from datetime import UTC
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import context
+from .models import AuditAction, AuditEvent, AuditOutcome
+
+GENESIS = "0" * 64
+_LOCK_ID = 7_310_042  # any constant shared by all app servers
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    payload = [
+        event.prev_hash,
+        event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        event.actor_id,
+        event.actor_username,
+        event.agency_id,
+        event.agency_name,
+        event.action,
+        event.object_type,
+        event.object_uuid,
+        event.person_id,
+        event.person_reference,
+        event.purpose,
+        event.outcome,
+        event.details,
+        event.ip_address,
+        event.request_id,
+    ]
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+
+
+def head_hash() -> str:
+    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
+def _object_fields(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(getattr(obj, "uuid", "") or obj.pk)
+
+
+def _person_of(obj, person):
+    if person is not None:
+        return person
+    if obj is not None and obj._meta.label_lower == "people.person":
+        return obj
+    return getattr(obj, "person", None) if obj is not None else None
+
+
+def _default_agency(actor):
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    from alliance.accounts.access import profile_for
+
+    return profile_for(actor).primary_agency
+
+
+def build(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    person=None,
+    agency=None,
+    object_type: str = "",
+    object_uuid: str = "",
+    purpose: str = "",
+    outcome: str = AuditOutcome.SUCCESS,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Prepare an unsaved event (use `record` unless you are writing many at once)."""
+    ctx = context.current()
+    person = _person_of(obj, person)
+    agency = agency if agency is not None else _default_agency(actor)
+    obj_type, obj_uuid = _object_fields(obj)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        occurred_at=timezone.now(),
+        actor=actor,
+        actor_username=actor.get_username() if actor else "",
+        agency=agency,
+        agency_name=agency.name if agency else "",
+        action=action,
+        object_type=object_type or obj_type,
+        object_uuid=str(object_uuid or obj_uuid),
+        person=person,
+        person_reference=person.reference if person else "",
+        purpose=(purpose or ctx.purpose)[:300],
+        outcome=outcome,
+        details=details or {},
+        ip_address=ctx.ip_address,
+        request_id=ctx.request_id,
+    )
+
+
+@transaction.atomic
+def append(events: Iterable[AuditEvent], *, bulk: bool = False) -> list[AuditEvent]:
+    """Chain and insert prepared events, in order, in the caller's transaction.
+
+    `bulk` inserts them in one statement per batch (imports, the demo seed); ids still follow
+    the chain order because a single INSERT assigns them in row order."""
+    _lock_chain()
+    prev = head_hash()
+    saved = []
+    for event in events:
+        event.prev_hash = prev
+        event.hash = compute_hash(event)
+        prev = event.hash
+        saved.append(event)
+    if bulk:
+        AuditEvent.objects.bulk_create(saved, batch_size=500)
+        return saved
+    for event in saved:
+        event.save(force_insert=True)
+    return saved
+
+
+def record(**kwargs) -> AuditEvent:
+    """Write one audit event (see `build` for the arguments). Call it inside the write's
+    transaction so that the event and the change commit or roll back together."""
+    return append([build(**kwargs)])[0]
+
+
+def record_consultation(*, actor, action: str, persons, purpose: str = "", details=None):
+    """Log that a list, search or export showed these people: one event, with their references,
+    so a DPO can later answer "who saw person X" even when X was only a row in a list."""
+    refs = [p.reference for p in persons]
+    details = {**(details or {}), "count": len(refs), "references": refs}
+    return record(actor=actor, action=action, object_type="people.person", purpose=purpose,
+                  details=details)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    head: str
+    bad_event_id: int | None = None
+    reason: str = ""
+
+
+def verify(chunk_size: int = 5000) -> VerifyResult:
+    """Recompute the whole chain. Reports the first event whose link or content is wrong."""
+    prev = GENESIS
+    count = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+        if event.prev_hash != prev:
+            return VerifyResult(
+                False, count, prev, event.pk,
+                "its link to the previous event is broken: an event before it was deleted or "
+                "inserted",
+            )
+        if compute_hash(event) != event.hash:
+            return VerifyResult(False, count, prev, event.pk, "its content was altered")
+        prev = event.hash
+        count += 1
+    return VerifyResult(True, count, prev)
+
+
+__all__ = ["AuditAction", "AuditOutcome", "record", "record_consultation", "verify", "build",
+           "append", "head_hash", "compute_hash"]

@@ -1,0 +1,69 @@
+"""Form plumbing shared by every app: Bootstrap classes, the edit version, service errors."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .errors import Conflict
+from .models import AuditAction, AuditOutcome
+
+
+class StyledForm(forms.Form):
+    """Adds Bootstrap classes so templates can render any form with one include."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple |
+                          forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 3)
+
+
+class VersionedForm(StyledForm):
+    """Carries the version the user started from, so a stale edit becomes a Conflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_service(form: forms.Form, call):
+    """Run a service for a valid form. Returns (result, status): the result or None, and the
+    HTTP status to render with (409 for a stale edit). Errors land on the form's fields."""
+    try:
+        return call(), 200
+    except Conflict as exc:
+        form.add_error(None, exc.message)
+        return None, 409
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return None, 200
+
+
+class AuditFilterForm(StyledForm):
+    actor = forms.CharField(label=_("User name"), required=False)
+    person_reference = forms.CharField(label=_("Person reference"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", _("All")), *AuditAction.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False,
+                                choices=[("", _("All")), *AuditOutcome.choices])
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
+    search_term = forms.CharField(
+        label=_("Searched for"), required=False,
+        help_text=_("Finds searches for this exact name or identifier (matched by its keyed "
+                     "hash; the term itself is never stored)."))

@@ -1,0 +1,52 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from alliance.core import audit, crypto
+from alliance.core.fields import EncryptedTextField
+from alliance.core.models import AuditAction
+
+
+class Command(BaseCommand):
+    help = ("Re-encrypt every encrypted field with the first key of FIELD_ENCRYPTION_KEYS and "
+            "rebuild the keyed search hashes. Run after putting a new key first; afterwards the "
+            "old keys can be removed.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size, **options):
+        totals = {}
+        for model in apps.get_models():
+            fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+            if not fields:
+                continue
+            totals[model._meta.label] = self._rotate_model(model, fields, batch_size)
+        from alliance.people.models import Person
+        from alliance.people.services import _rebuild_search_tokens
+
+        with transaction.atomic():
+            for person in Person.objects.iterator(chunk_size=batch_size):
+                _rebuild_search_tokens(person)
+            audit.record(actor=None, action=AuditAction.MAINTENANCE,
+                         object_type="core.encryption", details={"rotated": totals})
+        for label, count in totals.items():
+            self.stdout.write(f"{label}: {count} rows re-encrypted")
+        self.stdout.write(self.style.SUCCESS("Rotation complete; search index rebuilt."))
+
+    def _rotate_model(self, model, fields, batch_size) -> int:
+        """Works on the raw column values so nothing is decrypted into Python objects."""
+        table = connection.ops.quote_name(model._meta.db_table)
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        columns = [connection.ops.quote_name(f.column) for f in fields]
+        count = 0
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {', '.join(columns)} FROM {table}")  # noqa: S608
+            rows = cursor.fetchall()
+            for row in rows:
+                values = [crypto.reencrypt(v) if v is not None else None for v in row[1:]]
+                assignments = ", ".join(f"{c} = %s" for c in columns)
+                cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                               [*values, row[0]])
+                count += 1
+        return count

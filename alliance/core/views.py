@@ -1,0 +1,126 @@
+import csv
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from alliance.accounts.access import can_administer, profile_for
+from alliance.people.access import can_view_aggregates, persons_visible_to
+from alliance.people.selectors import aggregate_counts
+
+from . import audit
+from .access import can_read_audit
+from .forms import AuditFilterForm
+from .models import AuditAction
+from .selectors import AuditFilters, audit_search
+
+
+def home(request):
+    """Send each user to where their work is."""
+    profile = profile_for(request.user)
+    if persons_visible_to(request.user).exists() or profile.grants_with(
+            "case_manager", "treatment_officer", "security_officer", "probation_officer"):
+        return redirect("people:caseload")
+    if can_view_aggregates(request.user):
+        return redirect("overview")
+    if can_read_audit(request.user):
+        return redirect("audit")
+    if can_administer(request.user):
+        return redirect("admin:index")
+    return render(request, "core/no_role.html")
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", said plainly
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database,
+                         "database_vendor": connection.vendor}, status=status)
+
+
+def overview(request):
+    if not can_view_aggregates(request.user):
+        raise PermissionDenied(_("The regional overview is for coordinators and managers."))
+    return render(request, "core/overview.html", {"table": aggregate_counts()})
+
+
+def _audit_filters(form) -> AuditFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return AuditFilters(**{k: v for k, v in data.items() if v})
+
+
+def audit_list(request):
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only a data protection officer can read the audit trail."))
+    form = AuditFilterForm(request.GET or None)
+    page = Paginator(audit_search(request.user, _audit_filters(form)), 100).get_page(
+        request.GET.get("page"))
+    audit.record(actor=request.user, action=AuditAction.SEARCH, object_type="core.auditevent",
+                 details={"filters": {k: str(v) for k, v in request.GET.items()
+                                      if k not in ("page", "search_term")}})
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(request, "core/audit_list.html", {"form": form, "page": page,
+                                                    "querystring": querystring})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+EXPORT_COLUMNS = ["id", "occurred_at", "actor_username", "agency_name", "action", "object_type",
+                  "object_uuid", "person_reference", "purpose", "outcome", "details",
+                  "ip_address", "request_id", "prev_hash", "hash"]
+
+
+def audit_export(request):
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only a data protection officer can read the audit trail."))
+    form = AuditFilterForm(request.GET or None)
+    events = audit_search(request.user, _audit_filters(form))
+    # The export is itself a consultation of the trail, and is logged before it is sent.
+    audit.record(actor=request.user, action=AuditAction.EXPORT, object_type="core.auditevent",
+                 details={"rows": events.count(), "filters": {
+                     k: str(v) for k, v in request.GET.items() if k != "search_term"}})
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(EXPORT_COLUMNS)
+        for e in events.order_by("id").iterator(chunk_size=2000):
+            yield writer.writerow([getattr(e, c) for c in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="alliance-audit.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def audit_verify(request):
+    if not can_read_audit(request.user):
+        raise PermissionDenied(_("Only a data protection officer can verify the audit trail."))
+    result = audit.verify() if request.method == "POST" else None
+    if result is not None:
+        audit.record(actor=request.user, action=AuditAction.MAINTENANCE,
+                     object_type="core.auditevent",
+                     details={"verify": "ok" if result.ok else "broken", "count": result.count,
+                              "bad_event": result.bad_event_id})
+    return render(request, "core/audit_verify.html", {"result": result})
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+robots = login_not_required(robots)

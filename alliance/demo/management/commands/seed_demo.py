@@ -1,0 +1,28 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from alliance.demo import seed
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data (idempotent): organisations, demo users and N people."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=settings.DEMO_PASSWORD,
+                            help="Password for every demo user.")
+        parser.add_argument("--persons", type=int, default=60, help="How many people in total.")
+
+    def handle(self, *args, password, persons, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with ALLIANCE_ENV=production.")
+        started = time.perf_counter()
+        agencies = seed.seed_organisations()
+        users = seed.seed_users(agencies, password)
+        added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {added} people added ({persons} in total) in {elapsed:.1f} s."))
+        self.stdout.write(f"Demo users: {', '.join(u for u, *_ in seed.DEMO_USERS)}")
+        self.stdout.write(f"Demo password: {password}")

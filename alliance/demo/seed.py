@@ -1,0 +1,302 @@
+"""Fictional demo data: the six beneficiaries, their agencies, the demo users, and N people.
+
+Idempotent: organisations and users are matched by name, and people are numbered, so running it
+again only adds what is missing (and resets the demo users' password). People are written in
+bulk, with their audit events, so that 20,000 of them take seconds, not hours.
+"""
+
+import datetime
+import random
+from fractions import Fraction
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.accounts.models import Membership, Role, Sector, User
+from alliance.cases.models import Case, CaseTeamMember, ManagementLevel, ManagementLevelChange
+from alliance.core import audit, crypto
+from alliance.core.compartments import Compartment
+from alliance.core.models import AuditAction
+from alliance.organisations.models import Agency, AgencyType, FacilityUnit, Jurisdiction
+from alliance.people.key_dates import Sentence, compute_key_dates
+from alliance.people.models import (
+    COMPUTED_KEY_DATES,
+    Classification,
+    ClassificationChange,
+    CustodyEpisode,
+    DataSubjectCategory,
+    KeyDateOverride,
+    KeyDateSource,
+    LegalStatus,
+    Person,
+    PersonSearchToken,
+    TimelineEvent,
+)
+from alliance.people.services import search_tokens_for
+
+from .names import BY_JURISDICTION
+
+JURISDICTIONS = [
+    ("AL", "Albania", {"sq": "Shqipëria", "sr-latn": "Albanija", "mk": "Албанија"}, ["sq"], False),
+    ("BA", "Bosnia and Herzegovina", {"sq": "Bosnja dhe Hercegovina",
+                                      "sr-latn": "Bosna i Hercegovina",
+                                      "mk": "Босна и Херцеговина"}, ["bs", "hr", "sr"], False),
+    ("XK", "Kosovo", {"sq": "Kosova", "sr-latn": "Kosovo", "mk": "Косово"}, ["sq", "sr"], True),
+    ("ME", "Montenegro", {"sq": "Mali i Zi", "sr-latn": "Crna Gora", "mk": "Црна Гора"},
+     ["cnr", "sr"], False),
+    ("MK", "North Macedonia", {"sq": "Maqedonia e Veriut", "sr-latn": "Severna Makedonija",
+                               "mk": "Северна Македонија"}, ["mk", "sq"], False),
+    ("RS", "Serbia", {"sq": "Serbia", "sr-latn": "Srbija", "mk": "Србија"},
+     ["sr-latn", "sr-cyrl"], False),
+]
+AGENCIES = [
+    ("prison_admin", "Prison Administration ({code}, demo)", AgencyType.PRISON_ADMINISTRATION),
+    ("prison_a", "Demo Prison A ({code})", AgencyType.PRISON),
+    ("prison_b", "Demo Prison B ({code})", AgencyType.PRISON),
+    ("probation", "Probation Service ({code}, demo)", AgencyType.PROBATION),
+    ("reintegration", "Reintegration Division, Ministry of Justice ({code}, demo)",
+     AgencyType.MINISTRY_DIVISION),
+    ("municipality", "Municipal Social Services ({code}, demo)", AgencyType.MUNICIPALITY),
+    ("ngo", "Pathways Community Association ({code}, demo)", AgencyType.COMMUNITY_PROVIDER),
+]
+UNITS = ["Admissions", "Wing 1", "Wing 2", "High-security unit"]
+HOME = "MK"  # the demo users work in this jurisdiction
+REGIONAL = "Western Balkans Regional Programme (demo)"
+
+DEMO_USERS = [
+    # username, first, last, agency key, roles, sector
+    ("demo.admin", "Ana", "Admin", "prison_admin", [Role.SYSTEM_ADMINISTRATOR], ""),
+    ("demo.manager", "Marija", "Menaxhere", "prison_a", [Role.PRISON_MANAGER, Role.CASE_MANAGER],
+     Sector.MANAGEMENT),
+    ("demo.security", "Sašo", "Sigurnost", "prison_a", [Role.SECURITY_OFFICER], Sector.SECURITY),
+    ("demo.treatment", "Tea", "Tretman", "prison_a", [Role.TREATMENT_OFFICER], Sector.TREATMENT),
+    ("demo.treatment2", "Toni", "Tretman", "prison_b", [Role.TREATMENT_OFFICER],
+     Sector.TREATMENT),
+    ("demo.probation", "Petra", "Probacija", "probation", [Role.PROBATION_OFFICER], ""),
+    ("demo.reintegration", "Rina", "Reintegrimi", "reintegration", [Role.REINTEGRATION_OFFICER],
+     ""),
+    ("demo.ngo", "Nikola", "Zaednica", "ngo", [Role.COMMUNITY_PROVIDER], ""),
+    ("demo.regional", "Rade", "Regionalni", "regional", [Role.REGIONAL_COORDINATOR], ""),
+    ("demo.dpo", "Dora", "Zaštita", "prison_admin", [Role.DATA_PROTECTION_OFFICER], ""),
+]
+
+
+def seed_organisations() -> dict:
+    """Jurisdictions, agencies and units. Returns {(code, key): Agency} plus the regional body."""
+    agencies = {}
+    for code, name, names, languages, footnote in JURISDICTIONS:
+        j, _ = Jurisdiction.objects.update_or_create(code=code, defaults={
+            "name": name, "names": names, "languages": languages,
+            "designation_footnote": footnote})
+        for key, pattern, kind in AGENCIES:
+            agency, _ = Agency.objects.get_or_create(jurisdiction=j, name=pattern.format(code=code),
+                                                     defaults={"type": kind})
+            agencies[(code, key)] = agency
+            if kind == AgencyType.PRISON:
+                for unit in UNITS:
+                    FacilityUnit.objects.get_or_create(agency=agency, name=unit)
+    agencies[(None, "regional")], _ = Agency.objects.get_or_create(
+        jurisdiction=None, name=REGIONAL, defaults={"type": AgencyType.REGIONAL_PROGRAMME})
+    return agencies
+
+
+def seed_users(agencies, password: str) -> dict:
+    users = {}
+    for username, first, last, key, roles, sector in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=username, defaults={
+            "first_name": first, "last_name": last, "email": f"{username}@example.invalid"})
+        user.set_password(password)
+        user.is_active = True
+        user.save()
+        agency = agencies[(None if key == "regional" else HOME, key)]
+        Membership.objects.update_or_create(user=user, agency=agency, defaults={
+            "roles": [str(r) for r in roles], "sector": sector, "is_active": True})
+        users[username] = user
+    return users
+
+
+def _placement(i: int, agencies) -> Agency:
+    """Most demo people sit in the home prison A, some in B, the rest across the region."""
+    if i % 10 < 4:
+        return agencies[(HOME, "prison_a")]
+    if i % 10 == 4:
+        return agencies[(HOME, "prison_b")]
+    others = [c for c, *_ in JURISDICTIONS if c != HOME]
+    return agencies[(others[i % len(others)], "prison_a" if (i // 10) % 2 else "prison_b")]
+
+
+class _Batch:
+    def __init__(self):
+        self.persons, self.episodes, self.changes, self.timeline = [], [], [], []
+        self.cases, self.members, self.levels, self.overrides, self.events = [], [], [], [], []
+
+
+def _person(i, rng, agency, references, today):
+    code = agency.jurisdiction.code
+    given_names, family_names = rng.choice(BY_JURISDICTION[code])
+    classification = rng.choices([Classification.VEP, Classification.AT_RISK,
+                                  Classification.OTHER], weights=[25, 50, 25])[0]
+    remand = rng.random() < 0.1
+    while True:
+        ref = f"{code}-" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+        if ref not in references:
+            references.add(ref)
+            break
+    aliases = ""
+    if rng.random() < 0.2:
+        aliases = f"{rng.choice(given_names)} {rng.choice(family_names)}"
+    return Person(
+        reference=ref, jurisdiction=agency.jurisdiction, responsible_agency=agency,
+        given_name=rng.choice(given_names), family_name=rng.choice(family_names), aliases=aliases,
+        date_of_birth=datetime.date(rng.randint(1970, 2003), rng.randint(1, 12),
+                                    rng.randint(1, 28)),
+        national_id="".join(str(rng.randint(0, 9)) for _ in range(13)),
+        data_subject_category=DataSubjectCategory.REMAND if remand
+        else DataSubjectCategory.CONVICTED,
+        classification=classification,
+    )
+
+
+def _episode(person, rng, agency, units, today):
+    admitted = today - datetime.timedelta(days=rng.randint(20, 6 * 365))
+    remand = person.data_subject_category == DataSubjectCategory.REMAND
+    episode = CustodyEpisode(
+        person=person, facility=agency, unit=rng.choice(units[agency.pk]), admitted_on=admitted,
+        legal_status=LegalStatus.REMAND if remand else LegalStatus.SENTENCED,
+        offences="Fictional offence for demonstration (Art. 394-b)" if person.classification ==
+        Classification.VEP else "Fictional offence for demonstration",
+        terrorism_related=person.classification == Classification.VEP)
+    if not remand:
+        episode.sentence_years = rng.randint(2, 14)
+        episode.sentence_months = rng.choice([0, 0, 6])
+        episode.remand_credit_days = rng.choice([0, 0, 45, 120, 210])
+        episode.sentence_start, episode.sentence_start_source = admitted, \
+            KeyDateSource.COURT_JUDGMENT
+        dates = compute_key_dates(Sentence(admitted, episode.sentence_years,
+                                           episode.sentence_months, 0,
+                                           episode.remand_credit_days), Fraction(2, 3))
+        for kd in COMPUTED_KEY_DATES:
+            setattr(episode, kd.value, dates[kd.value])
+            setattr(episode, f"{kd.value}_source", KeyDateSource.COMPUTED)
+    return episode
+
+
+def seed_people(n: int, agencies, users, *, batch_size: int = 1000, stdout=None) -> int:
+    """Create people numbered from the current count up to n. Returns how many were added."""
+    start = Person.objects.count()
+    if start >= n:
+        return 0
+    references = set(Person.objects.values_list("reference", flat=True))
+    units = {}
+    for unit in FacilityUnit.objects.all():
+        units.setdefault(unit.agency_id, []).append(unit)
+    manager, system_actor = users["demo.manager"], users["demo.admin"]
+    home_a = agencies[(HOME, "prison_a")]
+    team_memberships = {m.user.username: m for m in Membership.objects.filter(
+        user__username__in=["demo.probation", "demo.reintegration", "demo.ngo"]).select_related(
+        "user", "agency")}
+    today = timezone.localdate()
+    now = timezone.now()
+    for batch_start in range(start, n, batch_size):
+        with transaction.atomic():
+            _write_batch(range(batch_start, min(n, batch_start + batch_size)), agencies, units,
+                         references, today, now, manager, system_actor, home_a, team_memberships)
+        if stdout:
+            stdout.write(f"  {min(n, batch_start + batch_size)} / {n} people")
+    return n - start
+
+
+def _write_batch(indices, agencies, units, references, today, now, manager, system_actor, home_a,
+                 team_memberships):
+    b = _Batch()
+    rngs = {}
+    for i in indices:
+        rng = rngs[i] = random.Random(i)  # noqa: S311 - fictional data, reproducible on purpose
+        agency = _placement(i, agencies)
+        b.persons.append(_person(i, rng, agency, references, today))
+    Person.objects.bulk_create(b.persons)
+    tokens = [t for p in b.persons for t in search_tokens_for(p)]
+    PersonSearchToken.objects.bulk_create(tokens)
+    for i, person in zip(indices, b.persons, strict=True):
+        rng, agency = rngs[i], person.responsible_agency
+        episode = _episode(person, rng, agency, units, today)
+        b.episodes.append(episode)
+        registered = timezone.make_aware(datetime.datetime.combine(episode.admitted_on,
+                                                                   datetime.time(9)))
+        first = Classification.AT_RISK if person.classification == Classification.VEP \
+            else person.classification
+        actor = manager if agency == home_a else system_actor
+        b.changes.append(ClassificationChange(
+            person=person, previous="", new=first, changed_by=actor, changed_at=registered,
+            reason="Screening at admission (fictional demo record)."))
+        b.timeline += [
+            TimelineEvent(person=person, kind="person_registered", compartment="case_team",
+                          params={"reference": person.reference}, occurred_at=registered,
+                          actor=actor),
+            TimelineEvent(person=person, kind="custody_started", compartment="case_team",
+                          params={"facility": agency.name}, occurred_at=registered, actor=actor),
+        ]
+        if person.classification == Classification.VEP:
+            later = registered + datetime.timedelta(days=rng.randint(10, 60))
+            b.changes.append(ClassificationChange(
+                person=person, previous=first, new=Classification.VEP, changed_by=actor,
+                changed_at=min(later, now),
+                reason="Full risk and needs assessment concluded (fictional demo record)."))
+            b.timeline.append(TimelineEvent(
+                person=person, kind="classification_changed", compartment="case_team",
+                params={"previous": first, "new": "vep"}, occurred_at=min(later, now),
+                actor=actor))
+        level = ManagementLevel.MULTI_AGENCY if person.classification == Classification.VEP \
+            else ManagementLevel.SINGLE_AGENCY
+        b.cases.append(Case(person=person, opened_at=registered, management_level=level,
+                            case_manager=manager if agency == home_a else None))
+        b.events.append(audit.build(actor=actor, action=AuditAction.CREATE, obj=person,
+                                    agency=agency, details={"source": "seed_demo"}))
+    CustodyEpisode.objects.bulk_create(b.episodes)
+    ClassificationChange.objects.bulk_create(b.changes)
+    Case.objects.bulk_create(b.cases)
+    for i, case, episode in zip(indices, b.cases, b.episodes, strict=True):
+        rng = rngs[i]
+        actor = case.case_manager or system_actor
+        b.levels.append(ManagementLevelChange(case=case, level=case.management_level,
+                                              reason="Case opened (fictional demo record).",
+                                              decided_by=actor, decided_at=case.opened_at))
+        b.timeline.append(TimelineEvent(person=case.person, kind="case_opened",
+                                        compartment="case_team", occurred_at=case.opened_at,
+                                        actor=actor))
+        if episode.expected_release and rng.random() < 0.1:
+            granted = episode.conditional_release_eligibility
+            b.overrides.append(KeyDateOverride(
+                episode=episode, key_date="expected_release",
+                previous_value=episode.expected_release, new_value=granted, actor=actor,
+                at=case.opened_at, reason="Conditional release granted, decision 12/2025 "
+                                          "(fictional)."))
+        if case.person.responsible_agency == home_a:
+            for username, every, scopes, role in [
+                    ("demo.probation", 3, [Compartment.IDENTITY], "Probation officer after release"),
+                    ("demo.reintegration", 4, [], "Reintegration support"),
+                    ("demo.ngo", 5, [], "Mentor (community provider)")]:
+                if i % every == 0 and username in team_memberships:
+                    m = team_memberships[username]
+                    b.members.append(CaseTeamMember(
+                        case=case, user=m.user, agency=m.agency, team_role=role, scopes=scopes,
+                        added_at=case.opened_at, added_by=actor))
+                    b.timeline.append(TimelineEvent(
+                        person=case.person, kind="team_member_added", compartment="case_team",
+                        params={"name": str(m.user), "agency": m.agency.name},
+                        occurred_at=case.opened_at, actor=actor))
+        b.events.append(audit.build(actor=actor, action=AuditAction.CREATE, obj=case,
+                                    person=case.person, details={"source": "seed_demo"}))
+    for override in b.overrides:
+        episode = override.episode
+        episode.expected_release = override.new_value
+        episode.expected_release_source = KeyDateSource.MANUAL_OVERRIDE
+    CustodyEpisode.objects.bulk_update([o.episode for o in b.overrides],
+                                       ["expected_release", "expected_release_source"])
+    KeyDateOverride.objects.bulk_create(b.overrides)
+    ManagementLevelChange.objects.bulk_create(b.levels)
+    CaseTeamMember.objects.bulk_create(b.members)
+    TimelineEvent.objects.bulk_create(b.timeline)
+    audit.append(b.events, bulk=True)
+
+

@@ -1,0 +1,108 @@
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from alliance.core.models import PublicModel
+
+
+class Jurisdiction(PublicModel):
+    """A beneficiary (or any other service area) with its own languages and policies."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True,
+                            help_text=_("Short code used in person references, e.g. ME."))
+    name = models.CharField(_("name"), max_length=100)
+    names = models.JSONField(
+        _("names by language"), default=dict, blank=True,
+        help_text=_('Name in each interface language, e.g. {"sq": "Mali i Zi"}.'),
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    designation_footnote = models.BooleanField(
+        _("shown with the designation footnote"), default=False,
+        help_text=_("Shows the name with an asterisk and the UNSCR 1244/1999 footnote."),
+    )
+    conditional_release_numerator = models.PositiveSmallIntegerField(
+        _("conditional release after (numerator)"), default=2)
+    conditional_release_denominator = models.PositiveSmallIntegerField(
+        _("conditional release after (denominator)"), default=3)
+    reassessment_interval_months = models.PositiveSmallIntegerField(
+        _("reassessment interval (months)"), default=6)
+    retention_years = models.PositiveSmallIntegerField(_("retention period (years)"), default=10)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(conditional_release_denominator__gt=0)
+                & models.Q(conditional_release_numerator__lte=models.F(
+                    "conditional_release_denominator")),
+                name="jurisdiction_release_fraction_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = self.names.get(get_language() or "en") or self.name
+        return f"{name}*" if self.designation_footnote else name
+
+
+class AgencyType(models.TextChoices):
+    PRISON_ADMINISTRATION = "prison_administration", _("Prison administration")
+    PRISON = "prison", _("Prison")
+    PROBATION = "probation", _("Probation service")
+    MINISTRY_DIVISION = "ministry_division", _("Ministry division")
+    MUNICIPALITY = "municipality", _("Municipality or social service")
+    COMMUNITY_PROVIDER = "community_provider", _("NGO or community provider")
+    POLICE_LIAISON = "police_liaison", _("Police liaison")
+    REGIONAL_PROGRAMME = "regional_programme", _("Regional programme")
+
+
+class Agency(PublicModel):
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="agencies",
+        help_text=_("Empty for a regional body that serves several jurisdictions."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    type = models.CharField(_("type"), max_length=30, choices=AgencyType.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="agency_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def holds_people(self) -> bool:
+        """Agencies that can be responsible for a person (custody or supervision)."""
+        return self.type in {AgencyType.PRISON, AgencyType.PROBATION}
+
+
+class FacilityUnit(PublicModel):
+    """A wing, unit or department of a prison."""
+
+    agency = models.ForeignKey(Agency, verbose_name=_("facility"), on_delete=models.PROTECT,
+                               related_name="units", limit_choices_to={"type": AgencyType.PRISON})
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        verbose_name = _("facility unit")
+        verbose_name_plural = _("facility units")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="unit_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.agency.name} — {self.name}"

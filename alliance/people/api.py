@@ -1,0 +1,170 @@
+"""REST API for persons: the same access functions, services and audit as the pages."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alliance.organisations.models import Agency
+
+from . import access, selectors, services
+from .access import Action
+from .models import Classification, CustodyEpisode, DataSubjectCategory, KeyDate, Person
+
+
+class KeyDateSerializer(serializers.Serializer):
+    key = serializers.ChoiceField(choices=KeyDate.choices)
+    value = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+
+
+class CustodyEpisodeSerializer(serializers.ModelSerializer):
+    facility = serializers.CharField(source="facility.name")
+    unit = serializers.CharField(source="unit.name", default=None)
+    key_dates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustodyEpisode
+        fields = ["uuid", "facility", "unit", "admitted_on", "legal_status", "terrorism_related",
+                  "sentence_years", "sentence_months", "sentence_days", "remand_credit_days",
+                  "is_current", "ended_on", "release_type", "key_dates", "version"]
+
+    @extend_schema_field(KeyDateSerializer(many=True))
+    def get_key_dates(self, episode):
+        return [{"key": k["key"], "value": k["value"], "source": k["source"]}
+                for k in episode.key_dates()]
+
+
+class IdentitySerializer(serializers.Serializer):
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    aliases = serializers.ListField(child=serializers.CharField(), source="alias_list")
+    date_of_birth = serializers.DateField(allow_null=True)
+    national_id = serializers.CharField(allow_blank=True)
+
+
+class ClassificationChangeSerializer(serializers.Serializer):
+    previous = serializers.CharField(allow_blank=True)
+    new = serializers.CharField()
+    reason = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Identity is null unless the caller holds the identity compartment for this person."""
+
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    responsible_agency = serializers.UUIDField(source="responsible_agency.uuid")
+    identity = serializers.SerializerMethodField()
+    custody_episodes = CustodyEpisodeSerializer(many=True)
+
+    class Meta:
+        model = Person
+        fields = ["uuid", "reference", "jurisdiction", "responsible_agency", "classification",
+                  "data_subject_category", "identity", "custody_episodes", "version"]
+
+    @extend_schema_field(IdentitySerializer(allow_null=True))
+    def get_identity(self, person):
+        if not getattr(person, "identity_visible", False):
+            return None
+        return IdentitySerializer(person).data
+
+
+class PersonDetailSerializer(PersonSerializer):
+    classification_history = ClassificationChangeSerializer(many=True,
+                                                            source="classification_changes")
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "classification_history"]
+
+
+class PersonCreateSerializer(serializers.Serializer):
+    responsible_agency = serializers.SlugRelatedField(slug_field="uuid",
+                                                      queryset=Agency.objects.all())
+    given_name = serializers.CharField(max_length=100)
+    family_name = serializers.CharField(max_length=100)
+    aliases = serializers.CharField(required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    national_id = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                        default="")
+    data_subject_category = serializers.ChoiceField(choices=DataSubjectCategory.choices)
+    classification = serializers.ChoiceField(choices=Classification.choices)
+    classification_reason = serializers.CharField()
+
+
+class PersonUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read; 409 if it changed.")
+    given_name = serializers.CharField(max_length=100, required=False)
+    family_name = serializers.CharField(max_length=100, required=False)
+    aliases = serializers.CharField(required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    national_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    data_subject_category = serializers.ChoiceField(choices=DataSubjectCategory.choices,
+                                                    required=False)
+
+
+def _with_episodes(qs):
+    return qs.prefetch_related(Prefetch(
+        "custody_episodes", queryset=CustodyEpisode.objects.select_related("facility", "unit")))
+
+
+class PersonList(APIView):
+    @extend_schema(
+        responses=PersonSerializer(many=True),
+        parameters=[OpenApiParameter("q", str, description="Reference prefix, or exact full "
+                                     "name, alias or national ID"),
+                    OpenApiParameter("classification", str, enum=Classification.values),
+                    OpenApiParameter("category", str, enum=DataSubjectCategory.values)],
+    )
+    def get(self, request):
+        filters = selectors.CaseloadFilters(
+            q=request.query_params.get("q", ""),
+            classification=request.query_params.get("classification", ""),
+            category=request.query_params.get("category", ""))
+        page, rows = selectors.caseload_page(request.user, filters,
+                                             request.query_params.get("page", 1))
+        persons = {p.pk: p for p in _with_episodes(Person.objects.filter(
+            pk__in=[r.pk for r in rows]).select_related("jurisdiction", "responsible_agency"))}
+        for row in rows:
+            persons[row.pk].identity_visible = row.identity_visible
+        data = PersonSerializer([persons[r.pk] for r in rows], many=True).data
+        return Response({"count": page.paginator.count, "page": page.number,
+                         "pages": page.paginator.num_pages, "results": data})
+
+    @extend_schema(request=PersonCreateSerializer, responses={201: PersonDetailSerializer})
+    def post(self, request):
+        serializer = PersonCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_create(actor=request.user, **serializer.validated_data)
+        return _detail_response(request, person.uuid, status.HTTP_201_CREATED)
+
+
+def _detail_response(request, person_uuid, code=status.HTTP_200_OK):
+    person = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
+    person = _with_episodes(Person.objects.filter(pk=person.pk).select_related(
+        "jurisdiction", "responsible_agency")).get()
+    person.identity_visible = access.person_access(request.user, person).sees_identity
+    return Response(PersonDetailSerializer(person).data, status=code)
+
+
+class PersonDetail(APIView):
+    @extend_schema(responses=PersonDetailSerializer)
+    def get(self, request, person_uuid):
+        return _detail_response(request, person_uuid)
+
+    @extend_schema(request=PersonUpdateSerializer, responses={200: PersonDetailSerializer,
+                                                              409: None})
+    def patch(self, request, person_uuid):
+        person = access.get_person_for_user(request.user, person_uuid, Action.EDIT)
+        serializer = PersonUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        services.person_update(actor=request.user, person=person, expected_version=version,
+                               **data)
+        return _detail_response(request, person_uuid)
+
+
+__all__ = ["PersonList", "PersonDetail", "PageNumberPagination"]

@@ -1,0 +1,369 @@
+"""Every write to people and custody: atomic, permission re-checked, audited, on the timeline."""
+
+import datetime
+import secrets
+
+import django.dispatch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.core import audit, crypto
+from alliance.core.compartments import Compartment
+from alliance.core.errors import check_version
+from alliance.core.models import AuditAction
+
+from . import timeline
+from .access import Action, creatable_agencies, person_access
+from .key_dates import compute_key_dates
+from .models import (
+    COMPUTED_KEY_DATES,
+    ClassificationChange,
+    CustodyEpisode,
+    KeyDate,
+    KeyDateOverride,
+    KeyDateSource,
+    Person,
+    PersonSearchToken,
+    SearchTokenKind,
+)
+
+# Sent inside the transaction whenever an episode's key dates change, so that what is computed
+# from them (pre-release steps, reassessment dates) is recalculated with them.
+key_dates_changed = django.dispatch.Signal()  # kwargs: episode, changes, actor
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+IDENTITY_FIELDS = ["given_name", "family_name", "aliases", "date_of_birth", "national_id"]
+PERSON_FIELDS = [*IDENTITY_FIELDS, "data_subject_category", "responsible_agency"]
+
+
+def _require(user, person, action):
+    if not person_access(user, person).can(action):
+        raise PermissionDenied(_("You are not allowed to do this for this person."))
+
+
+def new_reference(jurisdiction) -> str:
+    """A pseudonymous reference: the jurisdiction's code and random characters, nothing else."""
+    while True:
+        ref = f"{jurisdiction.code}-" + "".join(
+            secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        if not Person.objects.filter(reference=ref).exists():
+            return ref
+
+
+def search_tokens_for(person: Person) -> list[PersonSearchToken]:
+    values = [(SearchTokenKind.FULL_NAME, person.full_name),
+              (SearchTokenKind.FULL_NAME, f"{person.family_name} {person.given_name}"),
+              (SearchTokenKind.FAMILY_NAME, person.family_name),
+              (SearchTokenKind.NATIONAL_ID, person.national_id)]
+    values += [(SearchTokenKind.ALIAS, alias) for alias in person.alias_list]
+    seen, tokens = set(), []
+    for kind, value in values:
+        if value and value.strip():
+            digest = crypto.blind_index(value)
+            if (kind, digest) not in seen:
+                seen.add((kind, digest))
+                tokens.append(PersonSearchToken(person=person, kind=kind, digest=digest))
+    return tokens
+
+
+def _rebuild_search_tokens(person: Person) -> None:
+    PersonSearchToken.objects.filter(person=person).delete()
+    PersonSearchToken.objects.bulk_create(search_tokens_for(person))
+
+
+def _check_responsible_agency(actor, agency, jurisdiction):
+    if agency not in creatable_agencies(actor):
+        raise ValidationError({"responsible_agency": _(
+            "You can only register people for an agency where you keep records.")})
+    if agency.jurisdiction_id != jurisdiction.pk:
+        raise ValidationError({"responsible_agency": _(
+            "The responsible agency must belong to the person's jurisdiction.")})
+
+
+@transaction.atomic
+def person_create(*, actor, responsible_agency, given_name: str, family_name: str,
+                  data_subject_category: str, classification: str, classification_reason: str,
+                  aliases: str = "", date_of_birth: datetime.date | None = None,
+                  national_id: str = "") -> Person:
+    """Register a person under a new pseudonymous reference, with their first classification."""
+    jurisdiction = responsible_agency.jurisdiction
+    _check_responsible_agency(actor, responsible_agency, jurisdiction)
+    if not classification_reason.strip():
+        raise ValidationError({"classification_reason": _("Give the reason for the classification.")})
+    person = Person(
+        reference=new_reference(jurisdiction), jurisdiction=jurisdiction,
+        responsible_agency=responsible_agency, given_name=given_name.strip(),
+        family_name=family_name.strip(), aliases=aliases.strip(), date_of_birth=date_of_birth,
+        national_id=national_id.strip(), data_subject_category=data_subject_category,
+        classification=classification,
+    )
+    person.full_clean()
+    person.save()
+    _rebuild_search_tokens(person)
+    now = timezone.now()
+    ClassificationChange.objects.create(person=person, previous="", new=classification,
+                                        reason=classification_reason, changed_by=actor,
+                                        changed_at=now)
+    timeline.add(person=person, kind="person_registered", compartment=Compartment.CASE_TEAM,
+                 actor=actor, params={"reference": person.reference}, occurred_at=now)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=person,
+                 details={"fields": PERSON_FIELDS + ["classification"]})
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, expected_version: int | None, **changes) -> Person:
+    """Change identity and details. A stale version raises Conflict; nothing is half-saved."""
+    _require(actor, person, Action.EDIT)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    check_version(person, expected_version)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    agency = changes.get("responsible_agency")
+    if agency is not None and agency != person.responsible_agency and not (
+            agency.holds_people and agency.jurisdiction_id == person.jurisdiction_id):
+        raise ValidationError({"responsible_agency": _(
+            "Choose a prison or probation service of the person's jurisdiction.")})
+    changed = [f for f, v in changes.items() if getattr(person, f) != v]
+    if not changed:
+        return person
+    for field, value in changes.items():
+        setattr(person, field, value.strip() if isinstance(value, str) else value)
+    person.version += 1
+    person.full_clean()
+    person.save()
+    if set(changed) & set(IDENTITY_FIELDS):
+        _rebuild_search_tokens(person)
+    timeline.add(person=person, kind="details_updated", compartment=Compartment.CASE_TEAM,
+                 actor=actor)
+    # Field names only: the audit trail must not become a second copy of identifying data.
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=person,
+                 details={"fields": sorted(changed)})
+    return person
+
+
+@transaction.atomic
+def person_classify(*, actor, person: Person, classification: str, reason: str,
+                    expected_version: int | None) -> Person:
+    """Change the classification (VEP / at risk / other), keeping its history and reason."""
+    _require(actor, person, Action.CLASSIFY)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    check_version(person, expected_version)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if classification == person.classification:
+        raise ValidationError({"classification": _("This is already the classification.")})
+    previous = person.classification
+    person.classification = classification
+    person.version += 1
+    person.full_clean()
+    person.save()
+    ClassificationChange.objects.create(person=person, previous=previous, new=classification,
+                                        reason=reason.strip(), changed_by=actor,
+                                        changed_at=timezone.now())
+    timeline.add(person=person, kind="classification_changed", compartment=Compartment.CASE_TEAM,
+                 actor=actor, params={"previous": previous, "new": classification})
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=person,
+                 details={"fields": ["classification"], "from": previous, "to": classification})
+    return person
+
+
+def recalculate_key_dates(episode: CustodyEpisode) -> dict[str, list]:
+    """Set every computed key date that is not manually overridden. Returns what changed."""
+    computed = compute_key_dates(episode.sentence, episode.release_fraction())
+    changes = {}
+    for kd in COMPUTED_KEY_DATES:
+        source_field = f"{kd.value}_source"
+        if getattr(episode, source_field) == KeyDateSource.MANUAL_OVERRIDE:
+            continue
+        new = computed[kd.value]
+        old = getattr(episode, kd.value)
+        setattr(episode, source_field, KeyDateSource.COMPUTED if new else "")
+        if old != new:
+            setattr(episode, kd.value, new)
+            changes[kd.value] = [_iso(old), _iso(new)]
+    return changes
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+EPISODE_FIELDS = ["facility", "unit", "admitted_on", "legal_status", "offences",
+                  "terrorism_related", "sentence_years", "sentence_months", "sentence_days",
+                  "remand_credit_days", "sentence_start", "sentence_start_source"]
+
+
+def _validate_episode(episode: CustodyEpisode):
+    errors = {}
+    if episode.unit_id and episode.unit.agency_id != episode.facility_id:
+        errors["unit"] = _("This unit belongs to another facility.")
+    if episode.facility.type != "prison":
+        errors["facility"] = _("Choose a prison.")
+    if episode.sentence_start and not episode.sentence_start_source:
+        errors["sentence_start_source"] = _("Say where the sentence start date comes from.")
+    if episode.sentence_start and episode.sentence_start_source in (
+            KeyDateSource.COMPUTED, KeyDateSource.MANUAL_OVERRIDE):
+        errors["sentence_start_source"] = _("The sentence start comes from a judgment or record.")
+    if episode.legal_status != "remand" and episode.sentence_start and not (
+            episode.sentence_years or episode.sentence_months or episode.sentence_days):
+        errors["sentence_years"] = _("Enter the length of the sentence.")
+    if episode.ended_on and episode.ended_on < episode.admitted_on:
+        errors["ended_on"] = _("The end cannot be before the admission.")
+    if errors:
+        raise ValidationError(errors)
+    episode.full_clean()
+
+
+def _finish_key_dates(*, actor, episode, changes):
+    if changes:
+        key_dates_changed.send(sender=CustodyEpisode, episode=episode, changes=changes,
+                               actor=actor)
+
+
+@transaction.atomic
+def custody_episode_create(*, actor, person: Person, **fields) -> CustodyEpisode:
+    """Admit the person to a facility. A current episode elsewhere ends as a transfer, and the
+    admitting prison becomes responsible for the person."""
+    _require(actor, person, Action.MANAGE_CUSTODY)
+    person = Person.objects.select_for_update().select_related("jurisdiction").get(pk=person.pk)
+    episode = CustodyEpisode(person=person, **{k: v for k, v in fields.items()
+                                               if k in EPISODE_FIELDS})
+    if episode.facility.jurisdiction_id != person.jurisdiction_id:
+        raise ValidationError({"facility": _("Choose a prison of the person's jurisdiction.")})
+    _validate_episode(episode)
+    previous = CustodyEpisode.objects.filter(person=person, is_current=True).first()
+    if previous:
+        previous.is_current = False
+        previous.ended_on = episode.admitted_on
+        previous.release_type = "transfer"
+        previous.version += 1
+        previous.save()
+        audit.record(actor=actor, action=AuditAction.CHANGE, obj=previous,
+                     details={"fields": ["is_current", "ended_on", "release_type"]})
+    changes = recalculate_key_dates(episode)
+    episode.save()
+    person.responsible_agency = episode.facility
+    person.version += 1
+    person.save()
+    timeline.add(person=person, kind="custody_started", compartment=Compartment.CASE_TEAM,
+                 actor=actor, params={"facility": episode.facility.name})
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=episode,
+                 details={"fields": sorted(fields), "key_dates": changes})
+    _finish_key_dates(actor=actor, episode=episode, changes=changes)
+    return episode
+
+
+@transaction.atomic
+def custody_episode_update(*, actor, episode: CustodyEpisode, expected_version: int | None,
+                           **changes) -> CustodyEpisode:
+    """Correct an episode; computed key dates follow the sentence unless overridden."""
+    _require(actor, episode.person, Action.MANAGE_CUSTODY)
+    episode = CustodyEpisode.objects.select_for_update().select_related(
+        "person__jurisdiction", "facility").get(pk=episode.pk)
+    check_version(episode, expected_version)
+    allowed = set(EPISODE_FIELDS) | {"ended_on", "release_type"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    changed = [f for f, v in changes.items() if getattr(episode, f) != v]
+    if not changed:
+        return episode
+    for field, value in changes.items():
+        setattr(episode, field, value)
+    ending = bool(episode.ended_on) and episode.is_current
+    if ending:
+        if not episode.release_type:
+            raise ValidationError({"release_type": _("Say how the custody ended.")})
+        episode.is_current = False
+    _validate_episode(episode)
+    key_changes = recalculate_key_dates(episode)
+    episode.version += 1
+    episode.save()
+    kind = "custody_ended" if ending else "custody_updated"
+    timeline.add(person=episode.person, kind=kind, compartment=Compartment.CASE_TEAM,
+                 actor=actor, params={"facility": episode.facility.name})
+    if key_changes:
+        timeline.add(person=episode.person, kind="key_dates_recalculated",
+                     compartment=Compartment.CASE_TEAM, actor=actor)
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=episode,
+                 details={"fields": sorted(changed), "key_dates": key_changes})
+    _finish_key_dates(actor=actor, episode=episode, changes=key_changes)
+    return episode
+
+
+def _check_key_date(key_date: str):
+    if key_date not in {kd.value for kd in COMPUTED_KEY_DATES}:
+        raise ValidationError({"key_date": _("Only computed key dates can be overridden; "
+                                             "correct the sentence start in the episode.")})
+
+
+@transaction.atomic
+def key_date_override(*, actor, episode: CustodyEpisode, key_date: str, value: datetime.date,
+                      reason: str, expected_version: int | None) -> CustodyEpisode:
+    """Set a key date by hand (e.g. conditional release granted), with a required reason."""
+    _require(actor, episode.person, Action.MANAGE_CUSTODY)
+    _check_key_date(key_date)
+    episode = CustodyEpisode.objects.select_for_update().select_related(
+        "person__jurisdiction").get(pk=episode.pk)
+    check_version(episode, expected_version)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the override.")})
+    if value is None:
+        raise ValidationError({"value": _("Enter the date.")})
+    if episode.sentence_start and value < episode.sentence_start:
+        raise ValidationError({"value": _("The date cannot be before the sentence start.")})
+    previous = getattr(episode, key_date)
+    setattr(episode, key_date, value)
+    setattr(episode, f"{key_date}_source", KeyDateSource.MANUAL_OVERRIDE)
+    episode.version += 1
+    episode.save()
+    KeyDateOverride.objects.create(episode=episode, key_date=key_date, previous_value=previous,
+                                   new_value=value, reason=reason.strip(), actor=actor,
+                                   at=timezone.now())
+    timeline.add(person=episode.person, kind="key_date_overridden",
+                 compartment=Compartment.CASE_TEAM, actor=actor,
+                 params={"key_date": key_date, "value": value.isoformat()})
+    changes = {key_date: [_iso(previous), value.isoformat()]}
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=episode,
+                 details={"key_date_override": changes, "reason": reason.strip()})
+    _finish_key_dates(actor=actor, episode=episode, changes=changes)
+    return episode
+
+
+@transaction.atomic
+def key_date_clear_override(*, actor, episode: CustodyEpisode, key_date: str, reason: str,
+                            expected_version: int | None) -> CustodyEpisode:
+    """Remove a manual override: the computed date applies again."""
+    _require(actor, episode.person, Action.MANAGE_CUSTODY)
+    _check_key_date(key_date)
+    episode = CustodyEpisode.objects.select_for_update().select_related(
+        "person__jurisdiction").get(pk=episode.pk)
+    check_version(episode, expected_version)
+    if getattr(episode, f"{key_date}_source") != KeyDateSource.MANUAL_OVERRIDE:
+        raise ValidationError({"key_date": _("This date is not overridden.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for removing the override.")})
+    previous = getattr(episode, key_date)
+    setattr(episode, f"{key_date}_source", KeyDateSource.COMPUTED)
+    changes = recalculate_key_dates(episode)
+    episode.version += 1
+    episode.save()
+    new = getattr(episode, key_date)
+    KeyDateOverride.objects.create(episode=episode, key_date=key_date, previous_value=previous,
+                                   new_value=None, reason=reason.strip(), actor=actor,
+                                   at=timezone.now())
+    timeline.add(person=episode.person, kind="key_date_override_removed",
+                 compartment=Compartment.CASE_TEAM, actor=actor,
+                 params={"key_date": key_date, "value": _iso(new) or "—"})
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=episode,
+                 details={"key_date_override_removed": key_date, "reason": reason.strip(),
+                          "key_dates": changes})
+    _finish_key_dates(actor=actor, episode=episode, changes=changes)
+    return episode
+
+
+KEY_DATE_CHOICES = [(kd.value, kd.label) for kd in KeyDate if kd in COMPUTED_KEY_DATES]

@@ -1,0 +1,79 @@
+"""Personas shared by the whole suite (STYLE.md): who works where, with which roles.
+
+Prison A and prison B are in jurisdiction J1; `other` is a prison in jurisdiction J2.
+`person_a` is held in prison A, with an open case run by `manager_a`.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from alliance.accounts.models import Role, Sector
+from alliance.cases import services as case_services
+from alliance.organisations.models import AgencyType
+from alliance.people import services as people_services
+
+from .factories import AgencyFactory, FacilityUnitFactory, JurisdictionFactory, member, person_fields
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    j1 = JurisdictionFactory(code="J1", name="Jurisdiction One")
+    j2 = JurisdictionFactory(code="J2", name="Jurisdiction Two")
+    prison_a = AgencyFactory(jurisdiction=j1, name="Prison A", type=AgencyType.PRISON)
+    prison_b = AgencyFactory(jurisdiction=j1, name="Prison B", type=AgencyType.PRISON)
+    probation = AgencyFactory(jurisdiction=j1, name="Probation J1", type=AgencyType.PROBATION)
+    ngo = AgencyFactory(jurisdiction=j1, name="NGO J1", type=AgencyType.COMMUNITY_PROVIDER)
+    admin_hq = AgencyFactory(jurisdiction=j1, name="Prison Administration J1",
+                             type=AgencyType.PRISON_ADMINISTRATION)
+    regional = AgencyFactory(jurisdiction=None, name="Regional programme",
+                             type=AgencyType.REGIONAL_PROGRAMME)
+    prison_other = AgencyFactory(jurisdiction=j2, name="Prison J2", type=AgencyType.PRISON)
+    unit_a = FacilityUnitFactory(agency=prison_a, name="Wing 1")
+    w = SimpleNamespace(
+        j1=j1, j2=j2, prison_a=prison_a, prison_b=prison_b, probation=probation, ngo=ngo,
+        admin_hq=admin_hq, regional=regional, prison_other=prison_other, unit_a=unit_a,
+        treatment_a=member(prison_a, Role.TREATMENT_OFFICER, sector=Sector.TREATMENT,
+                           username="treatment_a"),
+        security_a=member(prison_a, Role.SECURITY_OFFICER, sector=Sector.SECURITY,
+                          username="security_a"),
+        manager_a=member(prison_a, Role.PRISON_MANAGER, Role.CASE_MANAGER,
+                         sector=Sector.MANAGEMENT, username="manager_a"),
+        treatment_b=member(prison_b, Role.TREATMENT_OFFICER, sector=Sector.TREATMENT,
+                           username="treatment_b"),
+        probation_officer=member(probation, Role.PROBATION_OFFICER, username="probation"),
+        ngo_worker=member(ngo, Role.COMMUNITY_PROVIDER, username="ngo"),
+        regional_coordinator=member(regional, Role.REGIONAL_COORDINATOR, username="regional"),
+        dpo=member(admin_hq, Role.DATA_PROTECTION_OFFICER, username="dpo"),
+        admin=member(admin_hq, Role.SYSTEM_ADMINISTRATOR, username="sysadmin"),
+        manager_other=member(prison_other, Role.PRISON_MANAGER, Role.CASE_MANAGER,
+                             sector=Sector.MANAGEMENT, username="manager_other"),
+    )
+    w.person_a = people_services.person_create(actor=w.manager_a, **person_fields(prison_a))
+    w.episode_a = people_services.custody_episode_create(
+        actor=w.manager_a, person=w.person_a, facility=prison_a, unit=unit_a,
+        admitted_on=datetime.date(2024, 1, 10), legal_status="sentenced",
+        offences="Fictional offence", terrorism_related=True, sentence_years=6,
+        sentence_months=0, sentence_days=0, remand_credit_days=30,
+        sentence_start=datetime.date(2024, 1, 10), sentence_start_source="court_judgment")
+    w.person_a.refresh_from_db()
+    w.case_a = case_services.case_open(actor=w.manager_a, person=w.person_a)
+    return w
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return login
