@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from alliance.core import audit
 from alliance.core.models import AuditAction
-from alliance.people.access import Action
+from alliance.people.access import Action, require_caseload
 
 from . import access
 from .models import Case, CaseTeamMember
@@ -50,6 +50,7 @@ def _cases(user):
 class CaseList(APIView):
     @extend_schema(responses=CaseSerializer(many=True))
     def get(self, request):
+        require_caseload(request.user)
         page = Paginator(_cases(request.user), 50).get_page(request.query_params.get("page", 1))
         audit.record_consultation(actor=request.user, action=AuditAction.LIST,
                                   persons=[c.person for c in page.object_list],

@@ -11,7 +11,7 @@ from alliance.core.compartments import Compartment
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
 from alliance.people import timeline
-from alliance.people.access import Action, person_access
+from alliance.people.access import NON_CASEWORK_ROLES, Action, person_access
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -21,9 +21,6 @@ from .models import (
     ManagementLevelChange,
 )
 
-# Roles that never work on individual cases (DOMAIN.md §2).
-NON_CASE_ROLES = {Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER,
-                  Role.SYSTEM_ADMINISTRATOR}
 
 
 def _require(user, person, action=Action.MANAGE_CASE):
@@ -40,7 +37,7 @@ def eligible_memberships(person):
                                   agency__jurisdiction_id=person.jurisdiction_id)
         .select_related("user", "agency").order_by("agency__name", "user__last_name")
     )
-    return [m for m in memberships if set(m.roles) - NON_CASE_ROLES]
+    return [m for m in memberships if set(m.roles) - NON_CASEWORK_ROLES]
 
 
 def _lock(case, expected_version):

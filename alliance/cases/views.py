@@ -70,9 +70,9 @@ def team_member_add(request, case_uuid):
 def team_member_end(request, case_uuid, member_uuid):
     case = access.get_case_for_user(request.user, case_uuid)
     member = access.get_team_member(case, member_uuid)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST) if request.method == "POST" else ConfirmForm()
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         done, status = apply_service(form, lambda: services.team_member_end(
             actor=request.user, member=member))
         if done:

@@ -178,6 +178,21 @@ def creatable_agencies(user) -> list:
             if g.agency.holds_people]
 
 
+# Roles that never work with individual people (DOMAIN.md §2).
+NON_CASEWORK_ROLES = {Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER,
+                      Role.SYSTEM_ADMINISTRATOR}
+
+
+def can_have_caseload(user) -> bool:
+    """Whether the user works with individual people at all (else lists are refused with 403)."""
+    return bool(profile_for(user).roles - NON_CASEWORK_ROLES)
+
+
+def require_caseload(user) -> None:
+    if not can_have_caseload(user):
+        raise PermissionDenied(_("Your role does not work with individual people."))
+
+
 def can_view_aggregates(user) -> bool:
     """Regional coordinators (and managers) see anonymous aggregates, never persons."""
     return profile_for(user).has_role(Role.REGIONAL_COORDINATOR, Role.PRISON_MANAGER)

@@ -47,8 +47,14 @@ def compute_key_dates(sentence: Sentence | None, fraction: Fraction) -> dict[str
                 "sentence_end": None}
     credit = datetime.timedelta(days=sentence.remand_credit_days)
     end = max(sentence.nominal_end - credit, sentence.start)
-    eligible = sentence.start + datetime.timedelta(
-        days=math.ceil(sentence.length_days * fraction)) - credit
+    months = Fraction(12 * sentence.years + sentence.months) * fraction
+    if sentence.days == 0 and months.denominator == 1:
+        # Whole months (two thirds of six years is four years): count in calendar months,
+        # as a court would, not in days that leap years would shift.
+        served = add_months(sentence.start, int(months))
+    else:
+        served = sentence.start + datetime.timedelta(days=math.ceil(sentence.length_days * fraction))
+    eligible = served - credit
     eligible = min(max(eligible, sentence.start), end)
     return {"conditional_release_eligibility": eligible, "expected_release": end,
             "sentence_end": end}

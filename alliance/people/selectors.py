@@ -11,7 +11,7 @@ from alliance.core import audit, crypto
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
 
-from .access import _holding_agency_ids, persons_visible_to
+from .access import _holding_agency_ids, persons_visible_to, require_caseload
 from .models import CustodyEpisode, Person, PersonSearchToken
 from .timeline import render
 
@@ -82,6 +82,7 @@ def identity_visible_ids(user, persons) -> set[int]:
 
 def caseload_page(user, filters: CaseloadFilters, page_number=1):
     """One page of the caseload, audited as a list (or a search) of exactly the rows shown."""
+    require_caseload(user)
     page = Paginator(caseload_queryset(user, filters), PAGE_SIZE).get_page(page_number)
     rows = list(page.object_list)
     visible = identity_visible_ids(user, rows)

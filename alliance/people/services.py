@@ -234,7 +234,6 @@ def custody_episode_create(*, actor, person: Person, **fields) -> CustodyEpisode
                                                if k in EPISODE_FIELDS})
     if episode.facility.jurisdiction_id != person.jurisdiction_id:
         raise ValidationError({"facility": _("Choose a prison of the person's jurisdiction.")})
-    _validate_episode(episode)
     previous = CustodyEpisode.objects.filter(person=person, is_current=True).first()
     if previous:
         previous.is_current = False
@@ -244,6 +243,9 @@ def custody_episode_create(*, actor, person: Person, **fields) -> CustodyEpisode
         previous.save()
         audit.record(actor=actor, action=AuditAction.CHANGE, obj=previous,
                      details={"fields": ["is_current", "ended_on", "release_type"]})
+    # Validated after the previous episode ended (one current episode per person); a failure
+    # rolls both back.
+    _validate_episode(episode)
     changes = recalculate_key_dates(episode)
     episode.save()
     person.responsible_agency = episode.facility

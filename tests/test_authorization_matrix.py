@@ -1,0 +1,142 @@
+"""Every URL pattern × every persona. A new URL without a row here fails the suite.
+
+Statuses: 200 ok, 302 redirect (anonymous to sign-in, or a successful POST), 401 (API without
+credentials), 403 visible but not allowed, 404 not visible (indistinguishable from not existing).
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from alliance.accounts.models import Membership
+from alliance.cases import services as case_services
+
+from .conftest import login
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "treatment_a", "security_a", "manager_a", "treatment_b",
+            "probation_officer", "ngo_worker", "regional_coordinator", "dpo", "admin",
+            "manager_other"]
+
+
+@dataclass
+class Row:
+    url: object  # callable(world) -> path
+    expect: dict  # persona -> status; "*" for the rest
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def status_for(self, persona):
+        return self.expect.get(persona, self.expect.get("*"))
+
+
+def person(w):
+    return w.person_a.uuid
+
+
+def only(allowed: dict, rest: int, anonymous=302) -> dict:
+    return {"anonymous": anonymous, **allowed, "*": rest}
+
+
+# In these tests the NGO worker is on person A's case team (case-team scope only).
+# Readers of person A: the prison A staff and the team member. Everyone else gets 404.
+READ_A = only({"treatment_a": 200, "security_a": 200, "manager_a": 200, "ngo_worker": 200}, 404)
+# Record keepers of person A: manager A. Others who see A may not change it.
+KEEP_A = only({"treatment_a": 403, "security_a": 403, "manager_a": 200, "ngo_worker": 403}, 404)
+CASEWORKERS = {"treatment_a": 200, "security_a": 200, "manager_a": 200, "treatment_b": 200,
+               "probation_officer": 200, "ngo_worker": 200, "manager_other": 200}
+DPO_ONLY = only({"dpo": 200}, 403)
+
+MATRIX = {
+    "home": Row(lambda w: reverse("home"), only({"*": 302}, 302)),
+    "healthz": Row(lambda w: reverse("healthz"), {"*": 200}),
+    "robots": Row(lambda w: reverse("robots"), {"*": 200}),
+    "overview": Row(lambda w: reverse("overview"), only(
+        {"regional_coordinator": 200, "manager_a": 200, "manager_other": 200}, 403)),
+    "audit": Row(lambda w: reverse("audit"), DPO_ONLY),
+    "audit_export": Row(lambda w: reverse("audit_export"), DPO_ONLY),
+    "audit_verify": Row(lambda w: reverse("audit_verify"), DPO_ONLY),
+    "people:caseload": Row(lambda w: reverse("people:caseload"), only(CASEWORKERS, 403)),
+    "people:create": Row(lambda w: reverse("people:create"), only(
+        {"manager_a": 200, "manager_other": 200, "probation_officer": 200}, 403)),
+    "people:detail": Row(lambda w: reverse("people:detail", args=[person(w)]), READ_A),
+    "people:edit": Row(lambda w: reverse("people:edit", args=[person(w)]), KEEP_A),
+    "people:classify": Row(lambda w: reverse("people:classify", args=[person(w)]), KEEP_A),
+    "people:custody_create": Row(lambda w: reverse("people:custody_create", args=[person(w)]),
+                                 KEEP_A),
+    "people:custody_edit": Row(lambda w: reverse("people:custody_edit",
+                                                 args=[w.episode_a.uuid]), KEEP_A),
+    "people:key_date_override": Row(lambda w: reverse(
+        "people:key_date_override", args=[w.episode_a.uuid, "expected_release"]), KEEP_A),
+    "cases:open": Row(lambda w: reverse("cases:open", args=[person(w)]),
+                      only({"treatment_a": 403, "security_a": 403, "manager_a": 302,
+                            "ngo_worker": 403}, 404),
+                      method="post"),
+    "cases:close": Row(lambda w: reverse("cases:close", args=[w.case_a.uuid]), KEEP_A),
+    "cases:team_add": Row(lambda w: reverse("cases:team_add", args=[w.case_a.uuid]), KEEP_A),
+    "cases:team_end": Row(lambda w: reverse("cases:team_end", args=[
+        w.case_a.uuid, w.member_a.uuid]), KEEP_A),
+    "cases:manager": Row(lambda w: reverse("cases:manager", args=[w.case_a.uuid]), KEEP_A),
+    "cases:level": Row(lambda w: reverse("cases:level", args=[w.case_a.uuid]), KEEP_A),
+    "api:person-list": Row(lambda w: reverse("api:person-list"), only(CASEWORKERS, 403, 401)),
+    "api:person-detail": Row(lambda w: reverse("api:person-detail", args=[person(w)]),
+                             {**READ_A, "anonymous": 401}),
+    "api:case-list": Row(lambda w: reverse("api:case-list"), only(CASEWORKERS, 403, 401)),
+    "api:case-detail": Row(lambda w: reverse("api:case-detail", args=[w.case_a.uuid]),
+                           {**READ_A, "anonymous": 401}),
+    "api-schema": Row(lambda w: reverse("api-schema"), only({"*": 200}, 200, 401)),
+    "api-docs": Row(lambda w: reverse("api-docs"), only({"*": 200}, 200, 401)),
+    "set_language": Row(lambda w: reverse("set_language"), {"*": 302}, method="post",
+                        data={"language": "sq", "next": "/"}),
+    "admin:index": Row(lambda w: reverse("admin:index"), only({"admin": 200}, 302)),
+    "account_login": Row(lambda w: reverse("account_login"), {"anonymous": 200, "*": 302}),
+    "mfa_index": Row(lambda w: reverse("mfa_index"), only({"*": 200}, 200)),
+}
+
+# Third-party URL families: each is guarded as a whole (the Django admin by our admin site's
+# permission check, allauth's by its own login requirements), and a representative of each is
+# in the matrix above.
+EXEMPT_PREFIXES = ("admin:", "account_", "mfa_", "javascript-catalog")
+EXEMPT_UNNAMED = ("^static/", "__debug__")
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    names = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            names += all_url_names(p, ns)
+        elif isinstance(p, URLPattern):
+            names.append(f"{namespace}{p.name}" if p.name else
+                         f"{namespace}<unnamed {p.pattern}>")
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = [n for n in all_url_names() if n not in MATRIX
+               and not n.startswith(EXEMPT_PREFIXES)
+               and not any(x in n for x in EXEMPT_UNNAMED)]
+    assert missing == [], f"Add these URLs to the authorization matrix: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_the_expected_status(name, world):
+    world.member_a = case_services.team_member_add(
+        actor=world.manager_a, case=world.case_a,
+        membership=Membership.objects.get(user=world.ngo_worker), team_role="Mentor", scopes=[])
+    world.member_a.case.person.refresh_from_db()
+    row = MATRIX[name]
+    failures = []
+    for persona in PERSONAS:
+        client = Client() if persona == "anonymous" else login(getattr(world, persona))
+        url = row.url(world)
+        response = getattr(client, row.method)(url, row.data)
+        expected = row.status_for(persona)
+        if response.status_code != expected:
+            failures.append(f"{persona}: expected {expected}, got {response.status_code}")
+    assert not failures, f"{name} {row.method.upper()}: " + "; ".join(failures)
+
