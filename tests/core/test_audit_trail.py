@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from alliance.core import audit
@@ -30,7 +30,7 @@ class _Tampering:
     def __enter__(self):
         with connection.cursor() as c:
             if connection.vendor == "postgresql":
-                c.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+                c.execute("SET LOCAL session_replication_role = replica")
             else:
                 c.execute("DROP TRIGGER core_auditevent_no_update")
                 c.execute("DROP TRIGGER core_auditevent_no_delete")
@@ -105,7 +105,7 @@ def test_the_database_refuses_updates_and_deletes_of_audit_rows(world):
     event = AuditEvent.objects.order_by("id").first()
     for sql in ("UPDATE core_auditevent SET purpose = 'x' WHERE id = %s",
                 "DELETE FROM core_auditevent WHERE id = %s"):
-        with pytest.raises((IntegrityError, InternalError, OperationalError)), \
+        with pytest.raises(DatabaseError, match="append-only"), \
                 transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, purpose="").exists()
