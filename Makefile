@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 setup: $(STAMP) translations
-	@mkdir -p var
+	@mkdir -p var/static
 
 translations: $(STAMP)
 	@$(PY) manage.py compile_translations

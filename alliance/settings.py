@@ -224,12 +224,14 @@ LANGUAGES = [
     ("mk", "Македонски"),
 ]
 LOCALE_PATHS = [BASE_DIR / "alliance" / "locale"]
+FORMAT_MODULE_PATH = ["alliance.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Belgrade")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "alliance" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

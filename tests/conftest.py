@@ -15,7 +15,13 @@ from alliance.cases import services as case_services
 from alliance.organisations.models import AgencyType
 from alliance.people import services as people_services
 
-from .factories import AgencyFactory, FacilityUnitFactory, JurisdictionFactory, member, person_fields
+from .factories import (
+    AgencyFactory,
+    FacilityUnitFactory,
+    JurisdictionFactory,
+    member,
+    person_fields,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from alliance.people.access import Action, refuse, person_access, persons_visible_to
+from alliance.people.access import Action, person_access, persons_visible_to, refuse
 
 from .models import Case
 

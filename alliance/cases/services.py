@@ -22,7 +22,6 @@ from .models import (
 )
 
 
-
 def _require(user, person, action=Action.MANAGE_CASE):
     if not person_access(user, person).can(action):
         raise PermissionDenied(_("You are not allowed to manage this case."))

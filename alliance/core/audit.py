@@ -8,9 +8,9 @@ concurrent requests can never chain onto the same predecessor.
 
 import hashlib
 import json
-from datetime import UTC
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.db import connection, transaction
 from django.utils import timezone

@@ -15,7 +15,7 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "alliance_request_context", default=RequestContext()
+    "alliance_request_context", default=RequestContext()  # noqa: B039 - frozen, immutable
 )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alliance.accounts.models import Membership, Role, Sector, User
 from alliance.cases.models import Case, CaseTeamMember, ManagementLevel, ManagementLevelChange
-from alliance.core import audit, crypto
+from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
 from alliance.organisations.models import Agency, AgencyType, FacilityUnit, Jurisdiction
@@ -158,8 +158,11 @@ def _person(i, rng, agency, references, today):
 
 
 def _episode(person, rng, agency, units, today):
-    admitted = today - datetime.timedelta(days=rng.randint(20, 6 * 365))
     remand = person.data_subject_category == DataSubjectCategory.REMAND
+    years, months = rng.randint(2, 14), rng.choice([0, 0, 6])
+    # Admitted part-way through the sentence, so that release is still ahead.
+    served = rng.randint(20, int((years * 365 + months * 30) * 0.85))
+    admitted = today - datetime.timedelta(days=rng.randint(5, 300) if remand else served)
     episode = CustodyEpisode(
         person=person, facility=agency, unit=rng.choice(units[agency.pk]), admitted_on=admitted,
         legal_status=LegalStatus.REMAND if remand else LegalStatus.SENTENCED,
@@ -167,8 +170,7 @@ def _episode(person, rng, agency, units, today):
         Classification.VEP else "Fictional offence for demonstration",
         terrorism_related=person.classification == Classification.VEP)
     if not remand:
-        episode.sentence_years = rng.randint(2, 14)
-        episode.sentence_months = rng.choice([0, 0, 6])
+        episode.sentence_years, episode.sentence_months = years, months
         episode.remand_credit_days = rng.choice([0, 0, 45, 120, 210])
         episode.sentence_start, episode.sentence_start_source = admitted, \
             KeyDateSource.COURT_JUDGMENT
