@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.admin import AuditedAdmin
+from alliance.core.admin import AuditedAdmin, ConfigurationInline
 
 from .models import Membership, Role, User
 
@@ -17,15 +17,10 @@ class MembershipForm(forms.ModelForm):
         fields = ["agency", "roles", "sector", "is_active"]
 
 
-class MembershipInline(admin.StackedInline):
+class MembershipInline(ConfigurationInline, admin.StackedInline):
     model = Membership
     form = MembershipForm
     extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return admin.site.has_permission(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(User)

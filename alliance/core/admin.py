@@ -5,17 +5,15 @@ from . import audit
 from .models import AuditAction
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Configuration changes made in the admin are audited like any other write.
-
-    Administrators hold no Django model permissions; holding the system administrator role is
-    what lets them configure (see admin_site.py), so permission checks defer to that.
-    """
+class _SiteRolePermissions:
+    """Administrators hold no Django model permissions; holding the system administrator role is
+    what lets them configure (see admin_site.py), so every permission check defers to that."""
 
     def has_view_permission(self, request, obj=None):
         return admin.site.has_permission(request)
 
-    has_module_permission = has_view_permission
+    def has_module_permission(self, request):
+        return admin.site.has_permission(request)
 
     def has_add_permission(self, request, *args):
         return admin.site.has_permission(request)
@@ -25,6 +23,14 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return admin.site.has_permission(request)
+
+
+class ConfigurationInline(_SiteRolePermissions):
+    """Mix into an inline whose rows are configuration (saved and audited by AuditedAdmin)."""
+
+
+class AuditedAdmin(_SiteRolePermissions, admin.ModelAdmin):
+    """Configuration changes made in the admin are audited like any other write."""
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):

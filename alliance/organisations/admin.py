@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from alliance.core.admin import AuditedAdmin
+from alliance.core.admin import AuditedAdmin, ConfigurationInline
 
 from .models import Agency, FacilityUnit, Jurisdiction
 
@@ -11,7 +11,7 @@ class JurisdictionAdmin(AuditedAdmin):
     search_fields = ["code", "name"]
 
 
-class FacilityUnitInline(admin.TabularInline):
+class FacilityUnitInline(ConfigurationInline, admin.TabularInline):
     model = FacilityUnit
     extra = 0
     fields = ["name", "is_active"]
@@ -23,6 +23,3 @@ class AgencyAdmin(AuditedAdmin):
     list_filter = ["type", "jurisdiction", "is_active"]
     search_fields = ["name"]
     inlines = [FacilityUnitInline]
-
-    def has_add_permission(self, request, *args):  # inlines share the admin's rules
-        return super().has_add_permission(request)
