@@ -9,12 +9,12 @@ URL (the database is dropped and recreated) to measure there.
 """
 
 import argparse
-import warnings
 import os
 import statistics
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,728 @@
+"""Instrument definitions: parse, validate and hold the structure of an assessment instrument.
+
+An instrument (screening tool, risk and needs tool, alliance measure, checklist) is data, not code:
+a YAML or JSON document checked against schema.json, then against the rules a schema cannot express
+(codes that must be unique, references that must resolve, a text in every declared language).
+No Django import here, so a definition can be checked anywhere: in CI, on an administrator's laptop,
+by the load_instrument command. The format is documented in docs/instruments.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+FALLBACK_LANGUAGE = "en"
+# The rating an assessor records when there is not enough information. It is an honest answer,
+# not a gap, so it is a reserved value rather than a point any scale could redefine.
+UNKNOWN = "unknown"
+
+SCHEMA: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
+)
+_VALIDATOR = Draft202012Validator(SCHEMA)
+
+
+class InstrumentDefinitionError(Exception):
+    """A definition that cannot be loaded; `.errors` lists every problem found, with its path."""
+
+    def __init__(self, errors: list[str], *, filename: str = "") -> None:
+        self.errors = errors
+        self.filename = filename
+        where = f"{filename}: " if filename else ""
+        count = f"{len(errors)} error" + ("s" if len(errors) != 1 else "")
+        lines = "\n".join(f"  {error}" for error in errors)
+        super().__init__(f"{where}invalid instrument definition ({count})\n{lines}")
+
+
+class Kind(StrEnum):
+    SCREENING = "screening"
+    RISK_NEEDS = "risk_needs"
+    ALLIANCE = "alliance"
+    CHECKLIST = "checklist"
+
+
+class ScaleType(StrEnum):
+    ORDINAL = "ordinal"
+    PRESENT_ABSENT = "present_absent"
+    NUMERIC = "numeric"
+
+
+class OutputType(StrEnum):
+    SUBSCALES = "subscales"
+    NEEDS = "needs"
+    PROTECTIVE_FACTORS = "protective_factors"
+    UNKNOWNS = "unknowns"
+    CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class LocalisedText:
+    """One text in several languages; a language it lacks falls back to English."""
+
+    texts: tuple[tuple[str, str], ...]
+
+    def get(self, language: str = FALLBACK_LANGUAGE) -> str:
+        by_language = dict(self.texts)
+        # Django spells languages 'sr-latn', browsers 'sr-Latn', locales 'sr_Latn': accept all,
+        # then try the base language ('sq-al' -> 'sq') before falling back to English.
+        wanted = language.lower().replace("_", "-")
+        for candidate in (wanted, wanted.split("-")[0], FALLBACK_LANGUAGE):
+            if candidate in by_language:
+                return by_language[candidate]
+        return self.texts[0][1]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(language for language, _ in self.texts)
+
+    def __str__(self) -> str:
+        return self.get()
+
+
+@dataclass(frozen=True)
+class Point:
+    code: str
+    value: float
+    label: LocalisedText
+    description: LocalisedText | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    code: str
+    type: ScaleType
+    label: LocalisedText | None
+    points: tuple[Point, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = True
+    unit: LocalisedText | None = None
+
+    def point(self, code: str) -> Point | None:
+        return next((point for point in self.points if point.code == code), None)
+
+    @property
+    def lowest(self) -> float:
+        if self.type is ScaleType.NUMERIC:
+            return self.minimum  # type: ignore[return-value]
+        return min(point.value for point in self.points)
+
+    @property
+    def highest(self) -> float:
+        if self.type is ScaleType.NUMERIC:
+            return self.maximum  # type: ignore[return-value]
+        return max(point.value for point in self.points)
+
+
+@dataclass(frozen=True)
+class Guidance:
+    text: LocalisedText | None = None
+    points: tuple[tuple[str, LocalisedText], ...] = ()
+    not_an_indicator: LocalisedText | None = None
+
+    def for_point(self, code: str) -> LocalisedText | None:
+        return dict(self.points).get(code)
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    domain: str
+    text: LocalisedText
+    scale: str
+    guidance: Guidance | None = None
+    unknown_allowed: bool = False
+    required: bool = True
+    protective: bool = False
+    need_areas: tuple[str, ...] = ()
+    evidence_required: bool = False
+
+
+@dataclass(frozen=True)
+class Domain:
+    code: str
+    name: LocalisedText
+    description: LocalisedText | None
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class NeedArea:
+    code: str
+    label: LocalisedText
+    description: LocalisedText | None = None
+
+
+@dataclass(frozen=True)
+class Subscale:
+    code: str
+    label: LocalisedText
+    method: str  # "sum" or "mean"
+    items: tuple[str, ...]
+    reversed_items: tuple[str, ...] = ()
+    min_answered: int = 1
+    advisory: bool = True
+
+
+@dataclass(frozen=True)
+class Output:
+    code: str
+    type: OutputType
+    label: LocalisedText
+    description: LocalisedText | None = None
+    subscales: tuple[str, ...] = ()
+    threshold: tuple[tuple[str, str | float], ...] = ()
+    advisory: bool = True
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: LocalisedText
+    description: LocalisedText | None = None
+    review_date_required: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The overall professional judgement, or a screening's outcome: an option a person chooses."""
+
+    label: LocalisedText | None
+    options: tuple[Option, ...]
+    rationale_required: bool = True
+
+    def option(self, code: str) -> Option | None:
+        return next((option for option in self.options if option.code == code), None)
+
+
+@dataclass(frozen=True)
+class BiasQuestion:
+    code: str
+    text: LocalisedText
+    guidance: LocalisedText | None = None
+
+
+@dataclass(frozen=True)
+class BiasCheck:
+    intro: LocalisedText | None
+    questions: tuple[BiasQuestion, ...]
+
+
+@dataclass(frozen=True)
+class InstrumentDefinition:
+    code: str
+    version: str
+    kind: Kind
+    name: LocalisedText
+    description: LocalisedText
+    languages: tuple[str, ...]
+    licence: str
+    licence_notes: str
+    scales: tuple[Scale, ...]
+    domains: tuple[Domain, ...]
+    need_areas: tuple[NeedArea, ...]
+    subscales: tuple[Subscale, ...]
+    outputs: tuple[Output, ...]
+    overall_judgement: Choice | None
+    outcomes: Choice | None
+    bias_check: BiasCheck | None
+    # sha256 of canonical_json: two loads of the same code+version must have the same hash.
+    content_hash: str
+    canonical_json: str = field(repr=False, compare=False)
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for domain in self.domains for item in domain.items)
+
+    @cached_property
+    def _items_by_code(self) -> dict[str, Item]:
+        return {item.code: item for item in self.items}
+
+    def item(self, code: str) -> Item:
+        return self._items_by_code[code]
+
+    def has_item(self, code: str) -> bool:
+        return code in self._items_by_code
+
+    def scale(self, code: str) -> Scale:
+        return next(scale for scale in self.scales if scale.code == code)
+
+    def scale_of(self, item: Item | str) -> Scale:
+        item = item if isinstance(item, Item) else self.item(item)
+        return self.scale(item.scale)
+
+    def subscale(self, code: str) -> Subscale:
+        return next(subscale for subscale in self.subscales if subscale.code == code)
+
+    def need_area(self, code: str) -> NeedArea:
+        return next(area for area in self.need_areas if area.code == code)
+
+
+def parse_definition(text: str, *, filename: str = "") -> InstrumentDefinition:
+    """Parse a YAML or JSON definition; raise InstrumentDefinitionError listing every problem.
+
+    JSON is read when the filename ends in .json, or when there is no filename and the text starts
+    with '{' (as the canonical JSON a database stores does). Otherwise the text is YAML.
+    Structural errors (schema.json) are reported first; the cross-reference rules run only on a
+    definition whose structure is sound, since they rely on it.
+    """
+    data = _load(text, filename)
+    errors = schema_errors(data)
+    if errors:
+        raise InstrumentDefinitionError(errors, filename=filename)
+    builder = _Builder(data)
+    definition = builder.build()
+    if builder.errors:
+        raise InstrumentDefinitionError(builder.errors, filename=filename)
+    return definition
+
+
+def load_definition(path: str | Path) -> InstrumentDefinition:
+    """Read and parse a definition file (.yaml, .yml or .json)."""
+    path = Path(path)
+    return parse_definition(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def canonical_json(data: Any) -> str:
+    """The one JSON spelling of a definition: key order, spacing and YAML vs JSON don't matter."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without the YAML 1.1 surprises that would corrupt a definition silently:
+    yes/no/on/off stay strings (only true/false are booleans), dates stay strings, and a key
+    given twice is an error instead of the second one quietly replacing the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                continue  # the schema reports non-string keys with a better message
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"found the key {key!r} twice", key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _unique_json_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"found the key {key!r} twice")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _load(text: str, filename: str) -> Any:
+    as_json = filename.lower().endswith(".json") or (
+        not filename and text.lstrip().startswith("{")
+    )
+    try:
+        if as_json:
+            return json.loads(text, object_pairs_hook=_unique_json_keys)
+        loader = _Loader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ValueError) as exc:
+        syntax = "JSON" if as_json else "YAML"
+        raise InstrumentDefinitionError([f"not valid {syntax}: {exc}"], filename=filename)
+
+
+# --- structural errors (schema.json) ---------------------------------------------------------
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """domains, 2, items, 0, scale -> 'domains[2].items[0].scale'."""
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def schema_errors(data: Any) -> list[str]:
+    """Every schema violation in `data`, as 'path: message' lines in document order."""
+    messages: list[str] = []
+    for error in sorted(_VALIDATOR.iter_errors(data), key=_document_order):
+        for message in _describe(error):
+            if message not in messages:
+                messages.append(message)
+    return messages
+
+
+def _document_order(error: ValidationError) -> list[tuple[bool, Any]]:
+    return [(isinstance(part, str), part) for part in error.absolute_path]
+
+
+def _describe(error: ValidationError) -> list[str]:
+    """Rewrite jsonschema's messages so each one names the field at fault, not its parent."""
+    parts = list(error.absolute_path)
+    path = json_path(parts) or "definition"
+    instance = error.instance
+    if error.validator == "required":
+        # A requirement from an if/then names what triggered it: "... when kind is 'screening'".
+        when = ""
+        if "then" in error.schema_path or "else" in error.schema_path:
+            key = "kind" if "kind" in instance else "type"
+            when = f" when {key} is {instance.get(key)!r}"
+        return [
+            f"{json_path([*parts, name])}: is required{when}"
+            for name in error.validator_value
+            if name not in instance
+        ]
+    if error.validator == "additionalProperties":
+        known = error.schema.get("properties", {})
+        return [f"{json_path([*parts, name])}: is not a field of this format" for name in instance
+                if name not in known]
+    if error.validator == "not" and error.validator_value == {}:  # $defs/forbidden
+        return [f"{path}: is not allowed with this type"]
+    if error.validator == "contains" and "const" in error.validator_value:
+        return [f"{path}: must include {error.validator_value['const']!r}"]
+    if (
+        error.validator == "type"
+        and error.validator_value == "string"
+        and isinstance(instance, int | float)
+        and not isinstance(instance, bool)
+    ):
+        # YAML reads `version: 1.0` and `code: 12` as numbers; the fix is to quote them.
+        return [f"{path}: {instance!r} is a number, not a string (put it in quotes)"]
+    return [f"{path}: {error.message}"]
+
+
+# --- semantic rules and building -------------------------------------------------------------
+
+
+class _Builder:
+    """Turns schema-valid data into dataclasses, checking the rules the schema cannot express.
+
+    Each method receives the raw data and its JSON path, so every error names the field at fault.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.languages: tuple[str, ...] = tuple(data["languages"])
+        self.errors: list[str] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(f"{path}: {message}")
+
+    def build(self) -> InstrumentDefinition:
+        data = self.data
+        scales = self.listed("scales", "scale", self.scale)
+        self.scales = {scale.code: scale for scale in scales}
+        need_areas = self.listed("need_areas", "need area", self.need_area)
+        self.need_area_codes = {area.code for area in need_areas}
+        domains = self.listed("domains", "domain", self.domain)
+        # Item codes are unique across the whole instrument: ratings are keyed by item code alone.
+        self.unique("item", [
+            (item.code, f"domains[{i}].items[{j}].code")
+            for i, domain in enumerate(domains)
+            for j, item in enumerate(domain.items)
+        ])
+        self.items = {item.code: item for domain in domains for item in domain.items}
+        subscales = self.listed("subscales", "subscale", self.subscale)
+        self.subscale_codes = {subscale.code for subscale in subscales}
+        outputs = self.listed("outputs", "output", self.output)
+        canonical = canonical_json(data)
+        return InstrumentDefinition(
+            code=data["code"],
+            version=data["version"],
+            kind=Kind(data["kind"]),
+            name=self.text(data, "name", ""),
+            description=self.text(data, "description", ""),
+            languages=self.languages,
+            licence=data["licence"],
+            licence_notes=data.get("licence_notes", ""),
+            scales=scales,
+            domains=domains,
+            need_areas=need_areas,
+            subscales=subscales,
+            outputs=outputs,
+            overall_judgement=self.choice(data.get("overall_judgement"), "overall_judgement"),
+            outcomes=self.choice(data.get("outcomes"), "outcomes"),
+            bias_check=self.bias_check(data.get("bias_check"), "bias_check"),
+            content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+            canonical_json=canonical,
+        )
+
+    # helpers
+
+    def text(self, raw: dict[str, Any], key: str, path: str) -> Any:
+        """raw[key] as a LocalisedText (None if absent), checked against the declared languages."""
+        if key not in raw:
+            return None
+        path = f"{path}.{key}" if path else key
+        texts = raw[key]
+        for language in self.languages:
+            if language not in texts:
+                self.error(f"{path}.{language}", "is required (each declared language needs one)")
+        for language in texts:
+            if language not in self.languages:
+                self.error(f"{path}.{language}", f"{language!r} is not a declared language")
+        # Mapping-derived tuples are put in a fixed order so that equal content gives equal
+        # dataclasses, whatever order the author (or a YAML dumper) wrote the keys in.
+        ordered = [language for language in self.languages if language in texts]
+        return LocalisedText(tuple((language, texts[language]) for language in ordered))
+
+    def unique(self, what: str, codes: list[tuple[str, str]]) -> None:
+        first_use: dict[str, str] = {}
+        for code, path in codes:
+            if code in first_use:
+                self.error(path, f"duplicate {what} code {code!r} (first at {first_use[code]})")
+            else:
+                first_use[code] = path
+
+    def unique_codes(self, what: str, raws: list[dict[str, Any]], path: str) -> None:
+        self.unique(what, [(raw["code"], f"{path}[{i}].code") for i, raw in enumerate(raws)])
+
+    def listed(self, key: str, what: str, build: Any) -> tuple[Any, ...]:
+        raws = self.data.get(key, [])
+        self.unique_codes(what, raws, key)
+        return tuple(build(raw, f"{key}[{i}]") for i, raw in enumerate(raws))
+
+    def finite(self, value: float, path: str) -> None:
+        # YAML accepts .nan and .inf as numbers; neither can be compared or stored as JSON.
+        if not math.isfinite(value):
+            self.error(path, f"{value!r} is not a finite number")
+
+    # sections
+
+    def scale(self, raw: dict[str, Any], path: str) -> Scale:
+        scale_type = ScaleType(raw["type"])
+        points = tuple(
+            Point(
+                p["code"],
+                p["value"],
+                self.text(p, "label", f"{path}.points[{i}]"),
+                self.text(p, "description", f"{path}.points[{i}]"),
+            )
+            for i, p in enumerate(raw.get("points", []))
+        )
+        self.unique_codes("point", raw.get("points", []), f"{path}.points")
+        values_seen: dict[float, int] = {}
+        for i, point in enumerate(points):
+            self.finite(point.value, f"{path}.points[{i}].value")
+            if point.code == UNKNOWN:
+                self.error(f"{path}.points[{i}].code", f"{UNKNOWN!r} is reserved for "
+                           "'not enough information' and cannot be a point of a scale")
+            if point.value in values_seen:
+                # Comparison over time and subscale arithmetic need one value per point.
+                self.error(f"{path}.points[{i}].value", f"{point.value!r} is already the value of "
+                           f"{path}.points[{values_seen[point.value]}]")
+            values_seen.setdefault(point.value, i)
+        if scale_type is ScaleType.PRESENT_ABSENT:
+            by_code = {point.code: point.value for point in points}
+            if sorted(by_code) != ["absent", "present"] or len(points) != 2:
+                self.error(f"{path}.points", "a present_absent scale has exactly the points "
+                           "'absent' and 'present'")
+            elif by_code["absent"] >= by_code["present"]:
+                # Comparison reads absent -> present as "up"; the values must say so too.
+                self.error(f"{path}.points", "'absent' must have a lower value than 'present'")
+        minimum, maximum = raw.get("min"), raw.get("max")
+        integer = raw.get("integer", True)
+        if scale_type is ScaleType.NUMERIC:
+            self.finite(minimum, f"{path}.min")
+            self.finite(maximum, f"{path}.max")
+            if minimum >= maximum:
+                self.error(f"{path}.max", f"{maximum!r} is not greater than min {minimum!r}")
+            for key, bound in (("min", minimum), ("max", maximum)):
+                if integer and math.isfinite(bound) and bound != int(bound):
+                    self.error(f"{path}.{key}", f"{bound!r} is not a whole number, but the scale "
+                               "accepts only whole numbers")
+        return Scale(
+            code=raw["code"],
+            type=scale_type,
+            label=self.text(raw, "label", path),
+            points=points,
+            minimum=minimum,
+            maximum=maximum,
+            integer=integer,
+            unit=self.text(raw, "unit", path),
+        )
+
+    def need_area(self, raw: dict[str, Any], path: str) -> NeedArea:
+        return NeedArea(
+            raw["code"], self.text(raw, "label", path), self.text(raw, "description", path)
+        )
+
+    def domain(self, raw: dict[str, Any], path: str) -> Domain:
+        return Domain(
+            code=raw["code"],
+            name=self.text(raw, "name", path),
+            description=self.text(raw, "description", path),
+            items=tuple(
+                self.item(item, raw["code"], f"{path}.items[{j}]")
+                for j, item in enumerate(raw["items"])
+            ),
+        )
+
+    def item(self, raw: dict[str, Any], domain: str, path: str) -> Item:
+        scale = self.scales.get(raw["scale"])
+        if scale is None:
+            self.error(f"{path}.scale", f"{raw['scale']!r} is not a declared scale")
+        for k, area in enumerate(raw.get("need_areas", [])):
+            if area not in self.need_area_codes:
+                self.error(f"{path}.need_areas[{k}]", f"{area!r} is not a declared need area")
+        guidance = None
+        if "guidance" in raw:
+            g, g_path = raw["guidance"], f"{path}.guidance"
+            for code in g.get("points", {}):
+                if scale is not None and scale.point(code) is None:
+                    self.error(f"{g_path}.points.{code}",
+                               f"{code!r} is not a point of scale {scale.code!r}")
+            # Scale order; a code off the scale is already an error, so where it sorts is moot.
+            order = [point.code for point in scale.points] if scale else []
+            in_scale_order = sorted(
+                g.get("points", {}), key=lambda code: order.index(code) if code in order else 0
+            )
+            guidance = Guidance(
+                text=self.text(g, "text", g_path),
+                points=tuple(
+                    (code, self.text(g["points"], code, f"{g_path}.points"))
+                    for code in in_scale_order
+                ),
+                not_an_indicator=self.text(g, "not_an_indicator", g_path),
+            )
+        return Item(
+            code=raw["code"],
+            domain=domain,
+            text=self.text(raw, "text", path),
+            scale=raw["scale"],
+            guidance=guidance,
+            unknown_allowed=raw.get("unknown_allowed", False),
+            required=raw.get("required", True),
+            protective=raw.get("protective", False),
+            need_areas=tuple(raw.get("need_areas", [])),
+            evidence_required=raw.get("evidence_required", False),
+        )
+
+    def subscale(self, raw: dict[str, Any], path: str) -> Subscale:
+        for k, code in enumerate(raw["items"]):
+            if code not in self.items:
+                self.error(f"{path}.items[{k}]", f"{code!r} is not a declared item")
+        for k, code in enumerate(raw.get("reversed_items", [])):
+            if code not in raw["items"]:
+                self.error(f"{path}.reversed_items[{k}]", f"{code!r} is not in this subscale")
+        min_answered = raw.get("min_answered", len(raw["items"]))
+        if min_answered > len(raw["items"]):
+            self.error(f"{path}.min_answered", f"{min_answered} is more than the "
+                       f"{len(raw['items'])} items of the subscale")
+        return Subscale(
+            code=raw["code"],
+            label=self.text(raw, "label", path),
+            method=raw["method"],
+            items=tuple(raw["items"]),
+            reversed_items=tuple(raw.get("reversed_items", [])),
+            min_answered=min_answered,
+            advisory=raw.get("advisory", True),
+        )
+
+    def output(self, raw: dict[str, Any], path: str) -> Output:
+        output_type = OutputType(raw["type"])
+        for k, code in enumerate(raw.get("subscales", [])):
+            if code not in self.subscale_codes:
+                self.error(f"{path}.subscales[{k}]", f"{code!r} is not a declared subscale")
+        for scale_code, level in raw.get("threshold", {}).items():
+            self.threshold(scale_code, level, f"{path}.threshold.{scale_code}")
+        if output_type is OutputType.PROTECTIVE_FACTORS and not any(
+            item.protective for item in self.items.values()
+        ):
+            self.error(f"{path}.type", "a 'protective_factors' output needs at least one item "
+                       "marked protective")
+        return Output(
+            code=raw["code"],
+            type=output_type,
+            label=self.text(raw, "label", path),
+            description=self.text(raw, "description", path),
+            subscales=tuple(raw.get("subscales", [])),
+            threshold=tuple(sorted(raw.get("threshold", {}).items())),
+            advisory=raw.get("advisory", True),
+        )
+
+    def threshold(self, scale_code: str, level: str | float, path: str) -> None:
+        scale = self.scales.get(scale_code)
+        if scale is None:
+            self.error(path, f"{scale_code!r} is not a declared scale")
+        elif scale.type is ScaleType.NUMERIC:
+            if isinstance(level, str):
+                self.error(path, f"{level!r} is not a number (scale {scale_code!r} is numeric)")
+            else:
+                self.finite(level, path)
+        elif not isinstance(level, str) or scale.point(level) is None:
+            self.error(path, f"{level!r} is not a point of scale {scale_code!r}")
+
+    def choice(self, raw: dict[str, Any] | None, path: str) -> Choice | None:
+        if raw is None:
+            return None
+        options = raw["options"]
+        self.unique_codes("option", options, f"{path}.options")
+        return Choice(
+            label=self.text(raw, "label", path),
+            options=tuple(
+                Option(
+                    code=o["code"],
+                    label=self.text(o, "label", f"{path}.options[{i}]"),
+                    description=self.text(o, "description", f"{path}.options[{i}]"),
+                    review_date_required=o.get("review_date_required", False),
+                )
+                for i, o in enumerate(options)
+            ),
+            rationale_required=raw.get("rationale_required", True),
+        )
+
+    def bias_check(self, raw: dict[str, Any] | None, path: str) -> BiasCheck | None:
+        if raw is None:
+            return None
+        questions = raw["questions"]
+        self.unique_codes("question", questions, f"{path}.questions")
+        return BiasCheck(
+            intro=self.text(raw, "intro", path),
+            questions=tuple(
+                BiasQuestion(
+                    code=q["code"],
+                    text=self.text(q, "text", f"{path}.questions[{i}]"),
+                    guidance=self.text(q, "guidance", f"{path}.questions[{i}]"),
+                )
+                for i, q in enumerate(questions)
+            ),
+        )
