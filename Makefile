@@ -47,6 +47,7 @@ messages: $(STAMP)
 ## make bench: page timings and query counts at 1,000 and 20,000 people (SQLite)
 bench: setup
 	@$(PY) bench/pages.py
+	@$(PY) bench/assessment.py
 
 bench-pg: setup
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/alliance_bench} $(PY) bench/pages.py

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "alliance.accounts",
     "alliance.people",
     "alliance.cases",
+    "alliance.assessments",
     "alliance.demo",
 ]
 

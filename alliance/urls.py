@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
 from alliance.core import views as core_views
 from alliance.people import api as people_api
@@ -15,6 +16,23 @@ api_v1 = [
     path("persons/<uuid:person_uuid>/", people_api.PersonDetail.as_view(), name="person-detail"),
     path("cases/", cases_api.CaseList.as_view(), name="case-list"),
     path("cases/<uuid:case_uuid>/", cases_api.CaseDetail.as_view(), name="case-detail"),
+    path("instruments/", assessments_api.InstrumentList.as_view(), name="instrument-list"),
+    path("instruments/<uuid:version_uuid>/", assessments_api.InstrumentDetail.as_view(),
+         name="instrument-detail"),
+    path("persons/<uuid:person_uuid>/screenings/", assessments_api.PersonScreenings.as_view(),
+         name="person-screenings"),
+    path("persons/<uuid:person_uuid>/assessments/", assessments_api.PersonAssessments.as_view(),
+         name="person-assessments"),
+    path("assessments/<uuid:assessment_uuid>/", assessments_api.AssessmentDetail.as_view(),
+         name="assessment-detail"),
+    path("assessments/<uuid:assessment_uuid>/items/<str:item_code>/",
+         assessments_api.AssessmentItem.as_view(), name="assessment-item"),
+    path("assessments/<uuid:assessment_uuid>/submit/", assessments_api.AssessmentSubmit.as_view(),
+         name="assessment-submit"),
+    path("assessments/<uuid:assessment_uuid>/countersign/",
+         assessments_api.AssessmentCountersign.as_view(), name="assessment-countersign"),
+    path("assessments/<uuid:assessment_uuid>/return/", assessments_api.AssessmentReturn.as_view(),
+         name="assessment-return"),
 ]
 
 urlpatterns = [
@@ -27,6 +45,7 @@ urlpatterns = [
     path("audit/verify/", core_views.audit_verify, name="audit_verify"),
     path("people/", include("alliance.people.urls")),
     path("cases/", include("alliance.cases.urls")),
+    path("assessments/", include("alliance.assessments.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -83,3 +83,46 @@ def login(user) -> Client:
 @pytest.fixture
 def as_user():
     return login
+
+
+@pytest.fixture
+def instruments(db):
+    """The three open reference instruments, loaded as an administrator would."""
+    from alliance.assessments import services as assessment_services
+    from alliance.assessments.instruments import reference_definition_paths
+
+    loaded = {}
+    for path in reference_definition_paths():
+        version, _ = assessment_services.instrument_load(actor=None, text=path.read_text(),
+                                                         filename=path.name)
+        loaded[version.instrument.kind] = version
+    return SimpleNamespace(**loaded)
+
+
+@pytest.fixture
+def assessing(world, instruments):
+    """`world` plus instruments, a certified treatment officer in prison A, and a draft risk and
+    needs assessment of person A led by them."""
+    from alliance.assessments import services as assessment_services
+    from alliance.assessments.models import Certification
+
+    today = datetime.date.today()
+    Certification.objects.create(user=world.treatment_a, instrument_code="alliance-risk-needs",
+                                 certified_on=today - datetime.timedelta(days=30),
+                                 expires_on=today + datetime.timedelta(days=700))
+    world.instruments = instruments
+    world.draft = assessment_services.assessment_start(
+        actor=world.treatment_a, person=world.person_a, instrument_version=instruments.risk_needs)
+    return world
+
+
+def complete_ratings(assessment, actor, rating="moderate"):
+    """Rate every item of the assessment's instrument (unknown where allowed, for some)."""
+    from alliance.assessments import services as assessment_services
+
+    definition = assessment.instrument_version.parsed
+    for n, item in enumerate(definition.items):
+        value = "unknown" if item.unknown_allowed and n % 7 == 3 else rating
+        assessment_services.assessment_rate_item(actor=actor, assessment=assessment,
+                                                 item_code=item.code, rating=value,
+                                                 evidence=f"Evidence for {item.code}")

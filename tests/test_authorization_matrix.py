@@ -37,6 +37,70 @@ def person(w):
     return w.person_a.uuid
 
 
+def risk_needs(w):
+    """The reference risk and needs instrument, loaded once per test."""
+    from alliance.assessments.instruments import REFERENCE_DIR
+    from alliance.assessments.services import instrument_load
+
+    if not hasattr(w, "risk_needs"):
+        path = REFERENCE_DIR / "risk-needs-v1.yaml"
+        w.risk_needs, _created = instrument_load(actor=None, text=path.read_text(),
+                                                 filename=path.name)
+    return w.risk_needs
+
+
+def draft(w):
+    """A draft risk and needs assessment of person A led by treatment A, started once per test."""
+    from alliance.assessments.services import assessment_start
+
+    if not hasattr(w, "draft"):
+        w.draft = assessment_start(actor=w.treatment_a, person=w.person_a,
+                                   instrument_version=risk_needs(w))
+    return w.draft
+
+
+def submitted(w):
+    """A complete assessment of person A, submitted by a certified treatment A (once per test)."""
+    import datetime
+
+    from alliance.assessments import services
+    from alliance.assessments.models import Certification
+
+    from .conftest import complete_ratings
+
+    if not hasattr(w, "submitted"):
+        today = datetime.date.today()
+        Certification.objects.create(user=w.treatment_a, instrument_code="alliance-risk-needs",
+                                     certified_on=today, expires_on=today)
+        a = services.assessment_start(actor=w.treatment_a, person=w.person_a,
+                                      instrument_version=risk_needs(w))
+        complete_ratings(a, w.treatment_a)
+        a = services.assessment_update(actor=w.treatment_a, assessment=a, expected_version=None,
+                                       sources=[{"kind": "file", "description": "File"}],
+                                       overall_judgement="low", judgement_rationale="r")
+        w.submitted = services.assessment_submit(actor=w.treatment_a, assessment=a,
+                                                 expected_version=None)
+    return w.submitted
+
+
+def screening(w):
+    """A screening of person A by treatment A (once per test)."""
+    from alliance.assessments import services
+    from alliance.assessments.instruments import REFERENCE_DIR
+
+    if not hasattr(w, "screening"):
+        path = REFERENCE_DIR / "screening-v1.yaml"
+        version, _created = services.instrument_load(actor=None, text=path.read_text(),
+                                                     filename=path.name)
+        definition = version.parsed
+        w.screening = services.screening_create(
+            actor=w.treatment_a, person=w.person_a, instrument_version=version, occasion="intake",
+            ratings={i.code: "absent" for i in definition.items}, evidence={},
+            bias_answers={q.code: {"answer": "no"} for q in definition.bias_check.questions},
+            outcome="no_concern", rationale="Nothing observed")
+    return w.screening
+
+
 def only(allowed: dict, rest: int, anonymous=302) -> dict:
     return {"anonymous": anonymous, **allowed, "*": rest}
 
@@ -49,6 +113,12 @@ KEEP_A = only({"treatment_a": 403, "security_a": 403, "manager_a": 200, "ngo_wor
 CASEWORKERS = {"treatment_a": 200, "security_a": 200, "manager_a": 200, "treatment_b": 200,
                "probation_officer": 200, "ngo_worker": 200, "manager_other": 200}
 DPO_ONLY = only({"dpo": 200}, 403)
+# Treatment work on person A: treatment A; others who see A are refused; the rest get 404.
+TREATMENT_A = only({"treatment_a": 200, "security_a": 403, "manager_a": 403, "ngo_worker": 403},
+                   404)
+TREATMENT_A_POSTS = {**TREATMENT_A, "treatment_a": 302}
+MANAGER_A_POSTS = only({"treatment_a": 403, "security_a": 403, "manager_a": 302,
+                        "ngo_worker": 403}, 404)
 
 MATRIX = {
     "home": Row(lambda w: reverse("home"), only({"*": 302}, 302)),
@@ -94,6 +164,84 @@ MATRIX = {
     "admin:index": Row(lambda w: reverse("admin:index"), only({"admin": 200}, 302)),
     "account_login": Row(lambda w: reverse("account_login"), {"anonymous": 200, "*": 302}),
     "mfa_index": Row(lambda w: reverse("mfa_index"), only({"*": 200}, 200)),
+    # Assessments API. Treatment A leads the draft; manager A may countersign it (so reads it);
+    # the security officer and the case team see person A but not the treatment compartment.
+    # Writes are sent without a body: a persona who passes the access check gets 400.
+    "api:instrument-list": Row(lambda w: reverse("api:instrument-list"),
+                               only({"*": 200}, 200, 401)),
+    "api:instrument-detail": Row(lambda w: reverse("api:instrument-detail",
+                                                   args=[risk_needs(w).uuid]),
+                                 only({"*": 200}, 200, 401)),
+    "api:person-screenings": Row(lambda w: reverse("api:person-screenings", args=[person(w)]),
+                                 only({"treatment_a": 200, "security_a": 403, "manager_a": 403,
+                                       "ngo_worker": 403}, 404, 401)),
+    "api:person-assessments": Row(lambda w: reverse("api:person-assessments", args=[person(w)]),
+                                  {**READ_A, "anonymous": 401}),
+    "api:assessment-detail": Row(lambda w: reverse("api:assessment-detail", args=[draft(w).uuid]),
+                                 only({"treatment_a": 200, "security_a": 403, "manager_a": 403,
+                                       "ngo_worker": 403}, 404, 401)),
+    # data="": an empty PUT body (a dict would be sent as an unparseable octet-stream).
+    "api:assessment-item": Row(lambda w: reverse("api:assessment-item",
+                                                 args=[draft(w).uuid, "BA1"]),
+                               only({"treatment_a": 400, "security_a": 403, "manager_a": 403,
+                                     "ngo_worker": 403}, 404, 401), method="put", data=""),
+    "api:assessment-submit": Row(lambda w: reverse("api:assessment-submit", args=[draft(w).uuid]),
+                                 only({"treatment_a": 400, "security_a": 403, "manager_a": 403,
+                                       "ngo_worker": 403}, 404, 401), method="post"),
+    "api:assessment-countersign": Row(lambda w: reverse("api:assessment-countersign",
+                                                        args=[submitted(w).uuid]),
+                                      only({"treatment_a": 403, "security_a": 403,
+                                            "manager_a": 400, "ngo_worker": 403}, 404, 401),
+                                      method="post"),
+    "api:assessment-return": Row(lambda w: reverse("api:assessment-return",
+                                                   args=[submitted(w).uuid]),
+                                 only({"treatment_a": 403, "security_a": 403, "manager_a": 400,
+                                       "ngo_worker": 403}, 404, 401), method="post"),
+    # Assessment pages. Full assessments are the treatment compartment's; the manager reviews
+    # what is submitted to them; the case team (ngo_worker) sees summaries on the person page.
+    "assessments:worklist": Row(lambda w: reverse("assessments:worklist"),
+                                only(CASEWORKERS, 403)),
+    "assessments:screen": Row(lambda w: (screening(w), reverse("assessments:screen",
+                                                                args=[person(w)]))[1],
+                              TREATMENT_A),
+    "assessments:start": Row(lambda w: reverse("assessments:start", args=[person(w)]),
+                             TREATMENT_A),
+    "assessments:screening": Row(lambda w: reverse("assessments:screening",
+                                                   args=[screening(w).uuid]), TREATMENT_A),
+    "assessments:detail": Row(lambda w: reverse("assessments:detail", args=[draft(w).uuid]),
+                              TREATMENT_A),
+    "assessments:compare": Row(lambda w: reverse("assessments:compare", args=[draft(w).uuid]),
+                               TREATMENT_A),
+    "assessments:pdf": Row(lambda w: reverse("assessments:pdf", args=[draft(w).uuid]),
+                           TREATMENT_A),
+    "assessments:rate_item": Row(lambda w: reverse("assessments:rate_item",
+                                                   args=[draft(w).uuid, "BA1"]),
+                                 TREATMENT_A_POSTS, method="post", data={"rating": "low"}),
+    "assessments:add_source": Row(lambda w: reverse("assessments:add_source",
+                                                    args=[draft(w).uuid]),
+                                  TREATMENT_A_POSTS, method="post"),
+    "assessments:remove_source": Row(lambda w: reverse("assessments:remove_source",
+                                                       args=[draft(w).uuid, 0]),
+                                     TREATMENT_A_POSTS, method="post"),
+    "assessments:summary": Row(lambda w: reverse("assessments:summary", args=[draft(w).uuid]),
+                               TREATMENT_A_POSTS, method="post"),
+    "assessments:invite": Row(lambda w: reverse("assessments:invite", args=[draft(w).uuid]),
+                              TREATMENT_A_POSTS, method="post"),
+    "assessments:submit": Row(lambda w: reverse("assessments:submit", args=[draft(w).uuid]),
+                              TREATMENT_A_POSTS, method="post"),
+    "assessments:correct": Row(lambda w: reverse("assessments:correct", args=[draft(w).uuid]),
+                               TREATMENT_A_POSTS, method="post"),
+    "assessments:countersign": Row(lambda w: reverse("assessments:countersign",
+                                                     args=[submitted(w).uuid]),
+                                   MANAGER_A_POSTS, method="post"),
+    "assessments:return": Row(lambda w: reverse("assessments:return", args=[submitted(w).uuid]),
+                              MANAGER_A_POSTS, method="post"),
+    "assessments:instruments": Row(lambda w: reverse("assessments:instruments"),
+                                   only({"*": 200}, 200)),
+    "assessments:instrument_load": Row(lambda w: reverse("assessments:instrument_load"),
+                                       only({"admin": 200}, 403)),
+    "assessments:accreditation": Row(lambda w: reverse("assessments:accreditation"),
+                                     only({"manager_a": 200, "manager_other": 200}, 403)),
 }
 
 # Third-party URL families: each is guarded as a whole (the Django admin by our admin site's

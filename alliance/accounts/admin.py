@@ -27,6 +27,7 @@ class MembershipInline(ConfigurationInline, admin.StackedInline):
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__agency"]
+    search_fields = ["username", "first_name", "last_name"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),

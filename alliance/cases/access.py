@@ -18,10 +18,11 @@ def get_case_for_user(user, case_uuid, action: str = Action.MANAGE_CASE) -> Case
         .filter(uuid=case_uuid).first()
     )
     if case is None:
-        refuse(user, case_uuid, action=action, not_found=True)
+        refuse(user, case_uuid, action=action, not_found=True, object_type="cases.case")
     access = person_access(user, case.person)
     if not access.can(action):
-        refuse(user, case_uuid, person=case.person, action=action, not_found=False)
+        refuse(user, case_uuid, person=case.person, action=action, not_found=False,
+               object_type="cases.case")
     case.person.access = access
     return case
 

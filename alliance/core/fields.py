@@ -64,3 +64,26 @@ class EncryptedDateField(EncryptedTextField):
         defaults = {"form_class": forms.DateField, "widget": forms.DateInput(attrs={"type": "date"})}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (dict or list) encrypted as a whole: for structured sensitive notes."""
+
+    description = "JSON encrypted at rest"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def to_plaintext(self, value) -> str:
+        import json
+
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def from_plaintext(self, text: str):
+        import json
+
+        return json.loads(text)
+
+    def to_python(self, value):
+        return value

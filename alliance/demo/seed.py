@@ -302,3 +302,73 @@ def _write_batch(indices, agencies, units, references, today, now, manager, syst
     audit.append(b.events, bulk=True)
 
 
+
+
+def seed_assessments(users, *, people: int = 12) -> int:
+    """Reference instruments, certifications, and a few screenings and countersigned assessments
+    in the home prison, so that the worklists, the history, the comparison and the trend chart
+    have something to show. Idempotent: people who already have assessments are skipped."""
+    from alliance.assessments import services as a_services
+    from alliance.assessments.instruments import reference_definition_paths
+    from alliance.assessments.models import Assessment, Certification, Course, DueReason
+
+    versions = {}
+    for path in reference_definition_paths():
+        version, _ = a_services.instrument_load(actor=None, text=path.read_text(encoding="utf-8"),
+                                                filename=path.name)
+        versions[version.instrument.kind] = version
+    today = timezone.localdate()
+    course, _ = Course.objects.get_or_create(name="Alliance risk and needs assessment (demo)",
+                                             instrument_code="alliance-risk-needs")
+    for username in ("demo.treatment", "demo.treatment2"):
+        Certification.objects.get_or_create(
+            user=users[username], instrument_code="alliance-risk-needs", defaults={
+                "course": course, "certified_on": today - datetime.timedelta(days=400),
+                "expires_on": today + datetime.timedelta(days=700),
+                "booster_due_on": today - datetime.timedelta(days=10)
+                if username == "demo.treatment2" else today + datetime.timedelta(days=200)})
+    treatment, manager = users["demo.treatment"], users["demo.manager"]
+    home = Agency.objects.get(name=AGENCIES[1][1].format(code=HOME))
+    persons = list(Person.objects.filter(responsible_agency=home).order_by("id")[:people])
+    added = 0
+    for n, person in enumerate(persons):
+        if Assessment.objects.filter(person=person).exists():
+            continue
+        if n % 3 == 2:
+            a_services.mark_reassessment_due(
+                person=person, reason=DueReason.SIGNIFICANT_EVENT, actor=manager,
+                detail="Observation escalated by the security sector (fictional)",
+                due_on=today - datetime.timedelta(days=n))
+            continue
+        rng = random.Random(1000 + n)  # noqa: S311 - fictional, reproducible
+        for round_, levels in enumerate([("moderate", "high"), ("low", "moderate")]):
+            draft = a_services.assessment_start(actor=treatment, person=person,
+                                                instrument_version=versions["risk_needs"])
+            definition = draft.instrument_version.parsed
+            for item in definition.items:
+                scale = definition.scale_of(item)
+                codes = [p.code for p in scale.points]
+                rating = ("unknown" if item.unknown_allowed and rng.random() < 0.1 else
+                          rng.choice([c for c in codes if c in levels] or codes))
+                a_services.assessment_rate_item(actor=treatment, assessment=draft,
+                                                item_code=item.code, rating=rating,
+                                                evidence="Fictional evidence for the demo.")
+            draft = a_services.assessment_update(
+                actor=treatment, assessment=draft, expected_version=None,
+                sources=[{"kind": "interview", "description": "Two interviews (fictional)",
+                          "on": today.isoformat()},
+                         {"kind": "file", "description": "Prison file", "on": ""}],
+                formulation="Fictional formulation for the demonstration.",
+                overall_judgement=levels[1] if round_ == 0 else levels[0],
+                judgement_rationale="Fictional rationale for the demonstration.")
+            draft = a_services.assessment_submit(actor=treatment, assessment=draft,
+                                                 expected_version=None)
+            a_services.assessment_countersign(actor=manager, assessment=draft,
+                                              expected_version=None)
+            # Demo only: spread the history over time so the trend chart has a shape (the
+            # audit trail keeps the real times).
+            when = timezone.now() - datetime.timedelta(days=200 if round_ == 0 else 20 + n)
+            Assessment.objects.filter(pk=draft.pk).update(created_at=when, submitted_at=when,
+                                                          countersigned_at=when)
+        added += 1
+    return added

@@ -117,10 +117,12 @@ def person_access(user, person: Person) -> PersonAccess:
     return access
 
 
-def refuse(user, person_uuid, *, person=None, action: str, not_found: bool):
+def refuse(user, object_uuid, *, person=None, action: str, not_found: bool,
+           object_type: str = "people.person"):
+    """Log a refused access (who tried what on which object) and raise 404 or 403."""
     audit.record(
         actor=user, action=AuditAction.VIEW if action == Action.VIEW else AuditAction.CHANGE,
-        object_type="people.person", object_uuid=str(person_uuid), person=person,
+        object_type=object_type, object_uuid=str(object_uuid), person=person,
         outcome=AuditOutcome.DENIED, details={"requested": action},
     )
     if not_found:
@@ -160,10 +162,12 @@ def get_custody_episode_for_user(user, episode_uuid, action: str = Action.MANAGE
         .first()
     )
     if episode is None:
-        refuse(user, episode_uuid, action=action, not_found=True)
+        refuse(user, episode_uuid, action=action, not_found=True,
+               object_type="people.custodyepisode")
     access = person_access(user, episode.person)
     if not access.can(action):
-        refuse(user, episode_uuid, person=episode.person, action=action, not_found=False)
+        refuse(user, episode_uuid, person=episode.person, action=action, not_found=False,
+               object_type="people.custodyepisode")
     episode.person.access = access
     return episode
 

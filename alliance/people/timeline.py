@@ -22,6 +22,8 @@ KINDS = {
     "team_member_added": _("%(name)s (%(agency)s) joined the case team"),
     "team_member_removed": _("%(name)s (%(agency)s) left the case team"),
     "management_level_changed": _("Management level set to %(level)s"),
+    "screening_recorded": _("Screening recorded: %(outcome)s"),
+    "assessment_countersigned": _("Risk and needs assessment countersigned: %(judgement)s"),
 }
 
 _LABELS = {
@@ -39,6 +41,22 @@ def add(*, person, kind: str, compartment: str, actor=None, params=None, occurre
     )
 
 
+def _instrument_label(params: dict, key: str) -> str:
+    """An outcome or judgement in the reader's language, from the instrument that produced it."""
+    from django.utils.translation import get_language
+
+    from alliance.assessments.models import InstrumentVersion
+
+    version = (InstrumentVersion.objects.filter(instrument__code=params.get("instrument"))
+               .order_by("-created_at").first())
+    if version is None:
+        return ""
+    definition = version.parsed
+    choice = definition.outcomes if key == "outcome" else definition.overall_judgement
+    option = choice.option(params.get(f"{key}_code", "")) if choice else None
+    return option.label.get(get_language() or "en") if option else ""
+
+
 def render(event: TimelineEvent) -> str:
     params = {}
     for key, value in event.params.items():
@@ -46,6 +64,8 @@ def render(event: TimelineEvent) -> str:
             value = _LABELS["classification"].get(value, value) or "—"
         elif key == "key_date":
             value = _LABELS["key_date"].get(value, value)
+        elif key in ("outcome", "judgement"):
+            value = _instrument_label(event.params, key) or value
         elif key == "level":
             from alliance.cases.models import ManagementLevel
 

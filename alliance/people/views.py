@@ -39,7 +39,12 @@ def caseload(request):
 
 def person_detail(request, person_uuid):
     person = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
-    return render(request, "people/person_detail.html", selectors.person_page(request.user, person))
+    context = selectors.person_page(request.user, person)
+    # Other modules add their panel to the person page here, each cut to the user's compartments.
+    from alliance.assessments.views import person_panel_context
+
+    context.update(person_panel_context(request, person))
+    return render(request, "people/person_detail.html", context)
 
 
 def _form_page(request, form, *, title, person=None, status=200, submit=None, intro=""):

@@ -21,8 +21,10 @@ class Command(BaseCommand):
         agencies = seed.seed_organisations()
         users = seed.seed_users(agencies, password)
         added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
+        assessed = seed.seed_assessments(users)
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {added} people added ({persons} in total) in {elapsed:.1f} s."))
+            f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
+            f"assessments, in {elapsed:.1f} s."))
         self.stdout.write(f"Demo users: {', '.join(u for u, *_ in seed.DEMO_USERS)}")
         self.stdout.write(f"Demo password: {password}")

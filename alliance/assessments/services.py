@@ -1,0 +1,440 @@
+"""Every write to instruments, screenings and assessments: atomic, permission re-checked,
+validated against the instrument, audited, on the timeline."""
+
+import datetime
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.core import audit
+from alliance.core.compartments import Compartment
+from alliance.core.errors import Conflict, check_version
+from alliance.core.models import AuditAction
+from alliance.people import timeline
+from alliance.people.access import person_access
+from alliance.people.key_dates import add_months
+
+from . import accreditation
+from .access import AssessmentAction, allowed_actions, can_countersign, can_read_treatment
+from .instruments import UNKNOWN, InstrumentDefinitionError, parse_definition
+from .instruments.scoring import RatingError, incomplete_items, validate_rating
+from .models import (
+    ALLOWED_TRANSITIONS,
+    Assessment,
+    AssessmentDue,
+    AssessmentParticipant,
+    AssessmentStatus,
+    DueReason,
+    Instrument,
+    InstrumentKind,
+    InstrumentVersion,
+    ItemRating,
+    ParticipantRole,
+    Screening,
+    ScreeningOccasion,
+)
+
+SOURCE_KINDS = ["interview", "file", "observation", "collateral", "other"]
+BIAS_ANSWERS = {"yes", "no", "not_sure"}
+
+
+# --- instruments -------------------------------------------------------------------------------
+
+@transaction.atomic
+def instrument_load(*, actor, text: str, filename: str = "") -> tuple[InstrumentVersion, bool]:
+    """Validate and publish a definition. Returns (version, created). Published versions are
+    immutable: loading the same code and version with different content is refused."""
+    definition = parse_definition(text, filename=filename)  # raises InstrumentDefinitionError
+    instrument, _created = Instrument.objects.get_or_create(
+        code=definition.code, defaults={"kind": definition.kind.value,
+                                        "name": definition.name.get("en")})
+    if instrument.kind != definition.kind.value:
+        raise InstrumentDefinitionError([f"kind: {definition.code} is a {instrument.kind} "
+                                         f"instrument; a version cannot change its kind"],
+                                        filename=filename)
+    existing = InstrumentVersion.objects.filter(instrument=instrument,
+                                                version=definition.version).first()
+    if existing:
+        if existing.content_hash == definition.content_hash:
+            return existing, False
+        raise InstrumentDefinitionError([
+            f"version: {definition.code} {definition.version} is already published with "
+            "different content; published versions are immutable, give this one a new version"],
+            filename=filename)
+    version = InstrumentVersion.objects.create(
+        instrument=instrument, version=definition.version, content_hash=definition.content_hash,
+        definition=json.loads(definition.canonical_json), licence=definition.licence,
+        loaded_by=actor if actor and actor.is_authenticated else None)
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=version,
+                 details={"code": definition.code, "version": definition.version,
+                          "hash": definition.content_hash, "file": filename})
+    return version, True
+
+
+def active_versions(kind: str):
+    """The newest active version of each instrument of this kind, newest first."""
+    seen, result = set(), []
+    for v in InstrumentVersion.objects.filter(
+            instrument__kind=kind, is_active=True).select_related("instrument").order_by(
+            "instrument__code", "-created_at"):
+        if v.instrument_id not in seen:
+            seen.add(v.instrument_id)
+            result.append(v)
+    return result
+
+
+# --- what is due -------------------------------------------------------------------------------
+
+def mark_reassessment_due(*, person, reason: str, detail: str = "", actor=None,
+                          due_on: datetime.date | None = None) -> AssessmentDue:
+    """The significant-event trigger other modules call (an observation escalation, a refusal
+    pattern): the person's next risk and needs assessment becomes due now (or on `due_on`), with
+    the reason shown on the worklist. An earlier due date is never pushed back."""
+    due_on = due_on or timezone.localdate()
+    with transaction.atomic():
+        due, created = AssessmentDue.objects.select_for_update().get_or_create(
+            person=person, defaults={"due_on": due_on, "reason": reason, "detail": detail[:300]})
+        if not created and (due_on <= due.due_on or reason == DueReason.SIGNIFICANT_EVENT):
+            due.due_on, due.reason, due.detail = min(due_on, due.due_on), reason, detail[:300]
+            due.save()
+        audit.record(actor=actor, action=AuditAction.CHANGE, obj=due, person=person,
+                     object_type="assessments.assessmentdue",
+                     details={"due_on": due.due_on.isoformat(), "reason": reason})
+    return due
+
+
+def _schedule_next(person, countersigned_on: datetime.date) -> AssessmentDue:
+    interval = person.jurisdiction.reassessment_interval_months
+    due, _ = AssessmentDue.objects.update_or_create(person=person, defaults={
+        "due_on": add_months(countersigned_on, interval), "reason": DueReason.INTERVAL,
+        "detail": ""})
+    return due
+
+
+# --- screening ---------------------------------------------------------------------------------
+
+def _translated_rating_error(exc: RatingError) -> str:
+    return _("%(item)s: this rating is not on the item's scale, or “unknown” is not allowed "
+             "for it.") % {"item": exc.item_code}
+
+
+@transaction.atomic
+def screening_create(*, actor, person, instrument_version, occasion: str, ratings: dict,
+                     evidence: dict, bias_answers: dict, outcome: str, review_on=None,
+                     rationale: str = "") -> Screening:
+    """Record a completed screening. "Refer" puts the person on the assessment-due worklist."""
+    if not can_read_treatment(person_access(actor, person)):
+        raise PermissionDenied(_("Screening is done by staff of the treatment sector."))
+    definition = instrument_version.parsed
+    if definition.kind.value != InstrumentKind.SCREENING or not instrument_version.is_active:
+        raise ValidationError(_("Choose a screening instrument that is offered."))
+    errors = {}
+    if occasion not in ScreeningOccasion.values:
+        errors["occasion"] = _("Choose the occasion.")
+    unknown_codes = (set(ratings) | set(evidence)) - {i.code for i in definition.items}
+    questions = {q.code for q in definition.bias_check.questions} if definition.bias_check else set()
+    unknown_codes |= set(bias_answers) - questions
+    if unknown_codes:
+        errors["__all__"] = _("Unknown item or question: %(codes)s") % {
+            "codes": ", ".join(sorted(unknown_codes))}
+    for code, rating in ratings.items():
+        try:
+            validate_rating(definition, code, rating)
+        except RatingError as exc:
+            errors[f"item_{code}"] = _translated_rating_error(exc)
+    for item in definition.items:
+        rating = ratings.get(item.code)
+        if rating is None:
+            if item.required:
+                errors.setdefault(f"item_{item.code}", _("Rate this indicator."))
+            continue
+        scale = definition.scale_of(item)
+        point = scale.point(rating) if isinstance(rating, str) else None
+        # Evidence is asked for what was observed: "not observed" needs no description.
+        observed = point is None or point.value > scale.lowest
+        if item.evidence_required and observed and not evidence.get(item.code, "").strip():
+            errors.setdefault(f"evidence_{item.code}", _("Describe what was observed."))
+    if definition.bias_check:
+        for q in definition.bias_check.questions:
+            if bias_answers.get(q.code, {}).get("answer") not in BIAS_ANSWERS:
+                errors[f"bias_{q.code}"] = _("Answer the bias check question.")
+    option = definition.outcomes.option(outcome) if definition.outcomes else None
+    if option is None:
+        errors["outcome"] = _("Choose an outcome.")
+    elif option.review_date_required and not review_on:
+        errors["review_on"] = _("Give the date of the review.")
+    if review_on and review_on <= timezone.localdate():
+        errors["review_on"] = _("The review date must be in the future.")
+    if definition.outcomes and definition.outcomes.rationale_required and not rationale.strip():
+        errors["rationale"] = _("Explain the outcome.")
+    if errors:
+        raise ValidationError(errors)
+    screening = Screening.objects.create(
+        person=person, instrument_version=instrument_version, occasion=occasion, ratings=ratings,
+        evidence={k: v for k, v in evidence.items() if v.strip()}, bias_answers=bias_answers,
+        outcome=outcome, review_on=review_on, rationale=rationale.strip(), screened_by=actor,
+        screened_at=timezone.now())
+    timeline.add(person=person, kind="screening_recorded", compartment=Compartment.CASE_TEAM,
+                 actor=actor, params={"outcome": option.label.get("en"), "outcome_code": outcome,
+                                      "instrument": instrument_version.instrument.code})
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=screening, person=person,
+                 details={"outcome": outcome, "instrument": str(instrument_version)})
+    # By convention (docs/instruments.md) an outcome whose code starts with "refer" refers the
+    # person for a full assessment.
+    if outcome.startswith("refer"):
+        mark_reassessment_due(person=person, reason=DueReason.FIRST_ASSESSMENT, actor=actor,
+                              detail=_("Screening on %(date)s") % {
+                                  "date": timezone.localdate().isoformat()})
+    return screening
+
+
+# --- assessment workflow -----------------------------------------------------------------------
+
+def _require(actor, assessment, action, message):
+    if action not in allowed_actions(actor, assessment):
+        raise PermissionDenied(message)
+
+
+def _lock(assessment, expected_version=None) -> Assessment:
+    locked = Assessment.objects.select_for_update().select_related(
+        "person__jurisdiction", "instrument_version__instrument").get(pk=assessment.pk)
+    check_version(locked, expected_version)
+    return locked
+
+
+def _move(assessment, to: str):
+    if to not in ALLOWED_TRANSITIONS[AssessmentStatus(assessment.status)]:
+        raise ValidationError(_("An assessment that is %(status)s cannot be %(action)s.") % {
+            "status": assessment.get_status_display().lower(),
+            "action": AssessmentStatus(to).label.lower()})
+    assessment.status = to
+    assessment.version += 1
+
+
+@transaction.atomic
+def assessment_start(*, actor, person, instrument_version, corrects=None,
+                     correction_reason: str = "") -> Assessment:
+    """Open a draft with the actor as lead assessor."""
+    if not can_read_treatment(person_access(actor, person)):
+        raise PermissionDenied(_("Assessments are done by staff of the treatment sector."))
+    if instrument_version.instrument.kind != InstrumentKind.RISK_NEEDS:
+        raise ValidationError(_("Choose a risk and needs instrument."))
+    if not instrument_version.is_active and corrects is None:
+        raise ValidationError(_("This instrument version is no longer offered."))
+    assessment = Assessment.objects.create(
+        person=person, instrument_version=instrument_version, lead_assessor=actor,
+        corrects=corrects, correction_reason=correction_reason)
+    AssessmentParticipant.objects.create(assessment=assessment, user=actor,
+                                         role=ParticipantRole.LEAD, added_by=actor,
+                                         added_at=timezone.now())
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=assessment, person=person,
+                 details={"instrument": str(instrument_version),
+                          "corrects": str(corrects.uuid) if corrects else ""})
+    return assessment
+
+
+@transaction.atomic
+def assessment_rate_item(*, actor, assessment, item_code: str, rating, evidence: str = "",
+                         expected_stamp: str | None = None) -> ItemRating:
+    """Save one item's rating and evidence. `expected_stamp` is the rated_at the user saw
+    (empty when the item was unrated): a co-assessor's newer rating is never overwritten."""
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may rate its items."))
+    assessment = _lock(assessment)
+    if not assessment.is_editable:
+        raise ValidationError(_("This assessment can no longer be changed."))
+    definition = assessment.instrument_version.parsed
+    if not definition.has_item(item_code):
+        raise ValidationError({"rating": _("This instrument has no such item.")})
+    try:
+        validate_rating(definition, item_code, rating)
+    except RatingError as exc:
+        raise ValidationError({"rating": _translated_rating_error(exc)}) from None
+    current = ItemRating.objects.filter(assessment=assessment, item_code=item_code).first()
+    if expected_stamp is not None:
+        seen = current.rated_at.isoformat() if current else ""
+        if seen != expected_stamp:
+            raise Conflict()
+    item_rating, _created = ItemRating.objects.update_or_create(
+        assessment=assessment, item_code=item_code, defaults={
+            "rating": rating, "evidence": evidence.strip(), "rated_by": actor,
+            "rated_at": timezone.now()})
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment,
+                 person=assessment.person, details={"item": item_code,
+                                                    "unknown": rating == UNKNOWN})
+    return item_rating
+
+
+@transaction.atomic
+def assessment_update(*, actor, assessment, expected_version: int | None, **fields) -> Assessment:
+    """Sources, formulation, overall judgement, rationale, consensus note."""
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may change it."))
+    assessment = _lock(assessment, expected_version)
+    if not assessment.is_editable:
+        raise ValidationError(_("This assessment can no longer be changed."))
+    allowed = {"sources", "formulation", "overall_judgement", "judgement_rationale",
+               "consensus_note"}
+    if set(fields) - allowed:
+        raise ValueError(f"Not editable here: {sorted(set(fields) - allowed)}")
+    definition = assessment.instrument_version.parsed
+    judgement = fields.get("overall_judgement")
+    if judgement and (not definition.overall_judgement
+                      or not definition.overall_judgement.option(judgement)):
+        raise ValidationError({"overall_judgement": _("Choose one of the instrument's options.")})
+    for source in fields.get("sources", []):
+        if source.get("kind") not in SOURCE_KINDS or not str(source.get("description", "")).strip():
+            raise ValidationError({"sources": _("Each source needs a type and a description.")})
+    for name, value in fields.items():
+        setattr(assessment, name, value.strip() if isinstance(value, str) else value)
+    assessment.version += 1
+    assessment.save()
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"fields": sorted(fields)})
+    return assessment
+
+
+@transaction.atomic
+def assessment_invite(*, actor, assessment, user) -> AssessmentParticipant:
+    """Invite a co-assessor: someone who holds the treatment compartment for this person."""
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may invite a co-assessor."))
+    assessment = _lock(assessment)
+    if not assessment.is_editable:
+        raise ValidationError(_("This assessment can no longer be changed."))
+    if not can_read_treatment(person_access(user, assessment.person)):
+        raise ValidationError({"user": _("A co-assessor must work in treatment with access to "
+                                         "this person.")})
+    if assessment.participants.filter(user=user).exists():
+        raise ValidationError({"user": _("Already an assessor of this assessment.")})
+    participant = AssessmentParticipant.objects.create(
+        assessment=assessment, user=user, role=ParticipantRole.CO_ASSESSOR, added_by=actor,
+        added_at=timezone.now())
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"co_assessor": user.username})
+    return participant
+
+
+def ratings_of(assessment) -> tuple[dict, dict]:
+    rows = list(assessment.ratings.all())
+    return {r.item_code: r.rating for r in rows}, {r.item_code: r.evidence for r in rows}
+
+
+def submission_problems(assessment) -> dict[str, str]:
+    """Everything that stops this assessment from being submitted, in the user's language."""
+    definition = assessment.instrument_version.parsed
+    ratings, evidence = ratings_of(assessment)
+    problems = {}
+    for code, problem in incomplete_items(definition, ratings, evidence).items():
+        problems[f"item_{code}"] = (_("%(item)s is not rated.") if problem == "not rated" else
+                                    _("%(item)s needs evidence.")) % {"item": code}
+    if not assessment.sources:
+        problems["sources"] = _("Record at least one source of information consulted.")
+    if not assessment.overall_judgement:
+        problems["overall_judgement"] = _("Give the overall professional judgement.")
+    if not assessment.judgement_rationale.strip():
+        problems["judgement_rationale"] = _("Give the rationale for the overall judgement.")
+    return problems
+
+
+@transaction.atomic
+def assessment_submit(*, actor, assessment, expected_version: int | None) -> Assessment:
+    """Submit for countersignature: complete, and by a currently certified assessor."""
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may submit it."))
+    assessment = _lock(assessment, expected_version)
+    if not accreditation.is_certified(actor, assessment.instrument_version):
+        raise ValidationError(_("You are not currently certified for %(instrument)s. Ask a "
+                                "certified colleague to submit, or renew your certification.")
+                              % {"instrument": assessment.instrument_version})
+    problems = submission_problems(assessment)
+    if problems:
+        raise ValidationError(problems)
+    _move(assessment, AssessmentStatus.SUBMITTED)
+    assessment.submitted_at, assessment.submitted_by = timezone.now(), actor
+    assessment.save()
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"status": "submitted"})
+    return assessment
+
+
+@transaction.atomic
+def assessment_countersign(*, actor, assessment, expected_version: int | None) -> Assessment:
+    """A manager who is not one of its assessors countersigns; the assessment becomes final,
+    the one it replaces is superseded, and the next reassessment is scheduled."""
+    assessment = _lock(assessment, expected_version)
+    participants = set(assessment.participants.values_list("user_id", flat=True))
+    if actor.pk in participants:
+        raise ValidationError(_("You cannot countersign an assessment you took part in."))
+    if not can_countersign(actor, assessment.person):
+        raise PermissionDenied(_("Only a manager of the responsible agency may countersign."))
+    _move(assessment, AssessmentStatus.COUNTERSIGNED)
+    assessment.countersigned_at, assessment.countersigned_by = timezone.now(), actor
+    assessment.save()
+    previous = Assessment.objects.filter(
+        person=assessment.person, status=AssessmentStatus.COUNTERSIGNED,
+        instrument_version__instrument=assessment.instrument_version.instrument,
+    ).exclude(pk=assessment.pk)
+    for old in previous:
+        _move(old, AssessmentStatus.SUPERSEDED)
+        old.save()
+        audit.record(actor=actor, action=AuditAction.CHANGE, obj=old, person=old.person,
+                     details={"status": "superseded", "by": str(assessment.uuid)})
+    due = _schedule_next(assessment.person, timezone.localdate())
+    judgement = assessment.instrument_version.parsed.overall_judgement.option(
+        assessment.overall_judgement)
+    timeline.add(person=assessment.person, kind="assessment_countersigned",
+                 compartment=Compartment.CASE_TEAM, actor=actor,
+                 params={"judgement": judgement.label.get("en") if judgement else "",
+                         "judgement_code": assessment.overall_judgement,
+                         "instrument": assessment.instrument_version.instrument.code})
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"status": "countersigned", "next_due": due.due_on.isoformat()})
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, actor, assessment, comments: str,
+                      expected_version: int | None) -> Assessment:
+    """Send a submitted assessment back to its assessors with comments."""
+    assessment = _lock(assessment, expected_version)
+    if not can_countersign(actor, assessment.person):
+        raise PermissionDenied(_("Only a manager of the responsible agency may return it."))
+    if actor.pk in set(assessment.participants.values_list("user_id", flat=True)):
+        raise ValidationError(_("You cannot review an assessment you took part in."))
+    if not comments.strip():
+        raise ValidationError({"comments": _("Say what needs to change.")})
+    _move(assessment, AssessmentStatus.RETURNED)
+    assessment.return_comments = comments.strip()
+    assessment.save()
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"status": "returned"})
+    return assessment
+
+
+@transaction.atomic
+def assessment_correct(*, actor, assessment, reason: str) -> Assessment:
+    """A countersigned assessment is never edited: a correction is a new draft that copies it,
+    with the reason; countersigning the correction supersedes the original."""
+    if assessment.status != AssessmentStatus.COUNTERSIGNED:
+        raise ValidationError(_("Only a countersigned assessment is corrected this way."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    if not can_read_treatment(person_access(actor, assessment.person)):
+        raise PermissionDenied(_("Assessments are done by staff of the treatment sector."))
+    draft = assessment_start(actor=actor, person=assessment.person,
+                             instrument_version=assessment.instrument_version,
+                             corrects=assessment, correction_reason=reason.strip())
+    for name in ("sources", "formulation", "overall_judgement", "judgement_rationale",
+                 "consensus_note"):
+        setattr(draft, name, getattr(assessment, name))
+    draft.save()
+    ItemRating.objects.bulk_create([
+        ItemRating(assessment=draft, item_code=r.item_code, rating=r.rating, evidence=r.evidence,
+                   rated_by=r.rated_by, rated_at=r.rated_at)
+        for r in assessment.ratings.all()])
+    return draft
+

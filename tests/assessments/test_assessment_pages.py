@@ -1,0 +1,193 @@
+"""The assessment pages as a practitioner uses them: screen, rate with htmx, submit, countersign."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from alliance.assessments.models import AssessmentDue, InstrumentVersion, Screening
+from alliance.core.models import AuditEvent
+
+from ..conftest import complete_ratings, login
+
+pytestmark = pytest.mark.django_db
+
+
+def _screening_data(definition, outcome="refer_full_assessment", **extra):
+    data = {"occasion": "intake", "outcome": outcome, "rationale": "Observed over two weeks"}
+    for item in definition.items:
+        data[f"item_{item.code}"] = "absent"
+    if definition.bias_check:
+        for q in definition.bias_check.questions:
+            data[f"bias_{q.code}"] = "no"
+    data.update(extra)
+    return data
+
+
+def test_a_treatment_officer_screens_and_a_referral_puts_the_person_on_the_worklist(assessing):
+    client = login(assessing.treatment_a)
+    url = reverse("assessments:screen", args=[assessing.person_a.uuid])
+    page = client.get(url).content.decode()
+    assert "Bias check" in page and "Not an indicator" in page
+    definition = assessing.instruments.screening.parsed
+    response = client.post(url, _screening_data(definition))
+    assert response.status_code == 302
+    assert Screening.objects.get(person=assessing.person_a).outcome == "refer_full_assessment"
+    due = AssessmentDue.objects.get(person=assessing.person_a)
+    assert due.reason == "screening_referral" and due.due_on == datetime.date.today()
+    worklist = client.get(reverse("assessments:worklist")).content.decode()
+    assert assessing.person_a.reference in worklist
+
+
+def test_monitoring_needs_a_review_date_and_nothing_is_saved_without_it(assessing):
+    client = login(assessing.treatment_a)
+    url = reverse("assessments:screen", args=[assessing.person_a.uuid])
+    data = _screening_data(assessing.instruments.screening.parsed, outcome="monitor")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Give the date of the review." in response.content.decode()
+    assert "Observed over two weeks" in response.content.decode()  # the input is kept
+    assert not Screening.objects.exists()
+
+
+def test_a_security_officer_may_not_screen_or_read_the_assessment(assessing):
+    client = login(assessing.security_a)
+    assert client.get(reverse("assessments:screen",
+                              args=[assessing.person_a.uuid])).status_code == 403
+    assert client.get(reverse("assessments:detail",
+                              args=[assessing.draft.uuid])).status_code == 403
+
+
+def test_another_prisons_officer_gets_404(assessing):
+    client = login(assessing.treatment_b)
+    assert client.get(reverse("assessments:detail",
+                              args=[assessing.draft.uuid])).status_code == 404
+
+
+def test_rating_an_item_is_a_small_htmx_request_that_returns_the_item(assessing):
+    client = login(assessing.treatment_a)
+    url = reverse("assessments:rate_item", args=[assessing.draft.uuid, "BA1"])
+    response = client.post(url, {"rating": "high", "evidence": "Said so in interview",
+                                 "stamp": ""}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="item-BA1"' in html and "Saved" in html and "<html" not in html
+    assert "1 of 26 items rated" in html  # the progress line is swapped out of band
+    bad = client.post(url, {"rating": "extreme", "stamp": ""}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 422
+    assert "this rating is not on the item" in bad.content.decode()
+
+
+def test_a_stale_item_rating_answers_409_and_shows_the_saved_one(assessing):
+    client = login(assessing.treatment_a)
+    url = reverse("assessments:rate_item", args=[assessing.draft.uuid, "BA1"])
+    client.post(url, {"rating": "high", "stamp": ""}, HTTP_HX_REQUEST="true")
+    stale = client.post(url, {"rating": "low", "stamp": ""}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    assert "Someone else changed this record" in stale.content.decode()
+
+
+def test_the_whole_workflow_through_the_pages(assessing):
+    assessor, manager = login(assessing.treatment_a), login(assessing.manager_a)
+    a = assessing.draft
+    complete_ratings(a, assessing.treatment_a)
+    detail = reverse("assessments:detail", args=[a.uuid])
+    assert "Before you can submit" in assessor.get(detail).content.decode()
+    a.refresh_from_db()
+    assessor.post(reverse("assessments:add_source", args=[a.uuid]), {
+        "kind": "interview", "description": "Interview, 3 November", "version": a.version})
+    a.refresh_from_db()
+    assessor.post(reverse("assessments:summary", args=[a.uuid]), {
+        "formulation": "F", "overall_judgement": "high", "judgement_rationale": "R",
+        "consensus_note": "", "version": a.version})
+    a.refresh_from_db()
+    assert (a.overall_judgement, len(a.sources)) == ("high", 1)
+    assessor.post(reverse("assessments:submit", args=[a.uuid]), {"version": a.version})
+    a.refresh_from_db()
+    assert a.status == "submitted"
+    assert a.person.reference in manager.get(reverse("assessments:worklist")).content.decode()
+    manager.post(reverse("assessments:countersign", args=[a.uuid]), {"version": a.version})
+    a.refresh_from_db()
+    assert a.status == "countersigned"
+    person_page = assessor.get(reverse("people:detail", args=[a.person.uuid])).content.decode()
+    assert "High concern" in person_page and "Needs identified" in person_page
+    # The case-team summary reaches a team member without the treatment compartment.
+    from alliance.accounts.models import Membership
+    from alliance.cases import services as case_services
+
+    case_services.team_member_add(actor=assessing.manager_a, case=assessing.case_a,
+                                  membership=Membership.objects.get(user=assessing.ngo_worker),
+                                  team_role="Mentor", scopes=[])
+    ngo = login(assessing.ngo_worker)
+    page = ngo.get(reverse("people:detail", args=[a.person.uuid])).content.decode()
+    assert "High concern" in page and reverse("assessments:detail", args=[a.uuid]) not in page
+    assert ngo.get(detail).status_code == 403
+
+
+def test_a_returned_assessment_shows_the_comments(assessing):
+    complete_ratings(assessing.draft, assessing.treatment_a)
+    from alliance.assessments import services
+
+    a = services.assessment_update(actor=assessing.treatment_a, assessment=assessing.draft,
+                                   expected_version=None, sources=[{
+                                       "kind": "file", "description": "File", "on": ""}],
+                                   overall_judgement="low", judgement_rationale="R")
+    a = services.assessment_submit(actor=assessing.treatment_a, assessment=a,
+                                   expected_version=None)
+    login(assessing.manager_a).post(reverse("assessments:return", args=[a.uuid]), {
+        "comments": "Add the probation report", "version": a.version})
+    page = login(assessing.treatment_a).get(reverse("assessments:detail", args=[a.uuid]))
+    assert "Add the probation report" in page.content.decode()
+
+
+def test_every_read_of_an_assessment_is_audited(assessing):
+    login(assessing.treatment_a).get(reverse("assessments:detail", args=[assessing.draft.uuid]))
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.object_type, event.person_id) == (
+        "view", "assessments.assessment", assessing.person_a.pk)
+
+
+def test_an_administrator_loads_a_version_and_an_invalid_file_gets_precise_errors(world):
+    client = login(world.admin)
+    bad = SimpleUploadedFile("bad.yaml", b"format: 1\ncode: x\nversion: '1'\nkind: nonsense\n")
+    response = client.post(reverse("assessments:instrument_load"), {"file": bad})
+    assert response.status_code == 400
+    assert "kind" in response.content.decode() and "name" in response.content.decode()
+    assert not InstrumentVersion.objects.exists()
+    from alliance.assessments.instruments import reference_definition_paths
+
+    path = reference_definition_paths()[0]
+    good = SimpleUploadedFile(path.name, path.read_bytes())
+    assert client.post(reverse("assessments:instrument_load"), {"file": good}).status_code == 302
+    assert InstrumentVersion.objects.count() == 1
+    assert login(world.treatment_a).get(reverse("assessments:instrument_load")).status_code == 403
+
+
+def test_managers_see_who_is_certified_and_who_is_due_a_booster(assessing):
+    page = login(assessing.manager_a).get(reverse("assessments:accreditation")).content.decode()
+    assert "alliance-risk-needs" in page and "valid" in page
+    assert login(assessing.treatment_a).get(reverse("assessments:accreditation")).status_code \
+        == 403
+
+
+def test_loading_the_same_version_with_other_content_is_refused(world, tmp_path):
+    import io
+
+    import yaml
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from alliance.assessments.instruments import reference_definition_paths
+
+    path = reference_definition_paths()[0]
+    call_command("load_instrument", str(path), stdout=io.StringIO())
+    data = yaml.safe_load(path.read_text())
+    data["licence_notes"] = "changed after publication"
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True))
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_instrument", str(changed), stdout=io.StringIO(), stderr=err)
+    assert "immutable" in err.getvalue()
+    assert InstrumentVersion.objects.count() == 1
