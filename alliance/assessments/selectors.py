@@ -131,8 +131,13 @@ def person_panel(user, person) -> dict:
         option = s.instrument_version.parsed.outcomes.option(s.outcome)
         s.outcome_label = option.label.get(_lang()) if option else s.outcome
     due = AssessmentDue.objects.filter(person=person).first()
+    changes = {}
+    if latest is not None:
+        from collections import Counter
+
+        changes = Counter(row["change"].change.value for row in comparison(latest)["rows"])
     return {
-        "full": full, "assessments": assessments, "latest": latest,
+        "full": full, "assessments": assessments, "latest": latest, "changes": changes,
         "needs": needs_of(latest) if latest else {}, "screenings": screenings, "due": due,
         "overdue": bool(due and due.due_on < timezone.localdate()),
         "trend": trend(assessments),

@@ -309,13 +309,30 @@ def seed_assessments(users, *, people: int = 12) -> int:
     in the home prison, so that the worklists, the history, the comparison and the trend chart
     have something to show. Idempotent: people who already have assessments are skipped."""
     from alliance.assessments import services as a_services
-    from alliance.assessments.instruments import reference_definition_paths
-    from alliance.assessments.models import Assessment, Certification, Course, DueReason
+    from alliance.assessments.instruments import (
+        InstrumentDefinitionError,
+        load_definition,
+        reference_definition_paths,
+    )
+    from alliance.assessments.models import (
+        Assessment,
+        Certification,
+        Course,
+        DueReason,
+        InstrumentVersion,
+    )
 
     versions = {}
     for path in reference_definition_paths():
-        version, _ = a_services.instrument_load(actor=None, text=path.read_text(encoding="utf-8"),
-                                                filename=path.name)
+        try:
+            version, _ = a_services.instrument_load(
+                actor=None, text=path.read_text(encoding="utf-8"), filename=path.name)
+        except InstrumentDefinitionError:
+            # A demo database from an older checkout holds this version with other text;
+            # published versions are immutable, so keep using the one it has.
+            definition = load_definition(path)
+            version = InstrumentVersion.objects.get(instrument__code=definition.code,
+                                                    version=definition.version)
         versions[version.instrument.kind] = version
     today = timezone.localdate()
     course, _ = Course.objects.get_or_create(name="Alliance risk and needs assessment (demo)",

@@ -120,8 +120,9 @@ def person_page(user, person: Person) -> dict:
     events = list(
         person.timeline.filter(compartment__in=access.compartments).select_related("actor")[:100]
     )
+    cache: dict = {}
     for event in events:
-        event.text = render(event)
+        event.text = render(event, cache)
     return {
         "person": person,
         "access": access,

@@ -41,14 +41,18 @@ def add(*, person, kind: str, compartment: str, actor=None, params=None, occurre
     )
 
 
-def _instrument_label(params: dict, key: str) -> str:
-    """An outcome or judgement in the reader's language, from the instrument that produced it."""
+def _instrument_label(params: dict, key: str, cache: dict) -> str:
+    """An outcome or judgement in the reader's language, from the instrument that produced it
+    (one query per instrument per page, whatever the number of entries)."""
     from django.utils.translation import get_language
 
     from alliance.assessments.models import InstrumentVersion
 
-    version = (InstrumentVersion.objects.filter(instrument__code=params.get("instrument"))
-               .order_by("-created_at").first())
+    code = params.get("instrument")
+    if code not in cache:
+        cache[code] = (InstrumentVersion.objects.filter(instrument__code=code)
+                       .order_by("-created_at").first())
+    version = cache[code]
     if version is None:
         return ""
     definition = version.parsed
@@ -57,7 +61,7 @@ def _instrument_label(params: dict, key: str) -> str:
     return option.label.get(get_language() or "en") if option else ""
 
 
-def render(event: TimelineEvent) -> str:
+def render(event: TimelineEvent, cache: dict | None = None) -> str:
     params = {}
     for key, value in event.params.items():
         if key in ("previous", "new"):
@@ -65,7 +69,7 @@ def render(event: TimelineEvent) -> str:
         elif key == "key_date":
             value = _LABELS["key_date"].get(value, value)
         elif key in ("outcome", "judgement"):
-            value = _instrument_label(event.params, key) or value
+            value = _instrument_label(event.params, key, {} if cache is None else cache) or value
         elif key == "level":
             from alliance.cases.models import ManagementLevel
 

@@ -38,3 +38,11 @@ def test_the_admin_offers_no_person_level_data(world):
 
 def test_other_roles_cannot_enter_the_admin(world):
     assert login(world.manager_a).get(reverse("admin:index")).status_code == 302
+
+
+def test_the_demo_password_cannot_be_set(world, settings):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="demo password"):
+        validate_password(settings.DEMO_PASSWORD, world.treatment_a)
