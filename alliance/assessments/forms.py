@@ -119,6 +119,10 @@ class CoAssessorForm(StyledForm):
         self.fields["user"].queryset = User.objects.filter(pk__in=[u.pk for u in users])
 
 
+class VersionOnlyForm(VersionedForm):
+    """A POST that only carries the version the user acted on (submit, countersign, ...)."""
+
+
 class ReturnForm(VersionedForm):
     comments = forms.CharField(label=_("What needs to change"), widget=forms.Textarea)
 

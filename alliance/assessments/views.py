@@ -30,6 +30,7 @@ from .forms import (
     SourceForm,
     StartAssessmentForm,
     SummaryForm,
+    VersionOnlyForm,
 )
 from .instruments import InstrumentDefinitionError
 from .models import InstrumentKind, InstrumentVersion
@@ -255,8 +256,7 @@ def add_source(request, assessment_uuid):
 def remove_source(request, assessment_uuid, index):
     assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
                                          audit_read=False)
-    form = ReturnForm(request.POST)  # only its version field matters here
-    form.fields["comments"].required = False
+    form = VersionOnlyForm(request.POST)
     sources = [s for n, s in enumerate(assessment.sources) if n != index]
     return _post_action(request, assessment, form, lambda: services.assessment_update(
         actor=request.user, assessment=assessment, sources=sources,
@@ -292,8 +292,7 @@ def invite_co_assessor(request, assessment_uuid):
 def submit(request, assessment_uuid):
     assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
                                          audit_read=False)
-    form = ReturnForm(request.POST)
-    form.fields["comments"].required = False
+    form = VersionOnlyForm(request.POST)
     return _post_action(request, assessment, form, lambda: services.assessment_submit(
         actor=request.user, assessment=assessment, expected_version=form.cleaned_data["version"]),
         _("Submitted for countersignature."))
@@ -303,8 +302,7 @@ def submit(request, assessment_uuid):
 def countersign(request, assessment_uuid):
     assessment = get_assessment_for_user(request.user, assessment_uuid,
                                          AssessmentAction.COUNTERSIGN, audit_read=False)
-    form = ReturnForm(request.POST)
-    form.fields["comments"].required = False
+    form = VersionOnlyForm(request.POST)
     return _post_action(request, assessment, form, lambda: services.assessment_countersign(
         actor=request.user, assessment=assessment, expected_version=form.cleaned_data["version"]),
         _("Countersigned. The next reassessment is scheduled."))
