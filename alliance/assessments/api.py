@@ -25,7 +25,7 @@ from alliance.core import audit
 from alliance.core.models import AuditAction
 from alliance.people.access import Action, get_person_for_user
 
-from . import accreditation, services
+from . import accreditation, selectors, services
 from .access import (
     AssessmentAction,
     allowed_actions,
@@ -76,7 +76,7 @@ def _valid(serializer_class, request) -> dict:
 
 
 def _instrument_version(uuid) -> InstrumentVersion:
-    version = InstrumentVersion.objects.select_related("instrument").filter(uuid=uuid).first()
+    version = selectors.instrument_version(uuid)
     if version is None:
         raise serializers.ValidationError(_("No such instrument version."))
     return version
@@ -108,10 +108,7 @@ class InstrumentList(APIView):
                    parameters=[OpenApiParameter("kind", str, enum=InstrumentKind.values)])
     def get(self, request):
         # Instruments are published reference data, not person-level: any signed-in user.
-        versions = InstrumentVersion.objects.select_related("instrument").order_by(
-            "instrument__kind", "instrument__code", "-created_at")
-        if kind := request.query_params.get("kind"):
-            versions = versions.filter(instrument__kind=kind)
+        versions = selectors.instrument_versions(request.query_params.get("kind", ""))
         return Response(InstrumentVersionSerializer(versions, many=True).data)
 
 
@@ -119,8 +116,7 @@ class InstrumentDetail(APIView):
     @extend_schema(tags=INSTRUMENTS, responses={200: InstrumentVersionDetailSerializer,
                                                 **_errors(404)})
     def get(self, request, version_uuid):
-        version = InstrumentVersion.objects.select_related("instrument").filter(
-            uuid=version_uuid).first()
+        version = selectors.instrument_version(version_uuid)
         if version is None:
             raise NotFound(_("No such instrument version."))
         return Response(InstrumentVersionDetailSerializer(version).data)

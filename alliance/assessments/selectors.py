@@ -233,3 +233,40 @@ def assessment_page(assessment, user) -> dict:
         "instrument_name": definition.name.get(lang),
         "participants": list(assessment.participants.all()),
     }
+
+
+# --- configuration and staff (not person-level) -------------------------------------------------
+
+def instrument_versions(kind: str = ""):
+    """Published instrument versions: reference data any signed-in user may read."""
+    from .models import InstrumentVersion
+
+    versions = InstrumentVersion.objects.select_related("instrument", "loaded_by").order_by(
+        "instrument__kind", "instrument__code", "-created_at")
+    return versions.filter(instrument__kind=kind) if kind else versions
+
+
+def instrument_version(uuid):
+    return instrument_versions().filter(uuid=uuid).first()
+
+
+def co_assessor_candidates(assessment) -> list:
+    """Staff of the responsible agency who hold the treatment compartment for the person and are
+    not already assessors."""
+    from alliance.accounts.models import User
+    from alliance.people.access import person_access
+
+    taken = {p.user_id for p in assessment.participants.all()}
+    users = User.objects.filter(is_active=True, memberships__is_active=True,
+                                memberships__agency_id=assessment.person.responsible_agency_id
+                                ).distinct()
+    return [u for u in users if u.pk not in taken
+            and "treatment" in person_access(u, assessment.person).compartments]
+
+
+def staff_of(agency_ids) -> list:
+    from alliance.accounts.models import User
+
+    return list(User.objects.filter(memberships__agency_id__in=agency_ids,
+                                    memberships__is_active=True, is_active=True)
+                .distinct().order_by("last_name", "first_name"))

@@ -33,7 +33,7 @@ from .forms import (
     VersionOnlyForm,
 )
 from .instruments import InstrumentDefinitionError
-from .models import InstrumentKind, InstrumentVersion
+from .models import InstrumentKind
 
 
 def _lang():
@@ -145,22 +145,11 @@ def _detail_context(request, assessment, **extra):
             "consensus_note": assessment.consensus_note}),
         return_form=ReturnForm(initial={"version": assessment.version}),
         correction_form=CorrectionForm(),
-        co_assessor_form=CoAssessorForm(users=_co_assessor_candidates(assessment)),
+        co_assessor_form=CoAssessorForm(users=selectors.co_assessor_candidates(assessment)),
         outputs_needs=selectors.needs_of(assessment),
         lang=lang)
     context.update(extra)
     return context
-
-
-def _co_assessor_candidates(assessment):
-    from alliance.accounts.models import User
-    from alliance.people.access import person_access
-
-    taken = {p.user_id for p in assessment.participants.all()}
-    users = User.objects.filter(is_active=True, memberships__agency_id=(
-        assessment.person.responsible_agency_id), memberships__is_active=True).distinct()
-    return [u for u in users if u.pk not in taken
-            and "treatment" in person_access(u, assessment.person).compartments]
 
 
 def assessment_detail(request, assessment_uuid):
@@ -282,7 +271,7 @@ def update_summary(request, assessment_uuid):
 def invite_co_assessor(request, assessment_uuid):
     assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
                                          audit_read=False)
-    form = CoAssessorForm(request.POST, users=_co_assessor_candidates(assessment))
+    form = CoAssessorForm(request.POST, users=selectors.co_assessor_candidates(assessment))
     return _post_action(request, assessment, form, lambda: services.assessment_invite(
         actor=request.user, assessment=assessment, user=form.cleaned_data["user"]),
         _("Co-assessor invited."), "#assessors")
@@ -362,8 +351,7 @@ def pdf(request, assessment_uuid):
 def instruments(request):
     if not (can_administer(request.user) or profile_for(request.user).roles):
         raise PermissionDenied
-    versions = InstrumentVersion.objects.select_related("instrument", "loaded_by").order_by(
-        "instrument__kind", "instrument__code", "-created_at")
+    versions = selectors.instrument_versions()
     for v in versions:
         v.display_name = v.parsed.name.get(_lang())
     return render(request, "assessments/instruments.html", {
@@ -396,13 +384,9 @@ def instrument_load(request):
 
 
 def accreditation_overview(request):
-    from alliance.accounts.models import User
-
     grants = profile_for(request.user).grants_with(*COUNTERSIGN_ROLES)
     if not grants:
         raise PermissionDenied(_("The accreditation overview is for managers."))
-    users = list(User.objects.filter(memberships__agency_id__in=[g.agency_id for g in grants],
-                                     memberships__is_active=True, is_active=True)
-                 .distinct().order_by("last_name", "first_name"))
+    users = selectors.staff_of([g.agency_id for g in grants])
     return render(request, "assessments/accreditation.html", {
         "rows": accreditation.certification_overview(users)})

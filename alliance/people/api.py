@@ -1,13 +1,12 @@
 """REST API for persons: the same access functions, services and audit as the pages."""
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.organisations.models import Agency
+from alliance.organisations.selectors import active_agencies
 
 from . import access, selectors, services
 from .access import Action
@@ -80,9 +79,15 @@ class PersonDetailSerializer(PersonSerializer):
         fields = [*PersonSerializer.Meta.fields, "classification_history"]
 
 
+class _AgencyField(serializers.SlugRelatedField):
+    """Any active agency resolves here; person_create then checks the user may use it."""
+
+    def get_queryset(self):
+        return active_agencies()
+
+
 class PersonCreateSerializer(serializers.Serializer):
-    responsible_agency = serializers.SlugRelatedField(slug_field="uuid",
-                                                      queryset=Agency.objects.all())
+    responsible_agency = _AgencyField(slug_field="uuid")
     given_name = serializers.CharField(max_length=100)
     family_name = serializers.CharField(max_length=100)
     aliases = serializers.CharField(required=False, allow_blank=True, default="")
@@ -105,9 +110,6 @@ class PersonUpdateSerializer(serializers.Serializer):
                                                     required=False)
 
 
-def _with_episodes(qs):
-    return qs.prefetch_related(Prefetch(
-        "custody_episodes", queryset=CustodyEpisode.objects.select_related("facility", "unit")))
 
 
 class PersonList(APIView):
@@ -125,11 +127,7 @@ class PersonList(APIView):
             category=request.query_params.get("category", ""))
         page, rows = selectors.caseload_page(request.user, filters,
                                              request.query_params.get("page", 1))
-        persons = {p.pk: p for p in _with_episodes(Person.objects.filter(
-            pk__in=[r.pk for r in rows]).select_related("jurisdiction", "responsible_agency"))}
-        for row in rows:
-            persons[row.pk].identity_visible = row.identity_visible
-        data = PersonSerializer([persons[r.pk] for r in rows], many=True).data
+        data = PersonSerializer(selectors.with_custody(rows), many=True).data
         return Response({"count": page.paginator.count, "page": page.number,
                          "pages": page.paginator.num_pages, "results": data})
 
@@ -143,9 +141,8 @@ class PersonList(APIView):
 
 def _detail_response(request, person_uuid, code=status.HTTP_200_OK):
     person = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
-    person = _with_episodes(Person.objects.filter(pk=person.pk).select_related(
-        "jurisdiction", "responsible_agency")).get()
-    person.identity_visible = access.person_access(request.user, person).sees_identity
+    selectors.with_custody([person])
+    person.identity_visible = person.access.sees_identity
     return Response(PersonDetailSerializer(person).data, status=code)
 
 

@@ -155,3 +155,14 @@ def aggregate_counts(min_count: int | None = None) -> dict:
             cells.append(n if n == 0 or n >= threshold else None)
         table.append({"jurisdiction": j, "cells": cells})
     return {"columns": [c.label for c in Classification], "rows": table, "threshold": threshold}
+
+
+def with_custody(persons: list) -> list:
+    """Attach custody episodes (with facility and unit) to people already obtained through
+    access (for the API), in one query."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    prefetch_related_objects(persons, Prefetch(
+        "custody_episodes", queryset=CustodyEpisode.objects.select_related("facility", "unit")),
+        "classification_changes")
+    return persons
