@@ -1,5 +1,6 @@
 """REST API for persons: the same access functions, services and audit as the pages."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -79,6 +80,7 @@ class PersonDetailSerializer(PersonSerializer):
         fields = [*PersonSerializer.Meta.fields, "classification_history"]
 
 
+@extend_schema_field(OpenApiTypes.UUID)
 class _AgencyField(serializers.SlugRelatedField):
     """Any active agency resolves here; person_create then checks the user may use it."""
 
