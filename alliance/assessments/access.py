@@ -1,7 +1,6 @@
 """Assessments belong to the treatment compartment; their overall judgement and needs summary
 are shared with the case team. Everything starts from the person's access (people/access.py)."""
 
-from django.core.exceptions import PermissionDenied
 
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
@@ -10,7 +9,7 @@ from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
 from alliance.people.access import Action, get_person_for_user, person_access, refuse
 
-from .models import Assessment, AssessmentStatus, Screening
+from .models import FINAL, Assessment, AssessmentStatus, Screening
 
 # Managers who may countersign (in the agency responsible for the person).
 COUNTERSIGN_ROLES = {Role.PRISON_MANAGER, Role.CASE_MANAGER}
@@ -60,9 +59,6 @@ def allowed_actions(user, assessment) -> set[str]:
         if assessment.status == AssessmentStatus.SUBMITTED:
             actions.add(AssessmentAction.COUNTERSIGN)
     return actions
-
-
-FINAL = [AssessmentStatus.COUNTERSIGNED, AssessmentStatus.SUPERSEDED]
 
 
 def assessments_visible_to(user, person):
@@ -118,12 +114,3 @@ def get_screening_for_user(user, screening_uuid) -> Screening:
     audit.record(actor=user, action=AuditAction.VIEW, obj=screening, person=screening.person)
     return screening
 
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
-
-
-__all__ = ["AssessmentAction", "allowed_actions", "assessments_visible_to", "can_countersign",
-           "get_assessment_for_user", "get_person_for_assessment_work", "get_screening_for_user",
-           "require"]

@@ -56,5 +56,3 @@ def certification_overview(users, *, today: datetime.date | None = None) -> list
     return [{"user": u, "certifications": by_user.get(u.pk, []),
              "recent_practice": practice.get(u.pk, 0)} for u in users]
 
-
-__all__ = ["certification_overview", "covers", "current_certification", "is_certified"]

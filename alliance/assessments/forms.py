@@ -50,11 +50,7 @@ class ScreeningForm(StyledForm):
                                                    help_text=_("Required when monitoring."))
         self.fields["rationale"] = forms.CharField(label=_("Rationale for the outcome"),
                                                    widget=forms.Textarea, required=False)
-        # Fields added after StyledForm.__init__ need their Bootstrap classes too.
-        for field in self.fields.values():
-            css = ("form-check-input" if isinstance(field.widget, forms.RadioSelect) else
-                   "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-            field.widget.attrs.setdefault("class", css)
+        self.style_fields()  # the fields above were added after StyledForm.__init__
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -113,6 +113,7 @@ ALLOWED_TRANSITIONS = {
     AssessmentStatus.SUPERSEDED: set(),
 }
 EDITABLE = {AssessmentStatus.DRAFT, AssessmentStatus.RETURNED}
+FINAL = [AssessmentStatus.COUNTERSIGNED, AssessmentStatus.SUPERSEDED]
 
 
 class Assessment(VersionedModel):

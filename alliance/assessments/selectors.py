@@ -10,9 +10,7 @@ from alliance.people.access import persons_visible_to
 from .access import assessments_visible_to, can_read_treatment
 from .instruments import UNKNOWN
 from .instruments.scoring import compare_ratings, compute_outputs, count_unknowns
-from .models import Assessment, AssessmentDue, AssessmentStatus, ItemRating, Screening
-
-FINAL = [AssessmentStatus.COUNTERSIGNED, AssessmentStatus.SUPERSEDED]
+from .models import FINAL, Assessment, AssessmentDue, AssessmentStatus, ItemRating, Screening
 
 
 def _lang() -> str:

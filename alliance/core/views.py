@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from alliance.accounts.access import can_administer, profile_for
-from alliance.people.access import can_view_aggregates, persons_visible_to
+from alliance.accounts.access import can_administer
+from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.people.selectors import aggregate_counts
 
 from . import audit
@@ -22,9 +22,7 @@ from .selectors import AuditFilters, audit_search
 
 def home(request):
     """Send each user to where their work is."""
-    profile = profile_for(request.user)
-    if persons_visible_to(request.user).exists() or profile.grants_with(
-            "case_manager", "treatment_officer", "security_officer", "probation_officer"):
+    if can_have_caseload(request.user):
         return redirect("people:caseload")
     if can_view_aggregates(request.user):
         return redirect("overview")

@@ -72,7 +72,7 @@ class PersonAccess:
         return compartment in self.compartments
 
 
-def _holding_agency_ids(user) -> set[int]:
+def holding_agency_ids(user) -> set[int]:
     return {g.agency_id for g in profile_for(user).grants_with(*HOLDING_AGENCY_ROLES)}
 
 
@@ -85,7 +85,7 @@ def persons_visible_to(user) -> QuerySet[Person]:
     on_team = CaseTeamMember.objects.filter(
         case__person=OuterRef("pk"), case__status="open", user=user, ended_at__isnull=True)
     return Person.objects.filter(
-        Q(responsible_agency_id__in=_holding_agency_ids(user)) | Exists(on_team)
+        Q(responsible_agency_id__in=holding_agency_ids(user)) | Exists(on_team)
     )
 
 

@@ -3,7 +3,6 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -165,5 +164,3 @@ class PersonDetail(APIView):
                                **data)
         return _detail_response(request, person_uuid)
 
-
-__all__ = ["PersonList", "PersonDetail", "PageNumberPagination"]

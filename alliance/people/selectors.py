@@ -11,7 +11,7 @@ from alliance.core import audit, crypto
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
 
-from .access import _holding_agency_ids, persons_visible_to, require_caseload
+from .access import holding_agency_ids, persons_visible_to, require_caseload
 from .models import CustodyEpisode, Person, PersonSearchToken
 from .timeline import render
 
@@ -68,7 +68,7 @@ def identity_visible_ids(user, persons) -> set[int]:
     """Which of these people the user may see by name (one query, whatever the page size)."""
     from alliance.cases.models import CaseTeamMember
 
-    holding = _holding_agency_ids(user)
+    holding = holding_agency_ids(user)
     ids = {p.pk for p in persons if p.responsible_agency_id in holding}
     rest = [p.pk for p in persons if p.pk not in ids]
     if rest:
