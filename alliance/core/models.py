@@ -39,12 +39,15 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Sign-in")
     LOGOUT = "logout", _("Sign-out")
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOCKOUT = "lockout", _("Sign-in locked")
+    UNLOCK = "unlock", _("Sign-in unlocked")
     MAINTENANCE = "maintenance", _("Maintenance")
 
 
 class AuditOutcome(models.TextChoices):
     SUCCESS = "success", _("Success")
     DENIED = "denied", _("Denied")
+    ERROR = "error", _("Failed with an error")
 
 
 class AuditEvent(models.Model):
