@@ -31,6 +31,15 @@ def can_countersign(user, person) -> bool:
     return any(g.agency_id == person.responsible_agency_id for g in grants)
 
 
+def due_detail(due, compartments) -> str:
+    """The detail of a due reason, for holders of its source's compartment only (others see the
+    reason's kind alone). `compartments` is a PersonAccess or a set of compartment codes."""
+    # A detail recorded without a compartment (before compartments were kept) stays hidden.
+    if due.detail and due.detail_compartment and due.detail_compartment in compartments:
+        return due.detail
+    return ""
+
+
 def get_person_for_assessment_work(user, person_uuid):
     """The person, if the user holds the treatment compartment for them (404 / 403 otherwise)."""
     person = get_person_for_user(user, person_uuid, Action.VIEW, audit_read=False)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core.compartments import Compartment
 from alliance.core.fields import EncryptedJSONField, EncryptedTextField
 from alliance.core.models import PublicModel, VersionedModel
 
@@ -210,6 +211,11 @@ class AssessmentDue(models.Model):
     due_on = models.DateField(_("due on"), db_index=True)
     reason = models.CharField(_("reason"), max_length=30, choices=DueReason.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    # The compartment of the detail's source (an escalated security observation is security
+    # material): only its holders read the detail; everyone else who sees the person sees the
+    # reason's kind alone.
+    detail_compartment = models.CharField(_("compartment of the detail"), max_length=20,
+                                          choices=Compartment.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
 

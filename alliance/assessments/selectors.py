@@ -1,13 +1,14 @@
 """Scoped reads for the assessment pages, the person page and other modules (plans)."""
 
 import datetime
+from collections import Counter
 
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from alliance.people.access import persons_visible_to
+from alliance.people.access import compartments_by_person, persons_visible_to
 
-from .access import assessments_visible_to, can_read_treatment
+from .access import assessments_visible_to, can_read_treatment, due_detail
 from .instruments import UNKNOWN
 from .instruments.scoring import compare_ratings, compute_outputs, count_unknowns
 from .models import FINAL, Assessment, AssessmentDue, AssessmentStatus, ItemRating, Screening
@@ -130,15 +131,16 @@ def person_panel(user, person) -> dict:
         s.outcome_label = option.label.get(_lang()) if option else s.outcome
     due = AssessmentDue.objects.filter(person=person).first()
     changes = {}
-    if latest is not None:
-        from collections import Counter
-
+    if latest is not None and full:
         changes = Counter(row["change"].change.value for row in comparison(latest)["rows"])
+    # Scores, their trend and item movements are treatment material; the case team's share is
+    # the judgement, the dates and the needs (DOMAIN.md §5, docs/data-protection.md).
     return {
         "full": full, "assessments": assessments, "latest": latest, "changes": changes,
         "needs": needs_of(latest) if latest else {}, "screenings": screenings, "due": due,
+        "due_detail": due_detail(due, person.access) if due else "",
         "overdue": bool(due and due.due_on < timezone.localdate()),
-        "trend": trend(assessments),
+        "trend": trend(assessments) if full else {"series": {}, "dates": []},
     }
 
 
@@ -149,7 +151,9 @@ def due_worklist(user, *, horizon_days: int = 30):
         AssessmentDue.objects.filter(person__in=persons_visible_to(user),
                                      due_on__lte=today + datetime.timedelta(days=horizon_days))
         .select_related("person__responsible_agency").order_by("due_on"))
+    compartments = compartments_by_person(user, [row.person for row in rows])
     for row in rows:
+        row.shown_detail = due_detail(row, compartments[row.person_id])
         row.overdue = row.due_on < today
         row.days = (row.due_on - today).days
     return rows

@@ -88,21 +88,30 @@ def active_versions(kind: str):
 
 # --- what is due -------------------------------------------------------------------------------
 
-def mark_reassessment_due(*, person, reason: str, detail: str = "", actor=None,
-                          due_on: datetime.date | None = None) -> AssessmentDue:
+def mark_reassessment_due(*, person, reason: str, compartment: str, detail: str = "",
+                          actor=None, due_on: datetime.date | None = None) -> AssessmentDue:
     """The significant-event trigger other modules call (an observation escalation, a refusal
-    pattern): the person's next risk and needs assessment becomes due now (or on `due_on`), with
-    the reason shown on the worklist. An earlier due date is never pushed back."""
+    pattern): the person's next risk and needs assessment becomes due now (or on `due_on`). An
+    earlier due date is never pushed back.
+
+    `compartment` is the compartment of the source of `detail` (Compartment.SECURITY for an
+    escalated observation): the detail is shown only to its holders; everyone else who sees the
+    person sees only the reason's kind ("significant new information")."""
+    if compartment not in Compartment.values:
+        raise ValueError(f"unknown compartment {compartment!r}")
     due_on = due_on or timezone.localdate()
     with transaction.atomic():
         due, created = AssessmentDue.objects.select_for_update().get_or_create(
-            person=person, defaults={"due_on": due_on, "reason": reason, "detail": detail[:300]})
+            person=person, defaults={"due_on": due_on, "reason": reason, "detail": detail[:300],
+                                     "detail_compartment": compartment})
         if not created and (due_on <= due.due_on or reason == DueReason.SIGNIFICANT_EVENT):
-            due.due_on, due.reason, due.detail = min(due_on, due.due_on), reason, detail[:300]
+            due.due_on, due.reason = min(due_on, due.due_on), reason
+            due.detail, due.detail_compartment = detail[:300], compartment
             due.save()
         audit.record(actor=actor, action=AuditAction.CHANGE, obj=due, person=person,
                      object_type="assessments.assessmentdue",
-                     details={"due_on": due.due_on.isoformat(), "reason": reason})
+                     details={"due_on": due.due_on.isoformat(), "reason": reason,
+                              "compartment": compartment})
     return due
 
 
@@ -110,7 +119,7 @@ def _schedule_next(person, countersigned_on: datetime.date) -> AssessmentDue:
     interval = person.jurisdiction.reassessment_interval_months
     due, _ = AssessmentDue.objects.update_or_create(person=person, defaults={
         "due_on": add_months(countersigned_on, interval), "reason": DueReason.INTERVAL,
-        "detail": ""})
+        "detail": "", "detail_compartment": ""})
     return due
 
 
@@ -185,9 +194,9 @@ def screening_create(*, actor, person, instrument_version, occasion: str, rating
     # By convention (docs/instruments.md) an outcome whose code starts with "refer" refers the
     # person for a full assessment.
     if outcome.startswith("refer"):
+        # The screening itself (date, outcome) is on the person page: nothing to add here.
         mark_reassessment_due(person=person, reason=DueReason.FIRST_ASSESSMENT, actor=actor,
-                              detail=_("Screening on %(date)s") % {
-                                  "date": timezone.localdate().isoformat()})
+                              compartment=Compartment.TREATMENT)
     return screening
 
 

@@ -354,6 +354,7 @@ def seed_assessments(users, *, people: int = 12) -> int:
         if n % 3 == 2:
             a_services.mark_reassessment_due(
                 person=person, reason=DueReason.SIGNIFICANT_EVENT, actor=manager,
+                compartment=Compartment.SECURITY,
                 detail="Observation escalated by the security sector (fictional)",
                 due_on=today - datetime.timedelta(days=n))
             continue

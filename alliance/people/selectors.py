@@ -11,7 +11,13 @@ from alliance.core import audit, crypto
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
 
-from .access import holding_agency_ids, persons_visible_to, require_caseload
+from .access import (
+    holding_agency_ids,
+    identity_holders,
+    open_team_scopes,
+    persons_visible_to,
+    require_caseload,
+)
 from .models import CustodyEpisode, Person, PersonSearchToken
 from .timeline import render
 
@@ -27,13 +33,16 @@ class CaseloadFilters:
     agency: str = ""  # agency uuid
 
 
-def _search(qs, q: str):
+def _search(qs, q: str, user):
+    """Reference prefix for every visible person; exact name, alias or national ID only among
+    the people whose identity the user holds (others match by reference alone, so the count,
+    the order and the query are the same whether or not a name belongs to one of them)."""
     q = q.strip()
     if not q:
         return qs
     tokens = PersonSearchToken.objects.filter(person=OuterRef("pk"),
                                               digest=crypto.blind_index(q))
-    condition = Exists(tokens)
+    condition = Exists(tokens) & identity_holders(user)
     if REFERENCE_PATTERN.match(q) or q.isalnum():
         condition |= Q(reference__istartswith=q)
     return qs.filter(condition)
@@ -54,7 +63,7 @@ def caseload_queryset(user, filters: CaseloadFilters):
             management_level=Subquery(open_case.values("management_level")[:1]),
         )
     )
-    qs = _search(qs, filters.q)
+    qs = _search(qs, filters.q, user)
     if filters.classification:
         qs = qs.filter(classification=filters.classification)
     if filters.category:
@@ -66,17 +75,12 @@ def caseload_queryset(user, filters: CaseloadFilters):
 
 def identity_visible_ids(user, persons) -> set[int]:
     """Which of these people the user may see by name (one query, whatever the page size)."""
-    from alliance.cases.models import CaseTeamMember
-
     holding = holding_agency_ids(user)
     ids = {p.pk for p in persons if p.responsible_agency_id in holding}
     rest = [p.pk for p in persons if p.pk not in ids]
     if rest:
-        for person_id, scopes in CaseTeamMember.objects.filter(
-                case__person_id__in=rest, case__status="open", user=user,
-                ended_at__isnull=True).values_list("case__person_id", "scopes"):
-            if Compartment.IDENTITY in scopes:
-                ids.add(person_id)
+        ids |= {pid for pid, scopes in open_team_scopes(user, rest).items()
+                if Compartment.IDENTITY in scopes}
     return ids
 
 

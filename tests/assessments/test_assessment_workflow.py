@@ -188,7 +188,7 @@ def test_the_needs_of_the_latest_countersigned_assessment_feed_the_plan(assessin
 def test_a_significant_event_marks_a_reassessment_due_now(assessing):
     _final(assessing)
     services.mark_reassessment_due(person=assessing.person_a, reason="significant_event",
-                                   detail="Observation escalated")
+                                   compartment="security", detail="Observation escalated")
     due = AssessmentDue.objects.get(person=assessing.person_a)
     assert due.due_on == datetime.date.today() and due.detail == "Observation escalated"
 
