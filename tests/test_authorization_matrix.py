@@ -83,6 +83,16 @@ def submitted(w):
     return w.submitted
 
 
+def countersigned(w):
+    """The submitted assessment of person A, countersigned by manager A (once per test)."""
+    from alliance.assessments import services
+
+    if not hasattr(w, "countersigned"):
+        w.countersigned = services.assessment_countersign(
+            actor=w.manager_a, assessment=submitted(w), expected_version=None)
+    return w.countersigned
+
+
 def screening(w):
     """A screening of person A by treatment A (once per test)."""
     from alliance.assessments import services
@@ -229,7 +239,8 @@ MATRIX = {
                               TREATMENT_A_POSTS, method="post"),
     "assessments:submit": Row(lambda w: reverse("assessments:submit", args=[draft(w).uuid]),
                               TREATMENT_A_POSTS, method="post"),
-    "assessments:correct": Row(lambda w: reverse("assessments:correct", args=[draft(w).uuid]),
+    "assessments:correct": Row(lambda w: reverse("assessments:correct",
+                                                 args=[countersigned(w).uuid]),
                                TREATMENT_A_POSTS, method="post"),
     "assessments:countersign": Row(lambda w: reverse("assessments:countersign",
                                                      args=[submitted(w).uuid]),

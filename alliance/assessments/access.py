@@ -20,6 +20,7 @@ class AssessmentAction:
     VIEW = "view"  # everything: ratings, evidence, formulation
     EDIT = "edit"
     COUNTERSIGN = "countersign"
+    CORRECT = "correct"  # open a correction of a countersigned assessment
 
 
 def can_read_treatment(access) -> bool:
@@ -61,6 +62,8 @@ def allowed_actions(user, assessment) -> set[str]:
         actions.add(AssessmentAction.VIEW)
         if assessment.is_editable and user.pk in _participant_ids(assessment):
             actions.add(AssessmentAction.EDIT)
+        if assessment.status == AssessmentStatus.COUNTERSIGNED:
+            actions.add(AssessmentAction.CORRECT)
     # A manager reviews what was submitted to them (and the record afterwards), not drafts.
     if (assessment.status != AssessmentStatus.DRAFT and can_countersign(user, assessment.person)
             and user.pk not in _participant_ids(assessment)):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -161,6 +161,8 @@ def assessment_detail(request, assessment_uuid):
 def rate_item(request, assessment_uuid, item_code):
     assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
                                          audit_read=False)
+    if not assessment.instrument_version.parsed.has_item(item_code):
+        raise Http404(_("This instrument has no item %(code)s.") % {"code": item_code[:20]})
     form = ItemRatingForm(request.POST)
     status, error = 200, ""
     if form.is_valid():
@@ -309,7 +311,8 @@ def return_assessment(request, assessment_uuid):
 
 @require_POST
 def correct(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, audit_read=False)
+    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.CORRECT,
+                                         audit_read=False)
     form = CorrectionForm(request.POST)
     draft, _status = apply_service(form, lambda: services.assessment_correct(
         actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"])) \

@@ -72,6 +72,27 @@ def _person_of(obj, person):
     return getattr(obj, "person", None) if obj is not None else None
 
 
+# C0 control characters other than tab and newline, and DEL: PostgreSQL cannot store NUL in
+# text or JSON, and none of them belongs in a log line. Whatever a request carried, its audit
+# row must be writable, so these are replaced rather than refused.
+_CONTROL = {c: "\N{REPLACEMENT CHARACTER}" for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}
+
+
+def clean_text(value: str) -> str:
+    """Text safe to store in the trail (and in any text column): control characters replaced."""
+    return value.translate(_CONTROL)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
 def _default_agency(actor):
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
@@ -107,12 +128,12 @@ def build(
         agency_name=agency.name if agency else "",
         action=action,
         object_type=object_type or obj_type,
-        object_uuid=str(object_uuid or obj_uuid),
+        object_uuid=clean_text(str(object_uuid or obj_uuid))[:36],
         person=person,
         person_reference=person.reference if person else "",
-        purpose=(purpose or ctx.purpose)[:300],
+        purpose=clean_text(purpose or ctx.purpose)[:300],
         outcome=outcome,
-        details=details or {},
+        details=_clean(details or {}),
         ip_address=ctx.ip_address,
         request_id=ctx.request_id,
     )
@@ -183,4 +204,4 @@ def verify(chunk_size: int = 5000) -> VerifyResult:
 
 
 __all__ = ["AuditAction", "AuditOutcome", "record", "record_consultation", "verify", "build",
-           "append", "head_hash", "compute_hash"]
+           "append", "head_hash", "compute_hash", "clean_text"]

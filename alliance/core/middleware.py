@@ -1,13 +1,54 @@
+import logging
+import re
 import uuid
 
-from . import context
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from . import audit, context
+from .models import AuditAction, AuditOutcome
+
+logger = logging.getLogger(__name__)
+
+# Characters no form, filter or address of ours ever needs, and that some databases cannot
+# store (PostgreSQL refuses NUL): C0 controls other than tab, line feed and carriage return.
+INVALID_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _audit_action(request) -> str:
+    return AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.CHANGE
+
+
+def _invalid_input(request) -> str:
+    """The name of the first part of the request that carries an invalid character, or ""."""
+    if INVALID_CHARACTERS.search(request.path):
+        return "path"
+    if INVALID_CHARACTERS.search(request.headers.get("X-Alliance-Purpose", "")):
+        return "X-Alliance-Purpose"
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for source in sources:
+        for key, values in source.lists():
+            if INVALID_CHARACTERS.search(key) or any(
+                    INVALID_CHARACTERS.search(v) for v in values if isinstance(v, str)):
+                return audit.clean_text(key)[:60]
+    return ""
 
 
 class AuditContextMiddleware:
-    """Makes the request's address, id and stated purpose available to the audit trail.
+    """Makes the request's address, id and stated purpose available to the audit trail, and
+    makes sure every request leaves a trace even when it fails.
 
     The purpose comes from the `X-Alliance-Purpose` header (integrations) or a `purpose` query
-    parameter (links that say why a record is opened).
+    parameter (links that say why a record is opened). A request carrying control characters
+    (a NUL in a filter, say) is answered 400 before any view runs, and logged: such input can
+    otherwise make a database refuse the query, and the audit row with it. An unexpected error
+    in a view is logged as an event with the outcome "error".
     """
 
     def __init__(self, get_response):
@@ -19,12 +60,39 @@ class AuditContextMiddleware:
             context.RequestContext(
                 ip_address=request.META.get("REMOTE_ADDR", ""),
                 request_id=str(uuid.uuid4()),
-                purpose=purpose[:300],
+                purpose=audit.clean_text(purpose)[:300],
             )
         )
         try:
-            response = self.get_response(request)
+            invalid = _invalid_input(request)
+            response = (self._refuse_invalid(request, invalid) if invalid
+                        else self.get_response(request))
         finally:
             context.deactivate(token)
         response.headers.setdefault("Cache-Control", "no-store, private")
         return response
+
+    def _refuse_invalid(self, request, field: str):
+        audit.record(actor=request.user, action=_audit_action(request),
+                     outcome=AuditOutcome.DENIED,
+                     details={"reason": "invalid_characters", "field": field,
+                              "method": request.method, "path": request.path[:300]})
+        message = _("The request contains a control character (such as NUL) in “%(field)s”. "
+                    "Remove it and try again.") % {"field": field}
+        if _is_api(request):
+            return JsonResponse({"detail": message, "code": "invalid_characters"}, status=400)
+        return render(request, "errors/400.html", {"reason": message}, status=400)
+
+    def process_exception(self, request, exception):
+        """Log the failed request; Django then answers with the 500 page as usual. Refusals
+        (404, 403) are logged by the access functions that raise them."""
+        if isinstance(exception, Http404 | PermissionDenied):
+            return None
+        try:
+            audit.record(actor=getattr(request, "user", None), action=_audit_action(request),
+                         outcome=AuditOutcome.ERROR,
+                         details={"method": request.method, "path": request.path[:300],
+                                  "error": type(exception).__name__})
+        except Exception:  # noqa: BLE001 - the original error matters more; never mask it
+            logger.exception("Could not write the audit event of a failed request")
+        return None

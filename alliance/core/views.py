@@ -73,6 +73,17 @@ def audit_list(request):
                                                     "querystring": querystring})
 
 
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection): a purpose
+# typed as =HYPERLINK(...) must reach the DPO's spreadsheet as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that no spreadsheet evaluates."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -97,7 +108,7 @@ def audit_export(request):
     def rows():
         yield writer.writerow(EXPORT_COLUMNS)
         for e in events.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow([getattr(e, c) for c in EXPORT_COLUMNS])
+            yield writer.writerow([csv_cell(getattr(e, c)) for c in EXPORT_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="alliance-audit.csv"'

@@ -15,7 +15,8 @@ drift (the Wagtail lesson).
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -166,7 +167,13 @@ def person_access(user, person: Person) -> PersonAccess:
 
 def refuse(user, object_uuid, *, person=None, action: str, not_found: bool,
            object_type: str = "people.person"):
-    """Log a refused access (who tried what on which object) and raise 404 or 403."""
+    """Log a refused access (who tried what on which object) and raise 404 or 403.
+
+    When the object exists but is not visible, its person is named in the audit row (never in
+    the answer, which is the same 404 either way), so that the DPO of that person's jurisdiction
+    sees who tried to reach the record, whatever the agency of the one who tried."""
+    if not_found and person is None:
+        person = _person_behind(object_type, object_uuid)
     audit.record(
         actor=user, action=AuditAction.VIEW if action == Action.VIEW else AuditAction.CHANGE,
         object_type=object_type, object_uuid=str(object_uuid), person=person,
@@ -175,6 +182,17 @@ def refuse(user, object_uuid, *, person=None, action: str, not_found: bool,
     if not_found:
         raise Http404(_("No such person, or not one you may see."))
     raise PermissionDenied(_("You may see this person but not do that."))
+
+
+def _person_behind(object_type: str, object_uuid):
+    try:
+        model = apps.get_model(object_type)
+        obj = model.objects.filter(uuid=object_uuid).first()
+    except (LookupError, ValidationError, ValueError):
+        return None
+    if obj is None:
+        return None
+    return obj if isinstance(obj, Person) else getattr(obj, "person", None)
 
 
 def get_person_for_user(user, person_uuid, action: str = Action.VIEW, *, audit_read=True) -> Person:

@@ -116,7 +116,8 @@ def test_it_records_who_when_what_and_outcome_of_a_refused_view(world):
     event = AuditEvent.objects.latest("id")
     assert (event.actor, event.action, event.outcome) == (world.treatment_b, "view", "denied")
     assert event.object_uuid == str(world.person_a.uuid)
-    assert event.person is None  # not linked: the refused user must learn nothing from it
+    # Linked for the DPO of the person's jurisdiction; the refused user only ever reads a 404.
+    assert event.person == world.person_a
 
 
 def test_it_records_the_stated_purpose(world):
