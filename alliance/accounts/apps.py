@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import signals  # noqa: F401  (sign-in events go to the audit trail)
+        from . import checks, signals  # noqa: F401  (start-up checks; sign-in events audited)

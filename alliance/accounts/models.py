@@ -53,6 +53,13 @@ class Membership(PublicModel):
     roles = models.JSONField(_("roles"), default=list)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A grant that widens access (a role added, another sector, reactivation) waits here for a
+    # second administrator's approval (accounts/services.py); until then `roles`, `sector` and
+    # `is_active` keep what was approved before.
+    requested = models.JSONField(_("waiting for approval"), null=True, blank=True)
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -81,6 +88,11 @@ class Membership(PublicModel):
         labels = dict(Role.choices)
         return ", ".join(str(labels.get(r, r)) for r in self.roles)
 
+
+# Roles that never work with individual people (DOMAIN.md §2); every other role is casework.
+NON_CASEWORK_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER,
+                                Role.SYSTEM_ADMINISTRATOR})
+CASEWORK_ROLES = frozenset(Role.values) - NON_CASEWORK_ROLES
 
 PRISON_SECTOR_ROLES = {
     Role.SECURITY_OFFICER, Role.SECURITY_ANALYST, Role.TREATMENT_OFFICER, Role.CASE_MANAGER,

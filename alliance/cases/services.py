@@ -5,13 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.accounts.models import Membership, Role
+from alliance.accounts.models import NON_CASEWORK_ROLES, Membership, Role
 from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
 from alliance.people import timeline
-from alliance.people.access import NON_CASEWORK_ROLES, Action, person_access
+from alliance.people.access import Action, person_access
 
 from .models import (
     ALLOWED_TRANSITIONS,

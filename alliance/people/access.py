@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from alliance.accounts.access import profile_for
-from alliance.accounts.models import Role, Sector
+from alliance.accounts.models import NON_CASEWORK_ROLES, Role, Sector
 from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction, AuditOutcome
@@ -245,11 +245,6 @@ def creatable_agencies(user) -> list:
     """Agencies in which the user may register a person (as the responsible agency)."""
     return [g.agency for g in profile_for(user).grants_with(*RECORD_KEEPER_ROLES)
             if g.agency.holds_people]
-
-
-# Roles that never work with individual people (DOMAIN.md §2).
-NON_CASEWORK_ROLES = {Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER,
-                      Role.SYSTEM_ADMINISTRATOR}
 
 
 def can_have_caseload(user) -> bool:
