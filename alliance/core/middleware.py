@@ -84,15 +84,26 @@ class AuditContextMiddleware:
         return render(request, "errors/400.html", {"reason": message}, status=400)
 
     def process_exception(self, request, exception):
-        """Log the failed request; Django then answers with the 500 page as usual. Refusals
-        (404, 403) are logged by the access functions that raise them."""
-        if isinstance(exception, Http404 | PermissionDenied):
-            return None
-        try:
-            audit.record(actor=getattr(request, "user", None), action=_audit_action(request),
-                         outcome=AuditOutcome.ERROR,
-                         details={"method": request.method, "path": request.path[:300],
-                                  "error": type(exception).__name__})
-        except Exception:  # noqa: BLE001 - the original error matters more; never mask it
-            logger.exception("Could not write the audit event of a failed request")
+        """Log the failed or refused request; Django then answers as usual (500, 404, 403)."""
+        record_failure(request, exception)
         return None
+
+
+def record_failure(request, exception) -> None:
+    """Log a request that ended in an exception: a refusal (404, 403) that the code raising it
+    did not log itself (people.access.refuse does, and marks the exception), or an error. Used
+    by the middleware for pages and by the API's exception handler."""
+    if getattr(exception, "audited", False):
+        return
+    refused = isinstance(exception, Http404 | PermissionDenied)
+    details = {"method": request.method, "path": request.path[:300]}
+    if refused:
+        details["reason"] = audit.clean_text(str(exception))[:200]
+    else:
+        details["error"] = type(exception).__name__
+    try:
+        audit.record(actor=getattr(request, "user", None), action=_audit_action(request),
+                     outcome=AuditOutcome.DENIED if refused else AuditOutcome.ERROR,
+                     details=details)
+    except Exception:  # noqa: BLE001 - the original error matters more; never mask it
+        logger.exception("Could not write the audit event of a failed request")

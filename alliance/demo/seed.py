@@ -78,6 +78,8 @@ DEMO_USERS = [
     ("demo.ngo", "Nikola", "Zaednica", "ngo", [Role.COMMUNITY_PROVIDER], ""),
     ("demo.regional", "Rade", "Regionalni", "regional", [Role.REGIONAL_COORDINATOR], ""),
     ("demo.dpo", "Dora", "Zaštita", "prison_admin", [Role.DATA_PROTECTION_OFFICER], ""),
+    # Also the system-level DPO: events tied to no jurisdiction (core/access.py).
+    ("demo.dpo", "Dora", "Zaštita", "regional", [Role.DATA_PROTECTION_OFFICER], ""),
 ]
 
 

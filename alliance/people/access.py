@@ -179,9 +179,10 @@ def refuse(user, object_uuid, *, person=None, action: str, not_found: bool,
         object_type=object_type, object_uuid=str(object_uuid), person=person,
         outcome=AuditOutcome.DENIED, details={"requested": action},
     )
-    if not_found:
-        raise Http404(_("No such person, or not one you may see."))
-    raise PermissionDenied(_("You may see this person but not do that."))
+    exc = (Http404(_("No such person, or not one you may see.")) if not_found else
+           PermissionDenied(_("You may see this person but not do that.")))
+    exc.audited = True  # the middleware logs refusals that nobody logged before raising
+    raise exc
 
 
 def _person_behind(object_type: str, object_uuid):

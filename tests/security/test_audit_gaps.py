@@ -1,0 +1,129 @@
+"""What probing found in the audit trail: requests that failed before their audit row, events no
+DPO could see, spreadsheet formulas in the export."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import path, reverse
+
+from alliance.accounts.models import Role
+from alliance.core.access import audit_events_visible_to
+from alliance.core.models import AuditEvent
+from alliance.urls import urlpatterns as site_urls
+
+from ..conftest import login
+from ..factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def _latest():
+    return AuditEvent.objects.latest("id")
+
+
+@pytest.mark.parametrize("url_name,params", [
+    ("people:caseload", {"purpose": "\x00"}),
+    ("people:caseload", {"classification": "\x00"}),
+    ("people:caseload", {"category": "a\x00b"}),
+    ("people:caseload", {"q": "Arben\x00"}),
+    ("people:detail", {"purpose": "%00\x00"}),
+    ("audit", {"actor": "\x00"}),
+])
+def test_a_control_character_in_a_query_is_a_logged_400(world, url_name, params):
+    args = [world.person_a.uuid] if url_name == "people:detail" else []
+    user = world.dpo if url_name == "audit" else world.treatment_a
+    client = login(user)
+    before = AuditEvent.objects.count()
+    response = client.get(reverse(url_name, args=args), params)
+    assert response.status_code == 400
+    assert "control character" in response.content.decode()
+    assert AuditEvent.objects.count() == before + 1
+    event = _latest()
+    assert (event.actor, event.outcome, event.details["reason"]) == (
+        user, "denied", "invalid_characters")
+
+
+def test_a_control_character_in_a_form_is_a_logged_400_and_nothing_is_saved(world):
+    response = login(world.manager_a).post(reverse("people:classify", args=[
+        world.person_a.uuid]), {"classification": "vep", "reason": "bad\x00input", "version": 1})
+    assert response.status_code == 400
+    world.person_a.refresh_from_db()
+    assert world.person_a.classification == "at_risk"
+    assert _latest().details["reason"] == "invalid_characters"
+
+
+def test_a_control_character_in_an_api_query_is_a_json_400(world):
+    response = login(world.treatment_a).get("/api/v1/persons/", {"classification": "\x00"})
+    assert response.status_code == 400 and response.json()["detail"]
+
+
+def test_the_purpose_is_stored_without_control_characters(world):
+    from alliance.core import audit
+
+    event = audit.record(actor=world.treatment_a, action="view", purpose="a\x00b\x07c",
+                         details={"k\x00": ["v\x00"]})
+    event.refresh_from_db()
+    assert "\x00" not in event.purpose and "\x07" not in event.purpose
+    assert event.details == {"k\ufffd": ["v\ufffd"]}
+
+
+def _boom(request):
+    raise RuntimeError("a bug")
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_request_that_fails_with_an_error_leaves_an_event(world):
+    client = login(world.treatment_a)
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    event = _latest()
+    assert (event.actor, event.outcome, event.details["error"]) == (
+        world.treatment_a, "error", "RuntimeError")
+
+
+urlpatterns = [path("boom/", _boom), *site_urls]
+
+
+def test_a_refused_look_at_a_person_reaches_that_persons_dpo_whoever_tried(world):
+    # given: a regional coordinator (an agency with no jurisdiction) probes a person of J1
+    response = login(world.regional_coordinator).get(
+        reverse("people:detail", args=[world.person_a.uuid]))
+    assert response.status_code == 404  # the same answer as for a person that does not exist
+    event = _latest()
+    assert event.outcome == "denied" and event.person == world.person_a
+    # then: J1's DPO sees it; J2's does not
+    assert audit_events_visible_to(world.dpo).filter(pk=event.pk).exists()
+    other = member(world.prison_other, Role.DATA_PROTECTION_OFFICER)
+    assert not audit_events_visible_to(other).filter(pk=event.pk).exists()
+
+
+def test_events_tied_to_no_jurisdiction_reach_the_system_level_dpo(world):
+    # given: a refused request that concerns no person, by a user with no jurisdiction
+    assert login(world.regional_coordinator).get(reverse("people:caseload")).status_code == 403
+    refused = _latest()
+    assert refused.outcome == "denied" and refused.person is None
+    # and: a failed sign-in on a name that is no account
+    Client().post(reverse("account_login"), {"login": "nobody.here", "password": "x" * 12})
+    unknown = AuditEvent.objects.filter(action="login_failed").latest("id")
+    system_dpo = member(world.regional, Role.DATA_PROTECTION_OFFICER)
+    visible = audit_events_visible_to(system_dpo)
+    assert visible.filter(pk=refused.pk).exists() and visible.filter(pk=unknown.pk).exists()
+    # but: neither the jurisdiction's DPO, nor the system-level DPO for J1's people
+    assert not audit_events_visible_to(world.dpo).filter(pk__in=[refused.pk, unknown.pk]).exists()
+    login(world.treatment_a).get(reverse("people:detail", args=[world.person_a.uuid]))
+    assert not visible.filter(pk=_latest().pk).exists()
+
+
+def test_the_csv_export_neutralises_formula_cells(world):
+    formula = '=HYPERLINK("http://evil.example","click")'
+    login(world.treatment_a).get(reverse("people:detail", args=[world.person_a.uuid]),
+                                 {"purpose": formula})
+    response = login(world.dpo).get(reverse("audit_export"))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response).decode())))
+    purposes = [r["purpose"] for r in rows if "HYPERLINK" in r["purpose"]]
+    assert purposes and all(p.startswith("'=") for p in purposes)
+    for row in rows:
+        assert not any(str(v).startswith(("=", "+", "-", "@")) for v in row.values())

@@ -1,0 +1,242 @@
+"""The canary walk: a unique marker planted in every compartment-bearing field, every GET URL
+pattern (pages, htmx partials, exports, the API) fetched as every persona, and each marker may
+appear only in what a holder of its compartment receives.
+
+Add every new compartment-bearing field to `plant()` and every new URL parameter to
+`PARAMETERS`: a URL pattern the walk cannot fill fails the suite.
+"""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from alliance.accounts.models import Membership
+from alliance.assessments import services as assessment_services
+from alliance.assessments.instruments import REFERENCE_DIR
+from alliance.assessments.models import Certification
+from alliance.cases import services as case_services
+from alliance.core.compartments import Compartment
+from alliance.people import services as people_services
+
+from ..conftest import complete_ratings, login
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["treatment_a", "security_a", "manager_a", "treatment_b", "probation_officer",
+            "ngo_worker", "regional_coordinator", "dpo", "admin", "manager_other"]
+
+# Who holds what for person A in this walk (people/access.py and assessments/access.py):
+# prison A's sectors; probation on the team with the identity scope; the NGO on the team with
+# no scope (reference only). Manager A countersigns, so reads assessments submitted to them.
+HOLDERS = {
+    "identity": {"treatment_a", "security_a", "manager_a", "probation_officer"},
+    "treatment": {"treatment_a"},
+    "treatment_reviewed": {"treatment_a", "manager_a"},
+    "security": {"security_a"},
+}
+
+# Third-party families guarded as a whole (see the authorization matrix) and static files.
+SKIPPED = ("admin:", "account_", "mfa_", "javascript-catalog", "set_language", "api-docs",
+           "api-schema")
+
+
+def _final(w, rating, *, evidence="", **text):
+    a = assessment_services.assessment_start(actor=w.treatment_a, person=w.person_a,
+                                             instrument_version=w.version)
+    complete_ratings(a, w.treatment_a, rating)
+    if evidence:
+        first = a.instrument_version.parsed.items[0].code
+        assessment_services.assessment_rate_item(actor=w.treatment_a, assessment=a,
+                                                 item_code=first, rating=rating,
+                                                 evidence=evidence)
+    a = assessment_services.assessment_update(
+        actor=w.treatment_a, assessment=a, expected_version=None,
+        sources=[{"kind": "file", "description": text.get("source", "Case file")}],
+        overall_judgement="moderate", judgement_rationale=text.get("rationale", "Rationale"),
+        formulation=text.get("formulation", ""), consensus_note=text.get("consensus", ""))
+    a = assessment_services.assessment_submit(actor=w.treatment_a, assessment=a,
+                                              expected_version=None)
+    return assessment_services.assessment_countersign(actor=w.manager_a, assessment=a,
+                                                      expected_version=None)
+
+
+def plant(w) -> dict:
+    """Plant one marker per compartment-bearing field; return {marker: compartment key}."""
+    markers = {}
+
+    def mark(name, holders):
+        marker = f"CANARY{name.upper()}Q"
+        markers[marker] = holders
+        return marker
+
+    # identity
+    people_services.person_update(
+        actor=w.manager_a, person=w.person_a, expected_version=None,
+        given_name=mark("given", "identity"), family_name=mark("family", "identity"),
+        aliases=mark("alias", "identity"), national_id=mark("nid", "identity"))
+    # treatment: two final assessments (so the change summary and the trend exist)
+    today = datetime.date.today()
+    Certification.objects.create(user=w.treatment_a, instrument_code="alliance-risk-needs",
+                                 certified_on=today, expires_on=today + datetime.timedelta(9))
+    _final(w, "low")
+    w.assessment = _final(
+        w, "high", evidence=mark("evidence", "treatment_reviewed"),
+        rationale=mark("rationale", "treatment_reviewed"),
+        formulation=mark("formulation", "treatment_reviewed"),
+        consensus=mark("consensus", "treatment_reviewed"),
+        source=mark("source", "treatment_reviewed"))
+    w.draft = assessment_services.assessment_start(actor=w.treatment_a, person=w.person_a,
+                                                   instrument_version=w.version)
+    assessment_services.assessment_rate_item(
+        actor=w.treatment_a, assessment=w.draft, item_code="BA1", rating="low",
+        evidence=mark("draftevidence", "treatment"))
+    path = REFERENCE_DIR / "screening-v1.yaml"
+    screening_version, _ = assessment_services.instrument_load(
+        actor=None, text=path.read_text(), filename=path.name)
+    definition = screening_version.parsed
+    w.screening = assessment_services.screening_create(
+        actor=w.treatment_a, person=w.person_a, instrument_version=screening_version,
+        occasion="intake", ratings={i.code: "absent" for i in definition.items},
+        evidence={definition.items[0].code: mark("screeningevidence", "treatment")},
+        bias_answers={q.code: {"answer": "no"} for q in definition.bias_check.questions},
+        outcome="no_concern", rationale=mark("screeningrationale", "treatment"))
+    # security: the detail of a due reason that came from an escalated observation
+    assessment_services.mark_reassessment_due(
+        person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
+        detail=mark("securitydue", "security"), actor=w.manager_a)
+    # treatment-derived output on the person page: the chart and the change summary
+    markers["Domain scores over time"] = "treatment"
+    markers["Since the previous assessment"] = "treatment"
+    return markers
+
+
+@pytest.fixture
+def walk_world(world, instruments):
+    w = world
+    w.version = instruments.risk_needs
+    case_services.team_member_add(
+        actor=w.manager_a, case=w.case_a, scopes=[Compartment.IDENTITY], team_role="Probation",
+        membership=Membership.objects.get(user=w.probation_officer))
+    w.member = case_services.team_member_add(
+        actor=w.manager_a, case=w.case_a, scopes=[], team_role="Mentor",
+        membership=Membership.objects.get(user=w.ngo_worker))
+    w.markers = plant(w)
+    return w
+
+
+def parameters(w) -> dict:
+    """Values for every URL parameter: each URL is fetched once per combination."""
+    return {
+        "person_uuid": [w.person_a.uuid],
+        "case_uuid": [w.case_a.uuid],
+        "member_uuid": [w.member.uuid],
+        "episode_uuid": [w.episode_a.uuid],
+        "assessment_uuid": [w.assessment.uuid, w.draft.uuid],
+        "screening_uuid": [w.screening.uuid],
+        "version_uuid": [w.version.uuid],
+        "item_code": ["BA1"],
+        "key_date": ["expected_release"],
+        "index": [0],
+    }
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _patterns(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}", prefix + str(p.pattern), p.pattern.converters
+
+
+def urls(w) -> list[str]:
+    """Every GET-able URL of the site and the API, filled from `parameters`."""
+    import itertools
+    import re
+
+    values = parameters(w)
+    result = []
+    for name, route, converters in _patterns():
+        if name.startswith(SKIPPED) or "static" in route or "None" in name:
+            continue
+        missing = [c for c in converters if c not in values]
+        assert not missing, f"The canary walk cannot fill {missing} of {name}: add them."
+        keys = list(converters)
+        for combo in itertools.product(*(values[k] for k in keys)):
+            url = "/" + route
+            for key, value in zip(keys, combo, strict=True):
+                url = re.sub(r"<(\w+:)?" + key + ">", str(value), url)
+            result.append(url.replace("^", "").replace("$", ""))
+    return result
+
+
+def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
+    w = walk_world
+    targets = urls(w)
+    assert len(targets) > 40
+    seen = {marker: set() for marker in w.markers}
+    leaks = []
+    for persona in PERSONAS:
+        client = login(getattr(w, persona))
+        for url in targets:
+            htmx = url.startswith("/people/") and url.count("/") == 2  # the caseload partial
+            for headers in ({}, {"HTTP_HX_REQUEST": "true"}) if htmx else ({},):
+                response = client.get(url, **headers)
+                if response.get("Content-Type", "").startswith("application/pdf"):
+                    continue  # compressed; the PDF's access is the assessment's (matrix)
+                body = b"".join(response) if response.streaming else response.content
+                text = body.decode("utf-8", errors="replace")
+                for marker, holders in w.markers.items():
+                    if marker in text:
+                        seen[marker].add(persona)
+                        if persona not in HOLDERS[holders]:
+                            leaks.append(f"{persona} got {marker} from {url}")
+    assert not leaks, "\n".join(sorted(set(leaks)))
+    # The walk can fail: every marker was really shown to a holder somewhere.
+    unseen = [m for m, who in seen.items() if not who]
+    assert not unseen, f"never shown to anyone (the walk would not notice a leak): {unseen}"
+
+
+def test_the_walk_covers_the_api_and_the_exports(walk_world):
+    targets = urls(walk_world)
+    assert any(u.startswith("/api/v1/persons/") for u in targets)
+    assert any("export" in u for u in targets)
+    assert any("/pdf/" in u for u in targets)
+
+
+def test_searching_by_identity_finds_nothing_for_a_reference_only_user(walk_world):
+    w = walk_world
+    terms = ["CANARYGIVENQ CANARYFAMILYQ", "CANARYFAMILYQ", "CANARYALIASQ", "CANARYNIDQ"]
+    ngo, probation = login(w.ngo_worker), login(w.probation_officer)
+    for term in terms:
+        for client, expected in ((ngo, 0), (probation, 1)):
+            api = client.get("/api/v1/persons/", {"q": term}).json()
+            assert api["count"] == expected, (term, api)
+            page = client.get("/people/", {"q": term}, HTTP_HX_REQUEST="true")
+            assert (w.person_a.reference in page.content.decode()) == bool(expected)
+    # the reference itself is found by everyone who sees the person
+    assert ngo.get("/api/v1/persons/", {"q": w.person_a.reference}).json()["count"] == 1
+
+
+def test_a_name_search_runs_the_same_query_whether_or_not_the_name_exists(walk_world):
+    """No difference in count, order or timing: the database does the same work for a name
+    that belongs to a person the user may only know by reference as for a name nobody has."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance.people.selectors import CaseloadFilters, caseload_queryset
+
+    def sql(term):
+        with CaptureQueriesContext(connection) as ctx:
+            list(caseload_queryset(walk_world.ngo_worker, CaseloadFilters(q=term)))
+        # the term's keyed hash and its reference-prefix pattern are the only parameters
+        return [re.sub(r"'[0-9a-f]{64}'", "?", q["sql"]).replace(term, "?")
+                for q in ctx.captured_queries]
+
+    sql("warm up")  # the user's access profile is loaded once per request
+    assert sql("CANARYFAMILYQ") == sql("NOBODYHASTHISNAME")
