@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "alliance.cases",
     "alliance.assessments",
     "alliance.demo",
+    # backend, so the queue lives in the one database every app server shares.
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "alliance.core.context_processors.alliance",
+                "alliance.site.context_processors.alliance",
             ],
         },
     },
@@ -152,6 +153,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -165,6 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "alliance.accounts.validators.NotDemoPasswordValidator"},
+    {"NAME": "alliance.accounts.validators.RunsAndRepeatsPasswordValidator",
+     "OPTIONS": {"min_distinct": 5, "max_runs": 2}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -180,12 +184,43 @@ ACCOUNT_SESSION_REMEMBER = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Alliance"
 
-# django-axes: lock an account and address after repeated failures.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+# Sign-in limits (see accounts/signin.py). A prison's staff often share one outgoing address, so
+# the address limit is far above the account limit: one person's mistakes lock only their account.
+# Per address: allauth refuses an address after ADDRESS_FAILURE_LIMIT failed sign-ins within 15
+# minutes (successful ones are not counted). No per-username part: axes locks accounts below.
+ADDRESS_FAILURE_LIMIT = envint("ADDRESS_FAILURE_LIMIT", 100)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{ADDRESS_FAILURE_LIMIT}/15m/ip",
+    # Every sign-in POST, successful or not: a flood valve only, above any shift change (allauth's
+    # default of 30 a minute could refuse a whole wing signing in at once). Not audited.
+    "login": "120/m/ip",
+}
+
+# Per account: django-axes locks a username (from every address, in every spelling) after
+# AXES_FAILURE_LIMIT failures, for 15 minutes; a successful sign-in or signin.unlock clears it.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "alliance.accounts.signin.lockout_username"
 AXES_RESET_ON_SUCCESS = True
+# Attempts on a locked account are refused without being counted: the lock ends 15 minutes after
+# it began (not after the last try), and the audit trail can tell a refusal from a failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Attempts in the database, so every server process sees the same counts.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+
+# Shared by every server process (allauth's rate-limit counts live here): a per-process memory
+# cache would give each worker its own counts. The table is created by migrate (core 0004).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "alliance_cache",
+        # Past MAX_ENTRIES Django culls a third of the entries, counters included: keep it far
+        # above the number of addresses that fail to sign in within 15 minutes.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -197,12 +232,18 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY") else None
+# Addresses of the reverse proxies in front of the app servers: only requests from these have
+# their X-Forwarded-For read for the client's address (audit trail, sign-in limits; core/client.py).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "alliance.core.client.client_address"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a decision for each service's domain owner, not for the software.
     "security.W021",
+    # Axes locks accounts only; the per-address limit is allauth's (ACCOUNT_RATE_LIMITS).
+    "axes.W006",
 ]
 
 # No external source anywhere: every asset is served from this origin.
@@ -253,12 +294,23 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "alliance.core.api.AutoSchema",
+    # Read only by generic views, which the API has none of: its lists name
+    # alliance.core.api.Pagination themselves (naming it here would be a circular import, as
+    # drf-spectacular, which that module extends, imports the generic views).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "alliance.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON with size, depth and character limits; empty forms are still accepted (core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "alliance.core.parsers.JSONParser",
+        "alliance.core.parsers.FormParser",
+        "alliance.core.parsers.MultiPartParser",
+    ],
 }
+# Largest API request body, in bytes (413 above it).
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 REST_KNOX = {
     "TOKEN_TTL": None if envint("API_TOKEN_TTL_DAYS", 90) == 0 else __import__(
         "datetime").timedelta(days=envint("API_TOKEN_TTL_DAYS", 90)),
@@ -275,6 +327,18 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# Mail carries the one-time password reset links administrators send (accounts/services.py).
+# Without EMAIL_HOST, development writes mail to the console; production sends none and says so
+# (a reset link in a server log would be readable by whoever reads the logs).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else
+                 "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "alliance@localhost")
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
-from alliance.core import views as core_views
 from alliance.people import api as people_api
+from alliance.site import views as site_views
 
 from .admin_site import configure_admin
 
@@ -36,13 +36,13 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("robots.txt", core_views.robots, name="robots"),
-    path("overview/", core_views.overview, name="overview"),
-    path("audit/", core_views.audit_list, name="audit"),
-    path("audit/export.csv", core_views.audit_export, name="audit_export"),
-    path("audit/verify/", core_views.audit_verify, name="audit_verify"),
+    path("", site_views.home, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("robots.txt", site_views.robots, name="robots"),
+    path("overview/", site_views.overview, name="overview"),
+    path("audit/", site_views.audit_list, name="audit"),
+    path("audit/export.csv", site_views.audit_export, name="audit_export"),
+    path("audit/verify/", site_views.audit_verify, name="audit_verify"),
     path("people/", include("alliance.people.urls")),
     path("cases/", include("alliance.cases.urls")),
     path("assessments/", include("alliance.assessments.urls")),

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from alliance.core import audit
+
         from . import checks, signals  # noqa: F401  (start-up checks; sign-in events audited)
+        from .access import profile_for
+
+        audit.set_agency_resolver(lambda user: profile_for(user).primary_agency)

@@ -10,18 +10,14 @@ import dataclasses
 
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.core import audit
+from alliance.core.api import ChoiceFilter, ListQuery, Pagination
 from alliance.core.models import AuditAction
 from alliance.people.access import Action, get_person_for_user
 
@@ -46,17 +42,9 @@ from .selectors import judgement_label
 
 BIAS_ANSWERS = ["yes", "no", "not_sure"]
 
+# Error answers (400, 401, 403, 404, 409, 413, 415) are documented for every operation by
+# core.api.AutoSchema.
 INSTRUMENTS, ASSESSMENTS = ["instruments"], ["assessments"]
-ERROR_DESCRIPTIONS = {
-    400: "Field errors in your language: field -> messages; non_field_errors for the rest.",
-    403: "You may see the person but not do this (e.g. no treatment compartment).",
-    404: "No such record, or not one you may see.",
-    409: "Changed since you read it: nothing was saved; read it again and retry.",
-}
-
-
-def _errors(*codes) -> dict:
-    return {code: OpenApiResponse(description=ERROR_DESCRIPTIONS[code]) for code in codes}
 
 
 def _one_of(choices) -> str:
@@ -103,18 +91,27 @@ class InstrumentVersionDetailSerializer(InstrumentVersionSerializer):
     definition = serializers.JSONField(help_text="The whole definition (docs/instruments.md).")
 
 
+class InstrumentListQuery(ListQuery):
+    kind = ChoiceFilter(InstrumentKind.choices)
+
+
 class InstrumentList(APIView):
+    pagination_class = Pagination
+
     @extend_schema(tags=INSTRUMENTS, responses=InstrumentVersionSerializer(many=True),
-                   parameters=[OpenApiParameter("kind", str, enum=InstrumentKind.values)])
+                   parameters=[InstrumentListQuery])
     def get(self, request):
         # Instruments are published reference data, not person-level: any signed-in user.
-        versions = selectors.instrument_versions(request.query_params.get("kind", ""))
-        return Response(InstrumentVersionSerializer(versions, many=True).data)
+        query = InstrumentListQuery.validated(request)
+        pagination = self.pagination_class()
+        versions = pagination.paginate_queryset(selectors.instrument_versions(query["kind"]),
+                                                request, view=self)
+        return pagination.get_paginated_response(
+            InstrumentVersionSerializer(versions, many=True).data)
 
 
 class InstrumentDetail(APIView):
-    @extend_schema(tags=INSTRUMENTS, responses={200: InstrumentVersionDetailSerializer,
-                                                **_errors(404)})
+    @extend_schema(tags=INSTRUMENTS, responses=InstrumentVersionDetailSerializer)
     def get(self, request, version_uuid):
         version = selectors.instrument_version(version_uuid)
         if version is None:
@@ -190,20 +187,26 @@ class ScreeningCreateSerializer(serializers.Serializer):
 
 
 class PersonScreenings(APIView):
-    @extend_schema(tags=ASSESSMENTS, responses={200: ScreeningSerializer(many=True),
-                                                **_errors(403, 404)})
+    pagination_class = Pagination
+
+    @extend_schema(tags=ASSESSMENTS, responses=ScreeningSerializer(many=True))
     def get(self, request, person_uuid):
+        ListQuery.validated(request)
         person = get_person_for_assessment_work(request.user, person_uuid)
-        screenings = list(person.screenings.select_related("instrument_version__instrument",
-                                                           "screened_by"))
+        pagination = self.pagination_class()
+        screenings = pagination.paginate_queryset(
+            person.screenings.select_related("instrument_version__instrument", "screened_by"),
+            request, view=self)
         audit.record(actor=request.user, action=AuditAction.VIEW,
                      object_type="assessments.screening", person=person,
                      agency=person.access.agency,
-                     details={"resource": "screenings", "count": len(screenings)})
-        return Response(ScreeningSerializer(screenings, many=True).data)
+                     details={"resource": "screenings", "count": len(screenings),
+                              "page": pagination.page.number})
+        return pagination.get_paginated_response(
+            ScreeningSerializer(screenings, many=True).data)
 
     @extend_schema(tags=ASSESSMENTS, request=ScreeningCreateSerializer,
-                   responses={201: ScreeningSerializer, **_errors(400, 403, 404)})
+                   responses={201: ScreeningSerializer})
     def post(self, request, person_uuid):
         person = get_person_for_assessment_work(request.user, person_uuid)
         screening = services.screening_create(actor=request.user, person=person,
@@ -361,24 +364,29 @@ class AssessmentStartSerializer(serializers.Serializer):
 
 
 class PersonAssessments(APIView):
-    @extend_schema(tags=ASSESSMENTS, responses={200: AssessmentSummarySerializer(many=True),
-                                                **_errors(404)})
+    pagination_class = Pagination
+
+    @extend_schema(tags=ASSESSMENTS, responses=AssessmentSummarySerializer(many=True))
     def get(self, request, person_uuid):
+        ListQuery.validated(request)
         person = get_person_for_user(request.user, person_uuid, Action.VIEW, audit_read=False)
-        shown = []
-        for assessment in (assessments_visible_to(request.user, person)
-                           .select_related("person", "instrument_version__instrument")
-                           .prefetch_related("participants").order_by("-created_at")):
+        pagination = self.pagination_class()
+        shown = pagination.paginate_queryset(
+            assessments_visible_to(request.user, person)
+            .select_related("person", "instrument_version__instrument")
+            .prefetch_related("participants").order_by("-created_at"), request, view=self)
+        for assessment in shown:
             assessment.actions = allowed_actions(request.user, assessment)
-            shown.append(assessment)
         audit.record(actor=request.user, action=AuditAction.VIEW,
                      object_type="assessments.assessment", person=person,
                      agency=person.access.agency,
-                     details={"resource": "assessments", "count": len(shown)})
-        return Response(AssessmentSummarySerializer(shown, many=True).data)
+                     details={"resource": "assessments", "count": len(shown),
+                              "page": pagination.page.number})
+        return pagination.get_paginated_response(
+            AssessmentSummarySerializer(shown, many=True).data)
 
     @extend_schema(tags=ASSESSMENTS, request=AssessmentStartSerializer,
-                   responses={201: AssessmentSerializer, **_errors(400, 403, 404)})
+                   responses={201: AssessmentSerializer})
     def post(self, request, person_uuid):
         person = get_person_for_assessment_work(request.user, person_uuid)
         data = _valid(AssessmentStartSerializer, request)
@@ -403,14 +411,14 @@ class AssessmentUpdateSerializer(serializers.Serializer):
 
 
 class AssessmentDetail(APIView):
-    @extend_schema(tags=ASSESSMENTS, responses={200: AssessmentSerializer, **_errors(403, 404)})
+    @extend_schema(tags=ASSESSMENTS, responses=AssessmentSerializer)
     def get(self, request, assessment_uuid):
         assessment = get_assessment_for_user(request.user, assessment_uuid,
                                              AssessmentAction.VIEW)  # audited
         return _assessment_response(request.user, assessment)
 
     @extend_schema(tags=ASSESSMENTS, request=AssessmentUpdateSerializer,
-                   responses={200: AssessmentSerializer, **_errors(400, 403, 404, 409)})
+                   responses=AssessmentSerializer)
     def patch(self, request, assessment_uuid):
         assessment = get_assessment_for_user(request.user, assessment_uuid,
                                              AssessmentAction.EDIT, audit_read=False)
@@ -431,7 +439,7 @@ class RateItemSerializer(serializers.Serializer):
 
 class AssessmentItem(APIView):
     @extend_schema(tags=ASSESSMENTS, request=RateItemSerializer,
-                   responses={200: ItemRatingSerializer, **_errors(400, 403, 404, 409)},
+                   responses=ItemRatingSerializer,
                    parameters=[OpenApiParameter("item_code", str, OpenApiParameter.PATH,
                                                 description="An item code of the instrument.")])
     def put(self, request, assessment_uuid, item_code):
@@ -455,7 +463,7 @@ class ReturnSerializer(VersionSerializer):
 
 class AssessmentSubmit(APIView):
     @extend_schema(tags=ASSESSMENTS, request=VersionSerializer,
-                   responses={200: AssessmentSerializer, **_errors(400, 403, 404, 409)},
+                   responses=AssessmentSerializer,
                    description="For countersignature: complete, by a certified assessor.")
     def post(self, request, assessment_uuid):
         assessment = get_assessment_for_user(request.user, assessment_uuid,
@@ -468,7 +476,7 @@ class AssessmentSubmit(APIView):
 
 class AssessmentCountersign(APIView):
     @extend_schema(tags=ASSESSMENTS, request=VersionSerializer,
-                   responses={200: AssessmentSerializer, **_errors(400, 403, 404, 409)},
+                   responses=AssessmentSerializer,
                    description="By a manager of the responsible agency who took no part in it.")
     def post(self, request, assessment_uuid):
         assessment = get_assessment_for_user(request.user, assessment_uuid,
@@ -481,7 +489,7 @@ class AssessmentCountersign(APIView):
 
 class AssessmentReturn(APIView):
     @extend_schema(tags=ASSESSMENTS, request=ReturnSerializer,
-                   responses={200: AssessmentSerializer, **_errors(400, 403, 404, 409)},
+                   responses=AssessmentSerializer,
                    description="Back to its assessors, with comments.")
     def post(self, request, assessment_uuid):
         assessment = get_assessment_for_user(request.user, assessment_uuid,

@@ -1,12 +1,12 @@
 """REST API for cases: read through the same access functions as the pages."""
 
-from django.core.paginator import Paginator
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.core import audit
+from alliance.core.api import ListQuery, Pagination
 from alliance.core.models import AuditAction
 from alliance.people.access import Action, require_caseload
 
@@ -48,16 +48,18 @@ def _cases(user):
 
 
 class CaseList(APIView):
+    pagination_class = Pagination
+
     @extend_schema(responses=CaseSerializer(many=True))
     def get(self, request):
+        ListQuery.validated(request)
         require_caseload(request.user)
-        page = Paginator(_cases(request.user), 50).get_page(request.query_params.get("page", 1))
+        pagination = self.pagination_class()
+        cases = pagination.paginate_queryset(_cases(request.user), request, view=self)
         audit.record_consultation(actor=request.user, action=AuditAction.LIST,
-                                  persons=[c.person for c in page.object_list],
-                                  details={"resource": "cases", "page": page.number})
-        return Response({"count": page.paginator.count, "page": page.number,
-                         "pages": page.paginator.num_pages,
-                         "results": CaseSerializer(page.object_list, many=True).data})
+                                  persons=[c.person for c in cases],
+                                  details={"resource": "cases", "page": pagination.page.number})
+        return pagination.get_paginated_response(CaseSerializer(cases, many=True).data)
 
 
 class CaseDetail(APIView):

@@ -93,12 +93,21 @@ def _clean(value):
     return value
 
 
-def _default_agency(actor):
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    from alliance.accounts.access import profile_for
+# Who an actor works for is the accounts app's knowledge; it installs the resolver at start-up
+# (accounts/apps.py), so that the audit trail below it needs no import of it.
+_agency_of = None
 
-    return profile_for(actor).primary_agency
+
+def set_agency_resolver(resolver) -> None:
+    """Install `resolver(user) -> Agency | None`, the agency an event is recorded under."""
+    global _agency_of
+    _agency_of = resolver
+
+
+def _default_agency(actor):
+    if actor is None or not getattr(actor, "is_authenticated", False) or _agency_of is None:
+        return None
+    return _agency_of(actor)
 
 
 def build(

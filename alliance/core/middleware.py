@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import audit, context
+from .client import client_address
 from .models import AuditAction, AuditOutcome
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class AuditContextMiddleware:
         purpose = request.headers.get("X-Alliance-Purpose") or request.GET.get("purpose", "")
         token = context.activate(
             context.RequestContext(
-                ip_address=request.META.get("REMOTE_ADDR", ""),
+                ip_address=client_address(request),
                 request_id=str(uuid.uuid4()),
                 purpose=audit.clean_text(purpose)[:300],
             )

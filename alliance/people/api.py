@@ -1,11 +1,12 @@
 """REST API for persons: the same access functions, services and audit as the pages."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.core.api import ChoiceFilter, ListQuery, Pagination
 from alliance.organisations.selectors import active_agencies
 
 from . import access, selectors, services
@@ -111,26 +112,27 @@ class PersonUpdateSerializer(serializers.Serializer):
                                                     required=False)
 
 
+class PersonListQuery(ListQuery):
+    # Not trimmed: caseload_page strips the term itself and hashes it as given for the audit.
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                              trim_whitespace=False, help_text="Reference prefix, or exact full "
+                              "name, alias or national ID.")
+    classification = ChoiceFilter(Classification.choices)
+    category = ChoiceFilter(DataSubjectCategory.choices, help_text="Data-subject category.")
 
 
 class PersonList(APIView):
-    @extend_schema(
-        responses=PersonSerializer(many=True),
-        parameters=[OpenApiParameter("q", str, description="Reference prefix, or exact full "
-                                     "name, alias or national ID"),
-                    OpenApiParameter("classification", str, enum=Classification.values),
-                    OpenApiParameter("category", str, enum=DataSubjectCategory.values)],
-    )
+    pagination_class = Pagination
+
+    @extend_schema(responses=PersonSerializer(many=True), parameters=[PersonListQuery])
     def get(self, request):
-        filters = selectors.CaseloadFilters(
-            q=request.query_params.get("q", ""),
-            classification=request.query_params.get("classification", ""),
-            category=request.query_params.get("category", ""))
+        filters = selectors.CaseloadFilters(**PersonListQuery.validated(request))
+        pagination = self.pagination_class()
+        # The selector pages and audits exactly the rows it returns; the envelope is shared.
         page, rows = selectors.caseload_page(request.user, filters,
-                                             request.query_params.get("page", 1))
+                                             pagination.page_number(request))
         data = PersonSerializer(selectors.with_custody(rows), many=True).data
-        return Response({"count": page.paginator.count, "page": page.number,
-                         "pages": page.paginator.num_pages, "results": data})
+        return pagination.paginated_response(request, page, data)
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonDetailSerializer})
     def post(self, request):
@@ -152,8 +154,7 @@ class PersonDetail(APIView):
     def get(self, request, person_uuid):
         return _detail_response(request, person_uuid)
 
-    @extend_schema(request=PersonUpdateSerializer, responses={200: PersonDetailSerializer,
-                                                              409: None})
+    @extend_schema(request=PersonUpdateSerializer, responses=PersonDetailSerializer)
     def patch(self, request, person_uuid):
         person = access.get_person_for_user(request.user, person_uuid, Action.EDIT)
         serializer = PersonUpdateSerializer(data=request.data)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PeopleConfig(AppConfig):
     name = "alliance.people"
     verbose_name = _("People")
+
+    def ready(self):
+        from alliance.core.signals import keys_rotated
+
+        from .services import rebuild_all_search_tokens
+
+        keys_rotated.connect(rebuild_all_search_tokens, dispatch_uid="people-search-tokens")

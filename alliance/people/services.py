@@ -68,7 +68,8 @@ def search_tokens_for(person: Person) -> list[PersonSearchToken]:
     return tokens
 
 
-def _rebuild_search_tokens(person: Person) -> None:
+def rebuild_search_tokens(person: Person) -> None:
+    """Replace the person's keyed search hashes (after a change of name or of keys)."""
     PersonSearchToken.objects.filter(person=person).delete()
     PersonSearchToken.objects.bulk_create(search_tokens_for(person))
 
@@ -101,7 +102,7 @@ def person_create(*, actor, responsible_agency, given_name: str, family_name: st
     )
     person.full_clean()
     person.save()
-    _rebuild_search_tokens(person)
+    rebuild_search_tokens(person)
     now = timezone.now()
     ClassificationChange.objects.create(person=person, previous="", new=classification,
                                         reason=classification_reason, changed_by=actor,
@@ -136,7 +137,7 @@ def person_update(*, actor, person: Person, expected_version: int | None, **chan
     person.full_clean()
     person.save()
     if set(changed) & set(IDENTITY_FIELDS):
-        _rebuild_search_tokens(person)
+        rebuild_search_tokens(person)
     timeline.add(person=person, kind="details_updated", compartment=Compartment.CASE_TEAM,
                  actor=actor)
     # Field names only: the audit trail must not become a second copy of identifying data.
@@ -369,3 +370,9 @@ def key_date_clear_override(*, actor, episode: CustodyEpisode, key_date: str, re
 
 
 KEY_DATE_CHOICES = [(kd.value, kd.label) for kd in KeyDate if kd in COMPUTED_KEY_DATES]
+
+
+def rebuild_all_search_tokens(*, batch_size: int = 500, **kwargs) -> None:
+    """Receiver of core.signals.keys_rotated: every person's hashes under the new keys."""
+    for person in Person.objects.iterator(chunk_size=batch_size):
+        rebuild_search_tokens(person)

@@ -57,7 +57,8 @@ def _screening(definition, outcome="refer_full_assessment", **extra):
 def test_an_assessment_goes_from_draft_to_countersigned_through_the_api(assessing):
     client = login(assessing.treatment_a)
     # given a new draft of the active risk and needs instrument
-    instruments = client.get(reverse("api:instrument-list"), {"kind": "risk_needs"}).json()
+    instruments = client.get(reverse("api:instrument-list"),
+                             {"kind": "risk_needs"}).json()["results"]
     created = _json(client, "post", reverse("api:person-assessments",
                                             args=[assessing.person_a.uuid]),
                     {"instrument_version": instruments[0]["uuid"]})
@@ -113,14 +114,14 @@ def test_it_refuses_a_rating_outside_the_scale(assessing):
     response = _json(login(assessing.treatment_a), "put", _item(assessing.draft, "BA1"),
                      {"rating": "extreme", "evidence": "x"})
     assert response.status_code == 400
-    assert "not on the item's scale" in response.json()["rating"][0]
+    assert "not on the item's scale" in response.json()["fields"]["rating"][0]
     assert not ItemRating.objects.filter(assessment=assessing.draft).exists()
 
 
 def test_it_refuses_a_rating_that_is_not_a_code_or_a_number(assessing):
     response = _json(login(assessing.treatment_a), "put", _item(assessing.draft, "BA1"),
                      {"rating": True})
-    assert response.status_code == 400 and "rating" in response.json()
+    assert response.status_code == 400 and "rating" in response.json()["fields"]
 
 
 def test_a_colleagues_newer_rating_is_not_overwritten(assessing):
@@ -141,8 +142,9 @@ def test_it_refuses_submission_with_items_missing_and_lists_them(assessing):
     response = _json(login(assessing.treatment_a), "post", _action("submit", assessing.draft),
                      {"version": assessing.draft.version})
     assert response.status_code == 400
-    assert "item_BA2" in response.json() and "item_BA1" not in response.json()
-    assert "sources" in response.json()
+    fields = response.json()["fields"]
+    assert "item_BA2" in fields and "item_BA1" not in fields
+    assert "sources" in fields
     assert Assessment.objects.get(pk=assessing.draft.pk).status == "draft"
 
 
@@ -155,7 +157,8 @@ def test_it_refuses_submission_by_an_uncertified_assessor(assessing):
     response = _json(login(assessing.treatment_a), "post", _action("submit", draft),
                      {"version": draft.version})
     assert response.status_code == 400
-    assert "not currently certified" in response.json()["non_field_errors"][0]
+    assert "not currently certified" in response.json()["fields"]["non_field_errors"][0]
+    assert "not currently certified" in response.json()["detail"]
     assert Assessment.objects.get(pk=draft.pk).status == "draft"
 
 
@@ -172,7 +175,7 @@ def test_a_manager_returns_a_submitted_assessment_with_comments(assessing):
     client = login(assessing.manager_a)
     blank = _json(client, "post", _action("return", submitted),
                   {"version": submitted.version, "comments": " "})
-    assert blank.status_code == 400 and "comments" in blank.json()
+    assert blank.status_code == 400 and "comments" in blank.json()["fields"]
     returned = _json(client, "post", _action("return", submitted),
                      {"version": submitted.version, "comments": "Evidence for SC2 is thin"})
     assert returned.status_code == 200
@@ -198,10 +201,10 @@ def test_a_patch_reports_field_errors(assessing):
         "version": assessing.draft.version, "overall_judgement": "catastrophic",
         "sources": [{"kind": "rumour", "description": ""}]})
     assert response.status_code == 400
-    assert "sources" in response.json()
+    assert "sources.0.kind" in response.json()["fields"]
     judgement = _json(client, "patch", _detail(assessing.draft),
                       {"version": assessing.draft.version, "overall_judgement": "catastrophic"})
-    assert judgement.status_code == 400 and "overall_judgement" in judgement.json()
+    assert judgement.status_code == 400 and "overall_judgement" in judgement.json()["fields"]
 
 
 def test_another_prisons_officer_gets_404(assessing):
@@ -233,14 +236,15 @@ def test_a_security_officer_sees_the_person_but_not_the_treatment_compartment(as
 def test_the_case_team_lists_final_assessments_as_summaries_only(assessing):
     url = reverse("api:person-assessments", args=[assessing.person_a.uuid])
     client = login(assessing.security_a)
-    assert client.get(url).json() == []  # a draft is the treatment compartment's business
+    assert client.get(url).json()["results"] == []  # a draft is the treatment compartment's business
     services.assessment_countersign(actor=assessing.manager_a, assessment=_submitted(assessing),
                                     expected_version=None)
-    rows = client.get(url).json()
+    rows = client.get(url).json()["results"]
     assert [(r["status"], r["overall_judgement"], r["actions"]) for r in rows] == [
         ("countersigned", "moderate", ["view_summary"])]
     assert "ratings" not in rows[0] and "formulation" not in rows[0]
-    assert login(assessing.treatment_a).get(url).json()[0]["actions"] == ["view", "view_summary"]
+    treatment_rows = login(assessing.treatment_a).get(url).json()["results"]
+    assert treatment_rows[0]["actions"] == ["correct", "view", "view_summary"]
 
 
 def test_a_screening_that_refers_puts_the_person_on_the_due_list(assessing):
@@ -251,7 +255,7 @@ def test_a_screening_that_refers_puts_the_person_on_the_due_list(assessing):
     assert response.json()["outcome"] == "refer_full_assessment"
     due = AssessmentDue.objects.get(person=assessing.person_a)
     assert (due.reason, due.due_on) == ("screening_referral", datetime.date.today())
-    listed = client.get(url).json()
+    listed = client.get(url).json()["results"]
     assert [s["uuid"] for s in listed] == [response.json()["uuid"]]
     assert listed[0]["bias_answers"]["faith"]["answer"] == "no"
 
@@ -261,10 +265,10 @@ def test_a_screening_reports_its_field_errors_and_saves_nothing(assessing):
     client = login(assessing.treatment_a)
     monitor = _json(client, "post", url, _screening(assessing.instruments.screening,
                                                     outcome="monitor"))
-    assert monitor.status_code == 400 and "review_on" in monitor.json()
+    assert monitor.status_code == 400 and "review_on" in monitor.json()["fields"]
     bad_answer = _screening(assessing.instruments.screening,
                             bias_answers={"faith": {"answer": "maybe"}})
-    assert "bias_answers" in _json(client, "post", url, bad_answer).json()
+    assert "bias_answers.faith.answer" in _json(client, "post", url, bad_answer).json()["fields"]
     wrong_kind = _screening(assessing.instruments.screening,
                             instrument_version=str(assessing.instruments.risk_needs.uuid))
     assert _json(client, "post", url, wrong_kind).status_code == 400
@@ -273,7 +277,7 @@ def test_a_screening_reports_its_field_errors_and_saves_nothing(assessing):
 
 def test_any_signed_in_user_lists_instruments_in_their_language(assessing):
     client = login(assessing.regional_coordinator)
-    rows = client.get(reverse("api:instrument-list"), HTTP_ACCEPT_LANGUAGE="sq").json()
+    rows = client.get(reverse("api:instrument-list"), HTTP_ACCEPT_LANGUAGE="sq").json()["results"]
     assert {r["code"] for r in rows} == {"alliance-screening", "alliance-risk-needs",
                                          "alliance-working-alliance"}
     screening = next(r for r in rows if r["kind"] == "screening")

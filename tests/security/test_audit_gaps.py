@@ -9,8 +9,8 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 
 from alliance.accounts.models import Role
-from alliance.core.access import audit_events_visible_to
 from alliance.core.models import AuditEvent
+from alliance.site.audit_trail import audit_events_visible_to
 from alliance.urls import urlpatterns as site_urls
 
 from ..conftest import login

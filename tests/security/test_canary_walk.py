@@ -9,7 +9,6 @@ Add every new compartment-bearing field to `plant()` and every new URL parameter
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from alliance.accounts.models import Membership

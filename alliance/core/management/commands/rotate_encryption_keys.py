@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from alliance.core import audit, crypto
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import AuditAction
+from alliance.core.signals import keys_rotated
 
 
 class Command(BaseCommand):
@@ -22,12 +23,9 @@ class Command(BaseCommand):
             if not fields:
                 continue
             totals[model._meta.label] = self._rotate_model(model, fields, batch_size)
-        from alliance.people.models import Person
-        from alliance.people.services import _rebuild_search_tokens
-
         with transaction.atomic():
-            for person in Person.objects.iterator(chunk_size=batch_size):
-                _rebuild_search_tokens(person)
+            # Apps that keep keyed hashes of encrypted values rebuild them (people's search).
+            keys_rotated.send(sender=self.__class__, batch_size=batch_size)
             audit.record(actor=None, action=AuditAction.MAINTENANCE,
                          object_type="core.encryption", details={"rotated": totals})
         for label, count in totals.items():

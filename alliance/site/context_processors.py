@@ -9,8 +9,8 @@ def alliance(request):
     if user is not None and user.is_authenticated:
         from alliance.accounts.access import can_administer, profile_for
         from alliance.assessments.access import COUNTERSIGN_ROLES
-        from alliance.core.access import can_read_audit
         from alliance.people.access import can_have_caseload, can_view_aggregates
+        from alliance.site.audit_trail import can_read_audit
 
         profile = profile_for(user)
         nav = {

@@ -1,0 +1,88 @@
+"""The published schema says what the API answers: the list envelope, the error shape, and the
+error statuses of every operation."""
+
+import pytest
+from django.urls import reverse
+
+from ..conftest import login
+from .helpers import ENVELOPE
+
+pytestmark = pytest.mark.django_db
+
+LIST_PATHS = ["/api/v1/persons/", "/api/v1/cases/", "/api/v1/instruments/",
+              "/api/v1/persons/{person_uuid}/screenings/",
+              "/api/v1/persons/{person_uuid}/assessments/"]
+VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
+             ("patch", "/api/v1/assessments/{assessment_uuid}/"),
+             ("put", "/api/v1/assessments/{assessment_uuid}/items/{item_code}/"),
+             ("post", "/api/v1/assessments/{assessment_uuid}/submit/"),
+             ("post", "/api/v1/assessments/{assessment_uuid}/countersign/"),
+             ("post", "/api/v1/assessments/{assessment_uuid}/return/")]
+ERROR_REF = "#/components/schemas/Error"
+
+
+@pytest.fixture
+def schema(world):
+    response = login(world.treatment_a).get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method, path, operation
+
+
+def _resolve(schema, ref: str) -> dict:
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def _json_schema(response: dict) -> dict:
+    return response["content"]["application/json"]["schema"]
+
+
+def test_every_list_documents_the_paginated_envelope(schema):
+    for path in LIST_PATHS:
+        envelope = _resolve(schema, _json_schema(
+            schema["paths"][path]["get"]["responses"]["200"])["$ref"])
+        assert set(envelope["required"]) == set(envelope["properties"]) == ENVELOPE, path
+        assert envelope["properties"]["results"]["type"] == "array"
+        parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+        assert parameters["page"]["schema"] == {"type": "integer", "minimum": 1}
+
+
+def test_the_error_shape_is_one_component(schema):
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"detail", "code", "fields"}
+    assert set(error["required"]) == {"detail", "code"}
+
+
+def test_every_operation_documents_its_errors_in_that_shape(schema):
+    operations = list(_operations(schema))
+    assert len(operations) >= 18
+    for method, path, operation in operations:
+        responses = operation["responses"]
+        expected = {"401", "403"}
+        if "{" in path:
+            expected.add("404")
+        if "requestBody" in operation:
+            expected |= {"400", "413", "415"}
+        if path in LIST_PATHS and method == "get":
+            expected.add("400")
+        if (method, path) in VERSIONED:
+            expected.add("409")
+        errors = {code for code in responses if code >= "400"}
+        assert errors == expected, (method, path, errors)
+        for code in errors:
+            assert _json_schema(responses[code]) == {"$ref": ERROR_REF}, (method, path, code)
+
+
+def test_filters_document_their_allowed_values(schema):
+    def parameters(path):
+        return {p["name"]: p["schema"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    assert {"screening", "risk_needs"} <= set(parameters("/api/v1/instruments/")["kind"]["enum"])
+    persons = parameters("/api/v1/persons/")
+    assert {"vep", "at_risk", "other"} <= set(persons["classification"]["enum"])
+    assert "remand" in persons["category"]["enum"] and persons["q"]["maxLength"] == 200
