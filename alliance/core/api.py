@@ -26,6 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Conflict
+from .middleware import record_failure
 from .parsers import FORBIDDEN_CHARACTERS, FORBIDDEN_MESSAGE, InvalidCharacters, RequestTooLarge
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -85,7 +86,12 @@ def _as_api_exception(exc):
 
 
 def exception_handler(exc, context):
-    """DRF's handler (status, headers, rollback), answering in the one error shape."""
+    """DRF's handler (status, headers, rollback), answering in the one error shape. A refusal
+    that the code raising it did not log (people.access logs its own) is logged here, as the
+    middleware does for pages."""
+    if isinstance(exc, Http404 | DjangoPermissionDenied | exceptions.NotFound |
+                  exceptions.PermissionDenied) and "request" in context:
+        record_failure(context["request"], exc)
     exc = _as_api_exception(exc) or exc
     response = drf_exception_handler(exc, context)
     if response is None:

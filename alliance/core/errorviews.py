@@ -18,6 +18,15 @@ def _is_api(request) -> bool:
 
 
 @login_not_required
+def bad_request(request, exception=None):
+    """A request Django could not read (e.g. a form body over DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if _is_api(request):
+        return JsonResponse(error_body(exceptions.ParseError.default_detail, "parse_error"),
+                            status=400)
+    return render(request, "errors/400.html", {"reason": ""}, status=400)
+
+
+@login_not_required
 def permission_denied(request, exception=None):
     if _is_api(request):
         detail = str(exception or "") or exceptions.PermissionDenied.default_detail

@@ -127,3 +127,20 @@ def test_the_csv_export_neutralises_formula_cells(world):
     assert purposes and all(p.startswith("'=") for p in purposes)
     for row in rows:
         assert not any(str(v).startswith(("=", "+", "-", "@")) for v in row.values())
+
+
+def test_an_api_refusal_nobody_logged_is_logged(world):
+    # the regional coordinator has no caseload: refused before any person is looked at
+    client = login(world.regional_coordinator)
+    response = client.get("/api/v1/persons/")
+    assert response.status_code == 403
+    event = _latest()
+    assert (event.actor, event.outcome) == (world.regional_coordinator, "denied")
+    assert event.details["path"] == "/api/v1/persons/"
+
+
+def test_an_api_refusal_logged_by_the_access_function_is_logged_once(world):
+    client = login(world.treatment_b)
+    before = AuditEvent.objects.count()
+    assert client.get(f"/api/v1/persons/{world.person_a.uuid}/").status_code == 404
+    assert AuditEvent.objects.count() == before + 1
