@@ -5,15 +5,63 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_ENV := ALLIANCE_DEMO=1
 HOST ?= 127.0.0.1:8000
+# The locks (requirements/): every package, transitive ones included, pinned with hashes.
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
+# Quiet pip; this machine's pip configuration adds "WARNING: Location ..." noise, which is hidden.
+PIP := $(PY) -m pip --disable-pip-version-check
+PIP_NOISE := grep -v "^WARNING: Location" $(VENV)/pip.log || true
 
-.PHONY: run test setup lint format messages translations bench bench-pg clean
+.PHONY: run test setup lock lint format messages translations bench bench-pg clean
 
-$(STAMP): pyproject.toml
+# Installs exactly what requirements/dev-lock.txt pins (hash-checked), then the project itself
+# without dependencies. Redone when pyproject.toml or a lock changes; refuses to go on (and says
+# "run make lock") when pyproject.toml's dependency lists changed but the locks were not redone.
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
+	@$(PYTHON) requirements/lockfile.py check $(LOCK) $(DEV_LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PIP) install --quiet --upgrade pip > $(VENV)/pip.log 2>&1; $(PIP_NOISE)
+	@$(PIP) install --quiet --require-hashes -r $(DEV_LOCK) > $(VENV)/pip.log 2>&1 || \
+		{ $(PIP_NOISE); echo "Installing $(DEV_LOCK) failed (see above)."; \
+		  echo "If pyproject.toml's dependencies changed, run make lock."; exit 1; }; $(PIP_NOISE)
+	@# (setuptools' "Editable installation" notice is a UserWarning: silenced, as pip is.)
+	@PYTHONWARNINGS=ignore::UserWarning $(PIP) install --quiet --no-deps --no-build-isolation -e . \
+		> $(VENV)/pip.log 2>&1 || \
+		{ $(PIP_NOISE); echo "Installing the project failed (see above)."; exit 1; }; $(PIP_NOISE)
+	@$(PIP) check > $(VENV)/pip.log 2>&1 || \
+		{ $(PIP_NOISE); echo "The lock does not satisfy pyproject.toml: run make lock."; exit 1; }
 	@$(PY) -c "import django, rest_framework, allauth, pytest" || (echo "Dependency installation failed" && exit 1)
 	@touch $(STAMP)
+
+$(LOCK) $(DEV_LOCK):
+	@echo "$@ is missing: run make lock"; exit 1
+
+## make lock: recompile requirements/lock.txt and dev-lock.txt from pyproject.toml, after its
+## dependencies change. pip-tools runs from a throwaway venv (never a project dependency) and
+## resolves against PyPI alone, ignoring this machine's pip configuration (LOCK_ENV=... to
+## change that, e.g. for a PyPI mirror). Existing pins are kept where they still fit;
+## `make lock LOCK_ARGS=--upgrade` moves every transitive dependency to its newest release.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_ENV ?= env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null
+LOCK_ARGS ?=
+COMPILE_ARGS := --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || \
+		{ echo "make lock resolves for Python 3.11: run it as make lock PYTHON=python3.11"; exit 1; }
+	@set -e; tools="$$(mktemp -d)"; trap 'rm -rf "$$tools"' EXIT; \
+	echo "Installing $(PIP_TOOLS) into a throwaway venv"; \
+	$(PYTHON) -m venv "$$tools"; \
+	"$$tools/bin/pip" install --quiet --disable-pip-version-check $(PIP_TOOLS) > "$$tools/pip.log" 2>&1 || \
+		{ grep -v "^WARNING: Location" "$$tools/pip.log"; exit 1; }; \
+	echo "Compiling $(LOCK) (runtime)"; \
+	$(LOCK_ENV) "$$tools/bin/pip-compile" $(COMPILE_ARGS) -o $(LOCK) pyproject.toml; \
+	echo "Compiling $(DEV_LOCK) (runtime, dev extra, build backend)"; \
+	$(LOCK_ENV) "$$tools/bin/pip-compile" $(COMPILE_ARGS) --extra dev --build-deps-for editable -c $(LOCK) \
+		-o $(DEV_LOCK) pyproject.toml; \
+	$(PYTHON) requirements/lockfile.py header $(LOCK) $(DEV_LOCK); \
+	echo "Done: review and commit pyproject.toml with $(LOCK) and $(DEV_LOCK)."
 
 setup: $(STAMP) translations
 	@mkdir -p var/static
@@ -25,6 +73,7 @@ translations: $(STAMP)
 run: setup
 	@$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	@$(DEMO_ENV) $(PY) manage.py seed_demo
+	@$(DEMO_ENV) $(PY) manage.py run_daily
 	@echo "Open http://$(HOST) and sign in as demo.treatment (password above)."
 	@$(DEMO_ENV) $(PY) manage.py runserver $(HOST)
 
@@ -34,6 +83,7 @@ test: setup
 
 lint: $(STAMP)
 	@$(PY) -m ruff check alliance tests bench
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	@$(PY) -m ruff format alliance tests bench
