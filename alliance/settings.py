@@ -90,8 +90,12 @@ INSTALLED_APPS = [
     "alliance.people",
     "alliance.cases",
     "alliance.assessments",
+    "alliance.work",
     "alliance.demo",
+    # The background worker: django-tasks (a backport of Django 6's tasks) with its database
     # backend, so the queue lives in the one database every app server shares.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "alliance.site.context_processors.alliance",
+                "alliance.work.context_processors.work",
             ],
         },
     },
@@ -153,6 +158,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background tasks (the daily job): queued in the database, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

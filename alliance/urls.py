@@ -6,6 +6,7 @@ from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
 from alliance.people import api as people_api
 from alliance.site import views as site_views
+from alliance.work import api as work_api
 
 from .admin_site import configure_admin
 
@@ -33,6 +34,11 @@ api_v1 = [
          assessments_api.AssessmentCountersign.as_view(), name="assessment-countersign"),
     path("assessments/<uuid:assessment_uuid>/return/", assessments_api.AssessmentReturn.as_view(),
          name="assessment-return"),
+    path("tasks/", work_api.TaskList.as_view(), name="task-list"),
+    path("tasks/<uuid:task_uuid>/done/", work_api.TaskDone.as_view(), name="task-done"),
+    path("notifications/", work_api.NotificationList.as_view(), name="notification-list"),
+    path("notifications/<uuid:notification_uuid>/read/", work_api.NotificationRead.as_view(),
+         name="notification-read"),
 ]
 
 urlpatterns = [
@@ -46,6 +52,7 @@ urlpatterns = [
     path("people/", include("alliance.people.urls")),
     path("cases/", include("alliance.cases.urls")),
     path("assessments/", include("alliance.assessments.urls")),
+    path("work/", include("alliance.work.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -55,6 +62,7 @@ urlpatterns = [
          name="api-docs"),
 ]
 
+handler400 = "alliance.core.errorviews.bad_request"
 handler403 = "alliance.core.errorviews.permission_denied"
 handler404 = "alliance.core.errorviews.page_not_found"
 handler500 = "alliance.core.errorviews.server_error"

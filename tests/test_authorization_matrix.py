@@ -127,8 +127,12 @@ DPO_ONLY = only({"dpo": 200}, 403)
 TREATMENT_A = only({"treatment_a": 200, "security_a": 403, "manager_a": 403, "ngo_worker": 403},
                    404)
 TREATMENT_A_POSTS = {**TREATMENT_A, "treatment_a": 302}
-MANAGER_A_POSTS = only({"treatment_a": 403, "security_a": 403, "manager_a": 302,
-                        "ngo_worker": 403}, 404)
+# A draft (or a screening) exists only for the treatment compartment: to everyone else it is
+# not there at all (404), exactly as it is absent from their lists (the policy's one rule).
+DRAFT_A = only({"treatment_a": 200}, 404)
+DRAFT_A_POSTS = only({"treatment_a": 302}, 404)
+# A submitted assessment: its assessor reads it but may not countersign; the manager reviews it.
+MANAGER_A_POSTS = only({"treatment_a": 403, "manager_a": 302}, 404)
 
 MATRIX = {
     "home": Row(lambda w: reverse("home"), only({"*": 302}, 302)),
@@ -188,25 +192,21 @@ MATRIX = {
     "api:person-assessments": Row(lambda w: reverse("api:person-assessments", args=[person(w)]),
                                   {**READ_A, "anonymous": 401}),
     "api:assessment-detail": Row(lambda w: reverse("api:assessment-detail", args=[draft(w).uuid]),
-                                 only({"treatment_a": 200, "security_a": 403, "manager_a": 403,
-                                       "ngo_worker": 403}, 404, 401)),
+                                 only({"treatment_a": 200}, 404, 401)),
     # data="": an empty PUT body (a dict would be sent as an unparseable octet-stream).
     "api:assessment-item": Row(lambda w: reverse("api:assessment-item",
                                                  args=[draft(w).uuid, "BA1"]),
-                               only({"treatment_a": 400, "security_a": 403, "manager_a": 403,
-                                     "ngo_worker": 403}, 404, 401), method="put", data=""),
+                               only({"treatment_a": 400}, 404, 401), method="put", data=""),
     "api:assessment-submit": Row(lambda w: reverse("api:assessment-submit", args=[draft(w).uuid]),
-                                 only({"treatment_a": 400, "security_a": 403, "manager_a": 403,
-                                       "ngo_worker": 403}, 404, 401), method="post"),
+                                 only({"treatment_a": 400}, 404, 401), method="post"),
     "api:assessment-countersign": Row(lambda w: reverse("api:assessment-countersign",
                                                         args=[submitted(w).uuid]),
-                                      only({"treatment_a": 403, "security_a": 403,
-                                            "manager_a": 400, "ngo_worker": 403}, 404, 401),
+                                      only({"treatment_a": 403, "manager_a": 400}, 404, 401),
                                       method="post"),
     "api:assessment-return": Row(lambda w: reverse("api:assessment-return",
                                                    args=[submitted(w).uuid]),
-                                 only({"treatment_a": 403, "security_a": 403, "manager_a": 400,
-                                       "ngo_worker": 403}, 404, 401), method="post"),
+                                 only({"treatment_a": 403, "manager_a": 400}, 404, 401),
+                                 method="post"),
     # Assessment pages. Full assessments are the treatment compartment's; the manager reviews
     # what is submitted to them; the case team (ngo_worker) sees summaries on the person page.
     "assessments:worklist": Row(lambda w: reverse("assessments:worklist"),
@@ -217,34 +217,36 @@ MATRIX = {
     "assessments:start": Row(lambda w: reverse("assessments:start", args=[person(w)]),
                              TREATMENT_A),
     "assessments:screening": Row(lambda w: reverse("assessments:screening",
-                                                   args=[screening(w).uuid]), TREATMENT_A),
+                                                   args=[screening(w).uuid]), DRAFT_A),
     "assessments:detail": Row(lambda w: reverse("assessments:detail", args=[draft(w).uuid]),
-                              TREATMENT_A),
+                              DRAFT_A),
     "assessments:compare": Row(lambda w: reverse("assessments:compare", args=[draft(w).uuid]),
-                               TREATMENT_A),
+                               DRAFT_A),
     "assessments:pdf": Row(lambda w: reverse("assessments:pdf", args=[draft(w).uuid]),
-                           TREATMENT_A),
+                           DRAFT_A),
     "assessments:rate_item": Row(lambda w: reverse("assessments:rate_item",
                                                    args=[draft(w).uuid, "BA1"]),
-                                 TREATMENT_A_POSTS, method="post", data={"rating": "low"}),
+                                 DRAFT_A_POSTS, method="post", data={"rating": "low"}),
     "assessments:add_source": Row(lambda w: reverse("assessments:add_source",
                                                     args=[draft(w).uuid]),
-                                  TREATMENT_A_POSTS, method="post"),
+                                  DRAFT_A_POSTS, method="post"),
     "assessments:remove_source": Row(lambda w: reverse("assessments:remove_source",
                                                        args=[draft(w).uuid, 0]),
-                                     TREATMENT_A_POSTS, method="post"),
+                                     DRAFT_A_POSTS, method="post"),
     "assessments:summary": Row(lambda w: reverse("assessments:summary", args=[draft(w).uuid]),
-                               TREATMENT_A_POSTS, method="post"),
+                               DRAFT_A_POSTS, method="post"),
     "assessments:invite": Row(lambda w: reverse("assessments:invite", args=[draft(w).uuid]),
-                              TREATMENT_A_POSTS, method="post"),
+                              DRAFT_A_POSTS, method="post"),
     "assessments:submit": Row(lambda w: reverse("assessments:submit", args=[draft(w).uuid]),
-                              TREATMENT_A_POSTS, method="post"),
+                              DRAFT_A_POSTS, method="post"),
     "assessments:correct": Row(lambda w: reverse("assessments:correct",
                                                  args=[countersigned(w).uuid]),
                                TREATMENT_A_POSTS, method="post"),
+    # Manager A countersigns before the NGO worker's turn: final, it is then the case team's
+    # summary, visible to the NGO worker, who may not countersign it (403).
     "assessments:countersign": Row(lambda w: reverse("assessments:countersign",
                                                      args=[submitted(w).uuid]),
-                                   MANAGER_A_POSTS, method="post"),
+                                   {**MANAGER_A_POSTS, "ngo_worker": 403}, method="post"),
     "assessments:return": Row(lambda w: reverse("assessments:return", args=[submitted(w).uuid]),
                               MANAGER_A_POSTS, method="post"),
     "assessments:instruments": Row(lambda w: reverse("assessments:instruments"),
@@ -254,6 +256,55 @@ MATRIX = {
     "assessments:accreditation": Row(lambda w: reverse("assessments:accreditation"),
                                      only({"manager_a": 200, "manager_other": 200}, 403)),
 }
+
+
+# --- work: tasks and notifications --------------------------------------------------------------
+
+def countersignature_task(w):
+    """The task "countersign the assessment of person A": the prison managers' of prison A,
+    created by treatment A when they submitted it (who may see it, not mark it done)."""
+    from alliance.work.models import Task
+
+    return Task.objects.get(kind="countersignature_waiting", source_uuid=submitted(w).uuid)
+
+
+def notification(w):
+    """A notification to treatment A about person A (once per test)."""
+    import datetime
+
+    from alliance.work.services import notify
+
+    if not hasattr(w, "notification"):
+        w.notification = notify(recipient=w.treatment_a, kind="reassessment_due",
+                                person=w.person_a, target=w.person_a,
+                                params={"reference": w.person_a.reference,
+                                        "due_on": datetime.date.today()})
+    return w.notification
+
+
+EVERYONE = only({"*": 200}, 200)
+# Marking done: a holder of the role (manager A; sent without a version: 302 back to My work
+# with the error on the page, 400 in the API); the submitter who created it sees it: 403.
+TASK_DONE = {"anonymous": 302, "manager_a": 302, "treatment_a": 403, "*": 404}
+MATRIX.update({
+    "work:my_work": Row(lambda w: reverse("work:my_work"), EVERYONE),
+    "work:notifications": Row(lambda w: reverse("work:notifications"), EVERYONE),
+    "work:task_done": Row(lambda w: reverse("work:task_done", args=[countersignature_task(w).uuid]),
+                          TASK_DONE, method="post"),
+    "work:notification_read": Row(lambda w: reverse("work:notification_read",
+                                                    args=[notification(w).uuid]),
+                                  only({"treatment_a": 302}, 404), method="post"),
+    "work:notifications_read_all": Row(lambda w: reverse("work:notifications_read_all"),
+                                       {"*": 302}, method="post"),
+    "api:task-list": Row(lambda w: reverse("api:task-list"), only({"*": 200}, 200, 401)),
+    "api:task-done": Row(lambda w: reverse("api:task-done", args=[countersignature_task(w).uuid]),
+                         {**TASK_DONE, "anonymous": 401, "manager_a": 400}, method="post"),
+    "api:notification-list": Row(lambda w: reverse("api:notification-list"),
+                                 only({"*": 200}, 200, 401)),
+    "api:notification-read": Row(lambda w: reverse("api:notification-read",
+                                                   args=[notification(w).uuid]),
+                                 only({"treatment_a": 200}, 404, 401), method="post"),
+})
 
 # Third-party URL families: each is guarded as a whole (the Django admin by our admin site's
 # permission check, allauth's by its own login requirements), and a representative of each is

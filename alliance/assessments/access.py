@@ -1,13 +1,25 @@
-"""Assessments belong to the treatment compartment; their overall judgement and needs summary
-are shared with the case team. Everything starts from the person's access (people/access.py)."""
+"""Assessments belong to the treatment compartment; a final assessment's judgement, dates and
+needs are the case team's share; a manager of the responsible agency reviews what is submitted
+to them. Two policies (core/policy.py), each stating its rules once for the list filter and the
+object check: assessments and screenings. Everything starts from the person's policy.
+"""
 
+from django.db.models import Q, QuerySet
 
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
 from alliance.core import audit
 from alliance.core.compartments import Compartment
-from alliance.core.models import AuditAction
-from alliance.people.access import Action, get_person_for_user, person_access, refuse
+from alliance.core.policy import NO_GRANT, Grant, get_for_user
+from alliance.people.access import (
+    Action,
+    compartment_holders,
+    get_person_for_user,
+    person_grant,
+    persons,
+    refuse,
+)
+from alliance.people.models import Person
 
 from .models import FINAL, Assessment, AssessmentStatus, Screening
 
@@ -23,18 +35,103 @@ class AssessmentAction:
     CORRECT = "correct"  # open a correction of a countersigned assessment
 
 
-def can_read_treatment(access) -> bool:
-    return Compartment.TREATMENT in access.compartments
+def can_read_treatment(grant) -> bool:
+    return Compartment.TREATMENT in grant.compartments
+
+
+def countersign_agency_ids(user) -> set[int]:
+    return {g.agency_id for g in profile_for(user).grants_with(*COUNTERSIGN_ROLES)}
+
+
+def can_view_accreditation(user) -> bool:
+    """Managers who countersign see their staff's certifications (page and menu alike)."""
+    return bool(countersign_agency_ids(user))
 
 
 def can_countersign(user, person) -> bool:
-    grants = profile_for(user).grants_with(*COUNTERSIGN_ROLES)
-    return any(g.agency_id == person.responsible_agency_id for g in grants)
+    return person.responsible_agency_id in countersign_agency_ids(user)
+
+
+def _treatment_people(user) -> QuerySet[Person]:
+    return Person.objects.filter(compartment_holders(user, Compartment.TREATMENT))
+
+
+class AssessmentPolicy:
+    """Who sees an assessment, as a filter and as a grant:
+      * a holder of the person's treatment compartment: all of them, in full;
+      * a manager of the responsible agency: what was submitted to them and the record after,
+        in full, unless they are one of its assessors;
+      * anyone else who sees the person: final ones, as a summary."""
+
+    object_type = "assessments.assessment"
+
+    def visible(self, user) -> QuerySet[Assessment]:
+        reviewed = (Q(person__responsible_agency_id__in=countersign_agency_ids(user))
+                    & ~Q(status=AssessmentStatus.DRAFT) & ~Q(participants__user=user))
+        return Assessment.objects.filter(person__in=persons.visible(user)).filter(
+            Q(person__in=_treatment_people(user)) | Q(status__in=FINAL) | reviewed)
+
+    def grant(self, user, assessment) -> Grant:
+        return self.grant_on_person(user, assessment, person_grant(user, assessment.person))
+
+    def grant_on_person(self, user, assessment, person: Grant) -> Grant:
+        """The grant, given the user's grant on the assessment's person (lists of one person's
+        assessments compute that once)."""
+        if not person.can(Action.VIEW):
+            return NO_GRANT
+        participants = {p.user_id for p in assessment.participants.all()}
+        full = can_read_treatment(person)
+        reviewer = (assessment.status != AssessmentStatus.DRAFT
+                    and can_countersign(user, assessment.person)
+                    and user.pk not in participants)
+        actions = set()
+        if assessment.status in FINAL or full or reviewer:
+            actions.add(AssessmentAction.VIEW_SUMMARY)
+        if full or reviewer:
+            actions.add(AssessmentAction.VIEW)
+        if full and assessment.is_editable and user.pk in participants:
+            actions.add(AssessmentAction.EDIT)
+        if full and assessment.status == AssessmentStatus.COUNTERSIGNED:
+            actions.add(AssessmentAction.CORRECT)
+        if reviewer and assessment.status == AssessmentStatus.SUBMITTED:
+            actions.add(AssessmentAction.COUNTERSIGN)
+        return Grant(person.compartments, frozenset(actions), person.agency)
+
+    def person_of(self, assessment):
+        return assessment.person
+
+
+class ScreeningPolicy:
+    """Screenings are the treatment compartment's, whole."""
+
+    object_type = "assessments.screening"
+
+    def visible(self, user) -> QuerySet[Screening]:
+        return Screening.objects.filter(person__in=persons.visible(user)).filter(
+            person__in=_treatment_people(user))
+
+    def grant(self, user, screening) -> Grant:
+        person = person_grant(user, screening.person)
+        if not can_read_treatment(person):
+            return NO_GRANT
+        return Grant(person.compartments, frozenset({"view"}), person.agency)
+
+    def person_of(self, screening):
+        return screening.person
+
+
+assessments = AssessmentPolicy()
+screenings = ScreeningPolicy()
+
+
+def allowed_actions(user, assessment) -> frozenset[str]:
+    """What `user` may do with `assessment` (services re-check with it)."""
+    return assessments.grant(user, assessment).actions
 
 
 def due_detail(due, compartments) -> str:
     """The detail of a due reason, for holders of its source's compartment only (others see the
-    reason's kind alone). `compartments` is a PersonAccess or a set of compartment codes."""
+    reason's kind alone). `compartments` is a Grant or a set of compartment codes."""
     # A detail recorded without a compartment (before compartments were kept) stays hidden.
     if due.detail and due.detail_compartment and due.detail_compartment in compartments:
         return due.detail
@@ -42,87 +139,31 @@ def due_detail(due, compartments) -> str:
 
 
 def get_person_for_assessment_work(user, person_uuid):
-    """The person, if the user holds the treatment compartment for them (404 / 403 otherwise)."""
-    person = get_person_for_user(user, person_uuid, Action.VIEW, audit_read=False)
-    if not can_read_treatment(person.access):
-        refuse(user, person_uuid, person=person, action="assess", not_found=False)
-    return person
+    """The person and grant, if the user holds the treatment compartment (404 / 403)."""
+    person, grant = get_person_for_user(user, person_uuid, Action.VIEW)
+    if not can_read_treatment(grant):
+        refuse(user, person_uuid, person=person, action="assess", not_found=False,
+               object_type="people.person")
+    return person, grant
 
 
-def _participant_ids(assessment) -> set[int]:
-    return {p.user_id for p in assessment.participants.all()}
+def get_assessment_for_user(user, assessment_uuid, action: str = AssessmentAction.VIEW
+                            ) -> tuple[Assessment, Grant]:
+    """The assessment and the grant, if visible (else 404) and the action allowed (else 403)."""
+    assessment, grant = get_for_user(
+        assessments, user, assessment_uuid, action,
+        queryset=Assessment.objects.select_related(
+            "person__jurisdiction", "person__responsible_agency",
+            "instrument_version__instrument", "lead_assessor", "submitted_by",
+            "countersigned_by").prefetch_related("participants__user"))
+    audit.consulted(actor=user, obj=assessment, agency=grant.agency)
+    return assessment, grant
 
 
-def allowed_actions(user, assessment) -> set[str]:
-    access = person_access(user, assessment.person)
-    actions = set()
-    if Action.VIEW in access.actions:
-        actions.add(AssessmentAction.VIEW_SUMMARY)
-    if can_read_treatment(access):
-        actions.add(AssessmentAction.VIEW)
-        if assessment.is_editable and user.pk in _participant_ids(assessment):
-            actions.add(AssessmentAction.EDIT)
-        if assessment.status == AssessmentStatus.COUNTERSIGNED:
-            actions.add(AssessmentAction.CORRECT)
-    # A manager reviews what was submitted to them (and the record afterwards), not drafts.
-    if (assessment.status != AssessmentStatus.DRAFT and can_countersign(user, assessment.person)
-            and user.pk not in _participant_ids(assessment)):
-        actions.add(AssessmentAction.VIEW)
-        if assessment.status == AssessmentStatus.SUBMITTED:
-            actions.add(AssessmentAction.COUNTERSIGN)
-    return actions
-
-
-def assessments_visible_to(user, person):
-    """A person's assessments that `user` may list (the person already obtained through
-    people.access): all of them with the treatment compartment, else only final ones, whose
-    judgement and needs are the case team's share."""
-    qs = Assessment.objects.filter(person=person)
-    if can_read_treatment(person_access(user, person)):
-        return qs
-    return qs.filter(status__in=FINAL)
-
-
-def get_assessment_for_user(user, assessment_uuid, action: str = AssessmentAction.VIEW,
-                            *, audit_read: bool = True) -> Assessment:
-    """The assessment if its person is visible (else 404) and the action allowed (else 403).
-    A full read is logged as a consultation of the person's treatment data."""
-    from alliance.people.access import persons_visible_to
-
-    assessment = (
-        Assessment.objects.filter(uuid=assessment_uuid, person__in=persons_visible_to(user))
-        .select_related("person__jurisdiction", "person__responsible_agency",
-                        "instrument_version__instrument", "lead_assessor", "submitted_by",
-                        "countersigned_by")
-        .prefetch_related("participants__user").first()
-    )
-    if assessment is None:
-        refuse(user, assessment_uuid, action=action, not_found=True,
-               object_type="assessments.assessment")
-    actions = allowed_actions(user, assessment)
-    if action not in actions:
-        refuse(user, assessment_uuid, person=assessment.person, action=action, not_found=False,
-               object_type="assessments.assessment")
-    assessment.actions = actions
-    if action == AssessmentAction.VIEW and audit_read:
-        audit.record(actor=user, action=AuditAction.VIEW, obj=assessment,
-                     person=assessment.person)
-    return assessment
-
-
-def get_screening_for_user(user, screening_uuid) -> Screening:
-    from alliance.people.access import persons_visible_to
-
-    screening = (Screening.objects.filter(uuid=screening_uuid,
-                                          person__in=persons_visible_to(user))
-                 .select_related("person", "instrument_version__instrument", "screened_by")
-                 .first())
-    if screening is None:
-        refuse(user, screening_uuid, action="view", not_found=True,
-               object_type="assessments.screening")
-    if not can_read_treatment(person_access(user, screening.person)):
-        refuse(user, screening_uuid, person=screening.person, action="view", not_found=False,
-               object_type="assessments.screening")
-    audit.record(actor=user, action=AuditAction.VIEW, obj=screening, person=screening.person)
-    return screening
-
+def get_screening_for_user(user, screening_uuid) -> tuple[Screening, Grant]:
+    screening, grant = get_for_user(
+        screenings, user, screening_uuid, "view",
+        queryset=Screening.objects.select_related("person", "instrument_version__instrument",
+                                                  "screened_by"))
+    audit.consulted(actor=user, obj=screening, agency=grant.agency)
+    return screening, grant

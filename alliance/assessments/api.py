@@ -8,8 +8,8 @@ record as saved; the service's own audit event covers that read.
 
 import dataclasses
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -18,29 +18,28 @@ from rest_framework.views import APIView
 
 from alliance.core import audit
 from alliance.core.api import ChoiceFilter, ListQuery, Pagination
-from alliance.core.models import AuditAction
+from alliance.core.i18n import current_language
 from alliance.people.access import Action, get_person_for_user
 
 from . import accreditation, selectors, services
 from .access import (
     AssessmentAction,
-    allowed_actions,
-    assessments_visible_to,
+    assessments,
     get_assessment_for_user,
     get_person_for_assessment_work,
 )
+from .access import screenings as screening_policy
 from .instruments.definition import OutputType
 from .instruments.scoring import compute_outputs, count_unknowns
 from .models import (
     AssessmentStatus,
+    BiasAnswer,
     InstrumentKind,
     InstrumentVersion,
     ParticipantRole,
     ScreeningOccasion,
 )
 from .selectors import judgement_label
-
-BIAS_ANSWERS = ["yes", "no", "not_sure"]
 
 # Error answers (400, 401, 403, 404, 409, 413, 415) are documented for every operation by
 # core.api.AutoSchema.
@@ -52,9 +51,6 @@ def _one_of(choices) -> str:
     # name other components also use ("status", "kind") cannot be named without a settings entry.
     return "One of: " + ", ".join(choices.values) + "."
 
-
-def _lang() -> str:
-    return get_language() or "en"
 
 
 def _valid(serializer_class, request) -> dict:
@@ -83,7 +79,7 @@ class InstrumentVersionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def get_name(self, version) -> str:
-        return version.parsed.name.get(_lang())
+        return version.parsed.name.get(current_language())
 
 
 class InstrumentVersionDetailSerializer(InstrumentVersionSerializer):
@@ -139,7 +135,7 @@ class RatingField(serializers.Field):
 
 
 class BiasAnswerSerializer(serializers.Serializer):
-    answer = serializers.ChoiceField(choices=BIAS_ANSWERS)
+    answer = serializers.ChoiceField(choices=BiasAnswer.values)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -162,7 +158,7 @@ class ScreeningSerializer(serializers.Serializer):
     def get_outcome_label(self, screening) -> str:
         outcomes = screening.instrument_version.parsed.outcomes
         option = outcomes.option(screening.outcome) if outcomes else None
-        return option.label.get(_lang()) if option else screening.outcome
+        return option.label.get(current_language()) if option else screening.outcome
 
 
 class ScreeningCreateSerializer(serializers.Serializer):
@@ -192,23 +188,22 @@ class PersonScreenings(APIView):
     @extend_schema(tags=ASSESSMENTS, responses=ScreeningSerializer(many=True))
     def get(self, request, person_uuid):
         ListQuery.validated(request)
-        person = get_person_for_assessment_work(request.user, person_uuid)
+        person, grant = get_person_for_assessment_work(request.user, person_uuid)
         pagination = self.pagination_class()
         screenings = pagination.paginate_queryset(
-            person.screenings.select_related("instrument_version__instrument", "screened_by"),
+            screening_policy.visible(request.user).filter(person=person)
+            .select_related("instrument_version__instrument", "screened_by"),
             request, view=self)
-        audit.record(actor=request.user, action=AuditAction.VIEW,
-                     object_type="assessments.screening", person=person,
-                     agency=person.access.agency,
-                     details={"resource": "screenings", "count": len(screenings),
-                              "page": pagination.page.number})
+        audit.consulted(actor=request.user, obj=person, agency=grant.agency,
+                        details={"resource": "screenings", "count": len(screenings),
+                                 "page": pagination.page.number})
         return pagination.get_paginated_response(
             ScreeningSerializer(screenings, many=True).data)
 
     @extend_schema(tags=ASSESSMENTS, request=ScreeningCreateSerializer,
                    responses={201: ScreeningSerializer})
     def post(self, request, person_uuid):
-        person = get_person_for_assessment_work(request.user, person_uuid)
+        person, _grant = get_person_for_assessment_work(request.user, person_uuid)
         screening = services.screening_create(actor=request.user, person=person,
                                               **_valid(ScreeningCreateSerializer, request))
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
@@ -266,6 +261,22 @@ class AdvisorySerializer(serializers.Serializer):
     outputs = OutputSerializer(many=True)
 
 
+@dataclasses.dataclass(frozen=True)
+class AssessmentView:
+    """An assessment with what the API shows beside it for one reader: their actions and, for a
+    full read, the computed parts. Nothing is hung on the model instance."""
+
+    assessment: object
+    actions: frozenset
+    item_rows: tuple = ()
+    advisory: dict | None = None
+    submission_problems: dict | None = None
+    certified: bool = False
+
+    def __getattr__(self, name):
+        return getattr(self.assessment, name)
+
+
 class AssessmentSummarySerializer(serializers.Serializer):
     """What the case team may see of an assessment (the actions say whether you may see more)."""
 
@@ -283,8 +294,8 @@ class AssessmentSummarySerializer(serializers.Serializer):
     def get_judgement_label(self, assessment) -> str:
         return judgement_label(assessment)
 
-    def get_actions(self, assessment) -> list[str]:
-        return sorted(assessment.actions)
+    def get_actions(self, view) -> list[str]:
+        return sorted(view.actions)
 
 
 class AssessmentSerializer(AssessmentSummarySerializer):
@@ -312,7 +323,7 @@ class AssessmentSerializer(AssessmentSummarySerializer):
 
 
 def _item_row(item, row) -> dict:
-    return {"item_code": item.code, "domain": item.domain, "text": item.text.get(_lang()),
+    return {"item_code": item.code, "domain": item.domain, "text": item.text.get(current_language()),
             "rating": row.rating if row else None, "evidence": row.evidence if row else "",
             "rated_by": row.rated_by.username if row else None,
             "rated_at": row.rated_at if row else None,
@@ -328,7 +339,7 @@ def _output_value(result):
 
 
 def _advisory(definition, ratings: dict) -> dict:
-    labels = {output.code: output.label.get(_lang()) for output in definition.outputs}
+    labels = {output.code: output.label.get(current_language()) for output in definition.outputs}
     # "change" needs the previous assessment; it is shown by the comparison page, not here.
     outputs = [{"code": r.code, "type": r.type.value, "label": labels[r.code],
                 "advisory": r.advisory, "value": _output_value(r)}
@@ -338,22 +349,27 @@ def _advisory(definition, ratings: dict) -> dict:
             "unknowns": count_unknowns(definition, ratings).total, "outputs": outputs}
 
 
-def _assessment_response(user, assessment, code=status.HTTP_200_OK) -> Response:
-    """The full assessment, for a user who holds AssessmentAction.VIEW on it."""
+def _assessment_response(user, assessment, grant, code=status.HTTP_200_OK) -> Response:
+    """The full assessment for a reader who holds AssessmentAction.VIEW, else the summary."""
+    if not grant.can(AssessmentAction.VIEW):
+        return Response(AssessmentSummarySerializer(
+            AssessmentView(assessment, grant.actions)).data, status=code)
     definition = assessment.instrument_version.parsed
     rows = {r.item_code: r for r in assessment.ratings.select_related("rated_by")}
-    assessment.item_rows = [_item_row(item, rows.get(item.code)) for item in definition.items]
-    assessment.advisory = _advisory(definition, {c: r.rating for c, r in rows.items()})
-    assessment.submission_problems = (services.submission_problems(assessment)
-                                      if assessment.is_editable else {})
-    assessment.certified = accreditation.is_certified(user, assessment.instrument_version)
-    return Response(AssessmentSerializer(assessment).data, status=code)
+    view = AssessmentView(
+        assessment, grant.actions,
+        item_rows=tuple(_item_row(item, rows.get(item.code)) for item in definition.items),
+        advisory=_advisory(definition, {c: r.rating for c, r in rows.items()}),
+        submission_problems=(services.submission_problems(assessment)
+                             if assessment.is_editable else {}),
+        certified=accreditation.is_certified(user, assessment.instrument_version))
+    return Response(AssessmentSerializer(view).data, status=code)
 
 
 def _saved(request, assessment, code=status.HTTP_200_OK) -> Response:
-    # Read back through the access function; the write's own audit event covers this read.
-    assessment = get_assessment_for_user(request.user, assessment.uuid, audit_read=False)
-    return _assessment_response(request.user, assessment, code)
+    # Read back through the policy: the response shows the record as saved.
+    assessment, grant = get_assessment_for_user(request.user, assessment.uuid)
+    return _assessment_response(request.user, assessment, grant, code)
 
 
 class AssessmentStartSerializer(serializers.Serializer):
@@ -369,26 +385,25 @@ class PersonAssessments(APIView):
     @extend_schema(tags=ASSESSMENTS, responses=AssessmentSummarySerializer(many=True))
     def get(self, request, person_uuid):
         ListQuery.validated(request)
-        person = get_person_for_user(request.user, person_uuid, Action.VIEW, audit_read=False)
+        person, person_access = get_person_for_user(request.user, person_uuid, Action.VIEW)
         pagination = self.pagination_class()
         shown = pagination.paginate_queryset(
-            assessments_visible_to(request.user, person)
+            assessments.visible(request.user).filter(person=person)
             .select_related("person", "instrument_version__instrument")
             .prefetch_related("participants").order_by("-created_at"), request, view=self)
-        for assessment in shown:
-            assessment.actions = allowed_actions(request.user, assessment)
-        audit.record(actor=request.user, action=AuditAction.VIEW,
-                     object_type="assessments.assessment", person=person,
-                     agency=person.access.agency,
-                     details={"resource": "assessments", "count": len(shown),
-                              "page": pagination.page.number})
+        views = [AssessmentView(a, assessments.grant_on_person(request.user, a,
+                                                               person_access).actions)
+                 for a in shown]
+        audit.consulted(actor=request.user, obj=person, agency=person_access.agency,
+                        details={"resource": "assessments", "count": len(shown),
+                                 "page": pagination.page.number})
         return pagination.get_paginated_response(
-            AssessmentSummarySerializer(shown, many=True).data)
+            AssessmentSummarySerializer(views, many=True).data)
 
     @extend_schema(tags=ASSESSMENTS, request=AssessmentStartSerializer,
                    responses={201: AssessmentSerializer})
     def post(self, request, person_uuid):
-        person = get_person_for_assessment_work(request.user, person_uuid)
+        person, _grant = get_person_for_assessment_work(request.user, person_uuid)
         data = _valid(AssessmentStartSerializer, request)
         assessment = services.assessment_start(actor=request.user, person=person,
                                                instrument_version=data["instrument_version"])
@@ -413,15 +428,15 @@ class AssessmentUpdateSerializer(serializers.Serializer):
 class AssessmentDetail(APIView):
     @extend_schema(tags=ASSESSMENTS, responses=AssessmentSerializer)
     def get(self, request, assessment_uuid):
-        assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                             AssessmentAction.VIEW)  # audited
-        return _assessment_response(request.user, assessment)
+        assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                    AssessmentAction.VIEW_SUMMARY)
+        return _assessment_response(request.user, assessment, grant)
 
     @extend_schema(tags=ASSESSMENTS, request=AssessmentUpdateSerializer,
                    responses=AssessmentSerializer)
     def patch(self, request, assessment_uuid):
-        assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                             AssessmentAction.EDIT, audit_read=False)
+        assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                     AssessmentAction.EDIT)
         data = _valid(AssessmentUpdateSerializer, request)
         version = data.pop("version")
         services.assessment_update(actor=request.user, assessment=assessment,
@@ -443,8 +458,8 @@ class AssessmentItem(APIView):
                    parameters=[OpenApiParameter("item_code", str, OpenApiParameter.PATH,
                                                 description="An item code of the instrument.")])
     def put(self, request, assessment_uuid, item_code):
-        assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                             AssessmentAction.EDIT, audit_read=False)
+        assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                     AssessmentAction.EDIT)
         data = _valid(RateItemSerializer, request)
         saved = services.assessment_rate_item(
             actor=request.user, assessment=assessment, item_code=item_code,
@@ -466,8 +481,8 @@ class AssessmentSubmit(APIView):
                    responses=AssessmentSerializer,
                    description="For countersignature: complete, by a certified assessor.")
     def post(self, request, assessment_uuid):
-        assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                             AssessmentAction.EDIT, audit_read=False)
+        assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                     AssessmentAction.EDIT)
         data = _valid(VersionSerializer, request)
         services.assessment_submit(actor=request.user, assessment=assessment,
                                    expected_version=data["version"])
@@ -479,8 +494,8 @@ class AssessmentCountersign(APIView):
                    responses=AssessmentSerializer,
                    description="By a manager of the responsible agency who took no part in it.")
     def post(self, request, assessment_uuid):
-        assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                             AssessmentAction.COUNTERSIGN, audit_read=False)
+        assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                     AssessmentAction.COUNTERSIGN)
         data = _valid(VersionSerializer, request)
         services.assessment_countersign(actor=request.user, assessment=assessment,
                                         expected_version=data["version"])
@@ -492,8 +507,8 @@ class AssessmentReturn(APIView):
                    responses=AssessmentSerializer,
                    description="Back to its assessors, with comments.")
     def post(self, request, assessment_uuid):
-        assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                             AssessmentAction.COUNTERSIGN, audit_read=False)
+        assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                     AssessmentAction.COUNTERSIGN)
         data = _valid(ReturnSerializer, request)
         services.assessment_return(actor=request.user, assessment=assessment,
                                    comments=data["comments"], expected_version=data["version"])

@@ -1,16 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from alliance.accounts.models import User
 from alliance.core.forms import StyledForm, VersionedForm, date_input
 
 from .instruments import UNKNOWN
-from .models import ScreeningOccasion
+from .models import BiasAnswer, ScreeningOccasion
 from .services import SOURCE_KINDS
 
 SOURCE_LABELS = {"interview": _("Interview"), "file": _("File review"),
                  "observation": _("Observation"), "collateral": _("Collateral information"),
                  "other": _("Other")}
-BIAS_ANSWERS = [("no", _("No")), ("yes", _("Yes")), ("not_sure", _("Not sure"))]
 
 
 class ScreeningForm(StyledForm):
@@ -37,7 +37,8 @@ class ScreeningForm(StyledForm):
         if definition.bias_check:
             for q in definition.bias_check.questions:
                 self.fields[f"bias_{q.code}"] = forms.ChoiceField(
-                    label=q.text.get(language), choices=BIAS_ANSWERS, widget=forms.RadioSelect)
+                    label=q.text.get(language), choices=BiasAnswer.choices,
+                    widget=forms.RadioSelect)
                 self.fields[f"biasnote_{q.code}"] = forms.CharField(
                     label=_("Your reasoning"), required=False,
                     widget=forms.Textarea(attrs={"rows": 2}))
@@ -110,8 +111,6 @@ class CoAssessorForm(StyledForm):
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
-        from alliance.accounts.models import User
-
         self.fields["user"].queryset = User.objects.filter(pk__in=[u.pk for u in users])
 
 

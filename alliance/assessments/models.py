@@ -197,6 +197,14 @@ class ItemRating(models.Model):
                                                name="one_rating_per_item")]
 
 
+class BiasAnswer(models.TextChoices):
+    """An answer to a bias-check question of a screening."""
+
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
 class DueReason(models.TextChoices):
     FIRST_ASSESSMENT = "screening_referral", _("Referred by screening")
     INTERVAL = "interval", _("Reassessment interval")

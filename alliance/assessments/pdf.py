@@ -16,7 +16,8 @@ from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+
+from alliance.core.i18n import current_language
 
 from .instruments import UNKNOWN
 
@@ -73,7 +74,7 @@ def _rating_label(item: dict) -> str:
 
 def summary_context(context: dict) -> dict:
     """What the printout needs, cut down from selectors.assessment_page + person + comparison."""
-    definition, lang = context["definition"], get_language() or "en"
+    definition, lang = context["definition"], current_language()
     domains = [{
         "name": d["name"],
         "unknowns": sum(1 for i in d["items"] if i["unknown"]),
@@ -91,7 +92,7 @@ def summary_context(context: dict) -> dict:
     changes = Counter(row["change"].change.value for row in comparison["rows"])
     rationale = context["assessment"].judgement_rationale.strip()
     return {
-        **context, "language": get_language() or "en",
+        **context, "language": current_language(),
         "font_url": (static_dir() / "fonts" / "dejavu").as_uri(),
         "summary_domains": domains, "needs": needs, "strengths": strengths,
         "changes": changes, "compared_with": comparison["previous"],

@@ -4,18 +4,32 @@ import datetime
 from collections import Counter
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from alliance.people.access import compartments_by_person, persons_visible_to
+from alliance.accounts.models import User
+from alliance.core import audit
+from alliance.core.i18n import current_language
+from alliance.core.models import AuditAction
+from alliance.people.access import person_grant, persons
 
-from .access import assessments_visible_to, can_read_treatment, due_detail
+from .access import (
+    assessments,
+    can_read_treatment,
+    countersign_agency_ids,
+    due_detail,
+    screenings,
+)
+from .charts import trend_svg as draw_trend
 from .instruments import UNKNOWN
-from .instruments.scoring import compare_ratings, compute_outputs, count_unknowns
-from .models import FINAL, Assessment, AssessmentDue, AssessmentStatus, ItemRating, Screening
-
-
-def _lang() -> str:
-    return get_language() or "en"
+from .instruments.scoring import (
+    RatingError,
+    compare_ratings,
+    compute_outputs,
+    count_unknowns,
+    validate_rating,
+)
+from .models import FINAL, Assessment, AssessmentDue, AssessmentStatus, InstrumentVersion, ItemRating
 
 
 def ratings_map(assessment) -> dict:
@@ -38,8 +52,6 @@ def previous_of(assessment):
 def _valid(definition, item_code, rating) -> bool:
     """Whether an earlier rating still means something under this version (same item code, a
     point its scale still has): across versions, only those are compared."""
-    from .instruments.scoring import RatingError, validate_rating
-
     if not definition.has_item(item_code):
         return False
     try:
@@ -57,7 +69,7 @@ def comparison(assessment) -> dict:
     definition = assessment.instrument_version.parsed
     before = {k: v for k, v in ratings_map(previous).items() if _valid(definition, k, v)}
     changes = compare_ratings(definition, before, ratings_map(assessment))
-    rows = [{"item": item, "text": item.text.get(_lang()), "change": changes[item.code]}
+    rows = [{"item": item, "text": item.text.get(current_language()), "change": changes[item.code]}
             for item in definition.items if item.code in changes]
     return {"previous": previous, "rows": rows}
 
@@ -66,7 +78,7 @@ def judgement_label(assessment) -> str:
     definition = assessment.instrument_version.parsed
     option = (definition.overall_judgement.option(assessment.overall_judgement)
               if definition.overall_judgement and assessment.overall_judgement else None)
-    return option.label.get(_lang()) if option else ""
+    return option.label.get(current_language()) if option else ""
 
 
 def needs_of(assessment) -> dict[str, list[str]]:
@@ -75,8 +87,8 @@ def needs_of(assessment) -> dict[str, list[str]]:
     outputs = compute_outputs(definition, ratings_map(assessment))
     for result in outputs.values():
         if result.type.value == "needs":
-            return {definition.need_area(area).label.get(_lang()):
-                    [definition.item(code).text.get(_lang()) for code in codes]
+            return {definition.need_area(area).label.get(current_language()):
+                    [definition.item(code).text.get(current_language()) for code in codes]
                     for area, codes in result.value.items()}
     return {}
 
@@ -106,84 +118,97 @@ def trend(assessments) -> dict:
         for result in outputs.values():
             if result.type.value == "subscales":
                 for code, sub in result.value.items():
-                    label = definition.subscale(code).label.get(_lang())
+                    label = definition.subscale(code).label.get(current_language())
                     series.setdefault(label, []).append((a.completed_at.date(), sub.value))
         points.append(a.completed_at.date())
     return {"series": series, "dates": points}
 
 
-def person_panel(user, person) -> dict:
-    """The assessments card of the person page, cut to the user's compartments."""
-    full = can_read_treatment(person.access)
-    assessments = list(
-        assessments_visible_to(user, person)
+def person_section(user, person, grant) -> dict:
+    """The assessments section of the person page, cut to the reader's grant. Every assessment
+    listed is one the reader may open (in full, or as the case team's summary)."""
+    full = can_read_treatment(grant)
+    shown = list(
+        assessments.visible(user).filter(person=person)
         .select_related("instrument_version__instrument", "lead_assessor", "countersigned_by")
         .prefetch_related("ratings").order_by("-created_at"))
-    for a in assessments:
-        a.judgement = judgement_label(a)
-        a.instrument_name = a.instrument_version.parsed.name.get(_lang())
-        a.unknowns = count_unknowns(a.instrument_version.parsed, ratings_map(a)).total
-    latest = next((a for a in assessments if a.status == AssessmentStatus.COUNTERSIGNED), None)
-    screenings = list(Screening.objects.filter(person=person).select_related(
-        "instrument_version__instrument", "screened_by")[:10]) if full else []
-    for s in screenings:
-        option = s.instrument_version.parsed.outcomes.option(s.outcome)
-        s.outcome_label = option.label.get(_lang()) if option else s.outcome
+    rows = [{"assessment": a, "judgement": judgement_label(a),
+             "instrument_name": a.instrument_version.parsed.name.get(current_language()),
+             "unknowns": count_unknowns(a.instrument_version.parsed, ratings_map(a)).total
+             if full else None} for a in shown]
+    latest = next((r for r in rows if r["assessment"].status == AssessmentStatus.COUNTERSIGNED),
+                  None)
+    screening_rows = []
+    if full:
+        for s in (screenings.visible(user).filter(person=person)
+                  .select_related("instrument_version__instrument", "screened_by")[:10]):
+            option = s.instrument_version.parsed.outcomes.option(s.outcome)
+            label = option.label.get(current_language()) if option else s.outcome
+            screening_rows.append({"screening": s, "outcome": label})
     due = AssessmentDue.objects.filter(person=person).first()
     changes = {}
     if latest is not None and full:
-        changes = Counter(row["change"].change.value for row in comparison(latest)["rows"])
+        changes = Counter(row["change"].change.value
+                          for row in comparison(latest["assessment"])["rows"])
     # Scores, their trend and item movements are treatment material; the case team's share is
     # the judgement, the dates and the needs (DOMAIN.md §5, docs/data-protection.md).
-    return {
-        "full": full, "assessments": assessments, "latest": latest, "changes": changes,
-        "needs": needs_of(latest) if latest else {}, "screenings": screenings, "due": due,
-        "due_detail": due_detail(due, person.access) if due else "",
-        "overdue": bool(due and due.due_on < timezone.localdate()),
-        "trend": trend(assessments) if full else {"series": {}, "dates": []},
-    }
+    trend_svg = ""
+    if full:
+        points = trend(shown)
+        if points["dates"]:
+            trend_svg = mark_safe(draw_trend(  # noqa: S308 - escaped by charts.py
+                points, title=gettext("Domain scores over time (advisory)"),
+                empty_text=gettext("Nothing to draw yet.")))
+    return {"panel": {
+        "full": full, "assessments": rows, "latest": latest, "changes": changes,
+        "needs": needs_of(latest["assessment"]) if latest else {}, "screenings": screening_rows,
+        "due": due, "due_detail": due_detail(due, grant) if due else "",
+        "overdue": bool(due and due.due_on < timezone.localdate())}, "trend_svg": trend_svg}
 
 
-def due_worklist(user, *, horizon_days: int = 30):
-    """People visible to the user whose assessment is due within the horizon or overdue."""
+def due_worklist(user, *, horizon_days: int = 30) -> list[dict]:
+    """People visible to the user whose assessment is due within the horizon or overdue; the
+    detail of each reason only for holders of its compartment."""
     today = timezone.localdate()
-    rows = list(
-        AssessmentDue.objects.filter(person__in=persons_visible_to(user),
+    due_rows = list(
+        AssessmentDue.objects.filter(person__in=persons.visible(user),
                                      due_on__lte=today + datetime.timedelta(days=horizon_days))
         .select_related("person__responsible_agency").order_by("due_on"))
-    compartments = compartments_by_person(user, [row.person for row in rows])
-    for row in rows:
-        row.shown_detail = due_detail(row, compartments[row.person_id])
-        row.overdue = row.due_on < today
-        row.days = (row.due_on - today).days
-    return rows
+    grants = persons.grants(user, [row.person for row in due_rows])
+    return [{"due": row, "detail": due_detail(row, grants[row.person_id]),
+             "overdue": row.due_on < today} for row in due_rows]
 
 
 def drafts_of(user):
-    return (Assessment.objects.filter(participants__user=user, status__in=[
-        AssessmentStatus.DRAFT, AssessmentStatus.RETURNED],
-        person__in=persons_visible_to(user)).select_related(
+    return (assessments.visible(user).filter(participants__user=user, status__in=[
+        AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]).select_related(
         "person", "instrument_version__instrument"))
 
 
 def awaiting_countersignature(user):
-    from alliance.accounts.access import profile_for
+    """Submitted assessments this manager may countersign (the policy's reviewer rule)."""
+    return (assessments.visible(user).filter(
+        status=AssessmentStatus.SUBMITTED,
+        person__responsible_agency_id__in=countersign_agency_ids(user))
+        .exclude(participants__user=user)
+        .select_related("person", "instrument_version__instrument", "submitted_by"))
 
-    from .access import COUNTERSIGN_ROLES
 
-    agencies = {g.agency_id for g in profile_for(user).grants_with(*COUNTERSIGN_ROLES)}
-    return (Assessment.objects.filter(status=AssessmentStatus.SUBMITTED,
-                                      person__responsible_agency_id__in=agencies)
-            .exclude(participants__user=user)
-            .select_related("person", "instrument_version__instrument", "submitted_by"))
+def worklist(user) -> dict:
+    """The assessments worklist, noted as one consultation of the people it shows."""
+    page = {"due": due_worklist(user), "drafts": list(drafts_of(user)),
+            "to_countersign": list(awaiting_countersignature(user))}
+    people = [r["due"].person for r in page["due"]] + [
+        a.person for a in (*page["drafts"], *page["to_countersign"])]
+    audit.consulted(actor=user, action=AuditAction.LIST, persons=people,
+                    details={"resource": "assessment worklist"})
+    return page
 
 
 def _rating_label(scale, rating, lang: str) -> str:
     if rating is None:
         return ""
     if rating == UNKNOWN:
-        from django.utils.translation import gettext
-
         return gettext("unknown")
     point = scale.point(rating) if isinstance(rating, str) else None
     return point.label.get(lang) if point else str(rating)
@@ -193,7 +218,7 @@ def assessment_page(assessment, user) -> dict:
     """Everything the assessment page shows: the instrument's domains with each item's rating,
     evidence, previous rating and guidance, in the user's language."""
     definition = assessment.instrument_version.parsed
-    lang = _lang()
+    lang = current_language()
     rows = {r.item_code: r for r in ItemRating.objects.filter(assessment=assessment)
             .select_related("rated_by")}
     previous = previous_of(assessment)
@@ -241,8 +266,6 @@ def assessment_page(assessment, user) -> dict:
 
 def instrument_versions(kind: str = ""):
     """Published instrument versions: reference data any signed-in user may read."""
-    from .models import InstrumentVersion
-
     versions = InstrumentVersion.objects.select_related("instrument", "loaded_by").order_by(
         "instrument__kind", "instrument__code", "-created_at")
     return versions.filter(instrument__kind=kind) if kind else versions
@@ -255,20 +278,15 @@ def instrument_version(uuid):
 def co_assessor_candidates(assessment) -> list:
     """Staff of the responsible agency who hold the treatment compartment for the person and are
     not already assessors."""
-    from alliance.accounts.models import User
-    from alliance.people.access import person_access
-
     taken = {p.user_id for p in assessment.participants.all()}
     users = User.objects.filter(is_active=True, memberships__is_active=True,
                                 memberships__agency_id=assessment.person.responsible_agency_id
                                 ).distinct()
     return [u for u in users if u.pk not in taken
-            and "treatment" in person_access(u, assessment.person).compartments]
+            and can_read_treatment(person_grant(u, assessment.person))]
 
 
 def staff_of(agency_ids) -> list:
-    from alliance.accounts.models import User
-
     return list(User.objects.filter(memberships__agency_id__in=agency_ids,
                                     memberships__is_active=True, is_active=True)
                 .distinct().order_by("last_name", "first_name"))

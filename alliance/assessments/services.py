@@ -14,10 +14,10 @@ from alliance.core.compartments import Compartment
 from alliance.core.errors import Conflict, check_version
 from alliance.core.models import AuditAction
 from alliance.people import timeline
-from alliance.people.access import person_access
+from alliance.people.access import person_grant
 from alliance.people.key_dates import add_months
 
-from . import accreditation
+from . import accreditation, work
 from .access import AssessmentAction, allowed_actions, can_countersign, can_read_treatment
 from .instruments import UNKNOWN, InstrumentDefinitionError, parse_definition
 from .instruments.scoring import RatingError, incomplete_items, validate_rating
@@ -27,6 +27,7 @@ from .models import (
     AssessmentDue,
     AssessmentParticipant,
     AssessmentStatus,
+    BiasAnswer,
     DueReason,
     Instrument,
     InstrumentKind,
@@ -38,7 +39,6 @@ from .models import (
 )
 
 SOURCE_KINDS = ["interview", "file", "observation", "collateral", "other"]
-BIAS_ANSWERS = {"yes", "no", "not_sure"}
 
 
 # --- instruments -------------------------------------------------------------------------------
@@ -112,6 +112,7 @@ def mark_reassessment_due(*, person, reason: str, compartment: str, detail: str 
                      object_type="assessments.assessmentdue",
                      details={"due_on": due.due_on.isoformat(), "reason": reason,
                               "compartment": compartment})
+        work.on_due_changed(due, actor)
     return due
 
 
@@ -120,6 +121,7 @@ def _schedule_next(person, countersigned_on: datetime.date) -> AssessmentDue:
     due, _ = AssessmentDue.objects.update_or_create(person=person, defaults={
         "due_on": add_months(countersigned_on, interval), "reason": DueReason.INTERVAL,
         "detail": "", "detail_compartment": ""})
+    work.on_due_changed(due, None)
     return due
 
 
@@ -135,7 +137,7 @@ def screening_create(*, actor, person, instrument_version, occasion: str, rating
                      evidence: dict, bias_answers: dict, outcome: str, review_on=None,
                      rationale: str = "") -> Screening:
     """Record a completed screening. "Refer" puts the person on the assessment-due worklist."""
-    if not can_read_treatment(person_access(actor, person)):
+    if not can_read_treatment(person_grant(actor, person)):
         raise PermissionDenied(_("Screening is done by staff of the treatment sector."))
     definition = instrument_version.parsed
     if definition.kind.value != InstrumentKind.SCREENING or not instrument_version.is_active:
@@ -168,7 +170,7 @@ def screening_create(*, actor, person, instrument_version, occasion: str, rating
             errors.setdefault(f"evidence_{item.code}", _("Describe what was observed."))
     if definition.bias_check:
         for q in definition.bias_check.questions:
-            if bias_answers.get(q.code, {}).get("answer") not in BIAS_ANSWERS:
+            if bias_answers.get(q.code, {}).get("answer") not in BiasAnswer.values:
                 errors[f"bias_{q.code}"] = _("Answer the bias check question.")
     option = definition.outcomes.option(outcome) if definition.outcomes else None
     if option is None:
@@ -227,7 +229,7 @@ def _move(assessment, to: str):
 def assessment_start(*, actor, person, instrument_version, corrects=None,
                      correction_reason: str = "") -> Assessment:
     """Open a draft with the actor as lead assessor."""
-    if not can_read_treatment(person_access(actor, person)):
+    if not can_read_treatment(person_grant(actor, person)):
         raise PermissionDenied(_("Assessments are done by staff of the treatment sector."))
     if instrument_version.instrument.kind != InstrumentKind.RISK_NEEDS:
         raise ValidationError(_("Choose a risk and needs instrument."))
@@ -314,7 +316,7 @@ def assessment_invite(*, actor, assessment, user) -> AssessmentParticipant:
     assessment = _lock(assessment)
     if not assessment.is_editable:
         raise ValidationError(_("This assessment can no longer be changed."))
-    if not can_read_treatment(person_access(user, assessment.person)):
+    if not can_read_treatment(person_grant(user, assessment.person)):
         raise ValidationError({"user": _("A co-assessor must work in treatment with access to "
                                          "this person.")})
     if assessment.participants.filter(user=user).exists():
@@ -367,6 +369,7 @@ def assessment_submit(*, actor, assessment, expected_version: int | None) -> Ass
     assessment.save()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
                  details={"status": "submitted"})
+    work.on_submitted(assessment, actor)
     return assessment
 
 
@@ -402,6 +405,7 @@ def assessment_countersign(*, actor, assessment, expected_version: int | None) -
                          "instrument": assessment.instrument_version.instrument.code})
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
                  details={"status": "countersigned", "next_due": due.due_on.isoformat()})
+    work.on_countersigned(assessment, actor)
     return assessment
 
 
@@ -421,6 +425,7 @@ def assessment_return(*, actor, assessment, comments: str,
     assessment.save()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
                  details={"status": "returned"})
+    work.on_returned(assessment, actor)
     return assessment
 
 
@@ -432,7 +437,7 @@ def assessment_correct(*, actor, assessment, reason: str) -> Assessment:
         raise ValidationError(_("Only a countersigned assessment is corrected this way."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the correction.")})
-    if not can_read_treatment(person_access(actor, assessment.person)):
+    if not can_read_treatment(person_grant(actor, assessment.person)):
         raise PermissionDenied(_("Assessments are done by staff of the treatment sector."))
     draft = assessment_start(actor=actor, person=assessment.person,
                              instrument_version=assessment.instrument_version,

@@ -3,19 +3,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.accounts.access import can_administer, profile_for
 from alliance.core.errors import Conflict
 from alliance.core.forms import apply_service
+from alliance.core.i18n import current_language
 from alliance.people.access import require_caseload
 
 from . import accreditation, selectors, services
 from .access import (
-    COUNTERSIGN_ROLES,
     AssessmentAction,
+    can_view_accreditation,
+    countersign_agency_ids,
     get_assessment_for_user,
     get_person_for_assessment_work,
     get_screening_for_user,
@@ -36,41 +37,20 @@ from .instruments import InstrumentDefinitionError
 from .models import InstrumentKind
 
 
-def _lang():
-    return get_language() or "en"
-
-
-def person_panel_context(request, person) -> dict:
-    """The assessment panel of the person page (see people.views.person_detail)."""
-    panel = selectors.person_panel(request.user, person)
-    trend_svg = ""
-    if panel["trend"]["dates"]:
-        from django.utils.safestring import mark_safe
-
-        from .charts import trend_svg as draw
-
-        trend_svg = mark_safe(draw(panel["trend"], title=_("Domain scores over time (advisory)"),  # noqa: S308 - escaped by charts.py
-                                   empty_text=_("Nothing to draw yet.")))
-    return {"panel": panel, "trend_svg": trend_svg}
-
-
 def worklist(request):
     require_caseload(request.user)
-    return render(request, "assessments/worklist.html", {
-        "due": selectors.due_worklist(request.user),
-        "drafts": selectors.drafts_of(request.user),
-        "to_countersign": selectors.awaiting_countersignature(request.user)})
+    return render(request, "assessments/worklist.html", selectors.worklist(request.user))
 
 
 @require_http_methods(["GET", "POST"])
 def screening_create(request, person_uuid):
-    person = get_person_for_assessment_work(request.user, person_uuid)
+    person, _grant = get_person_for_assessment_work(request.user, person_uuid)
     versions = services.active_versions(InstrumentKind.SCREENING)
     if not versions:
         messages.error(request, _("No screening instrument is loaded. Ask your administrator."))
         return redirect("people:detail", person.uuid)
     version = versions[0]
-    form = ScreeningForm(request.POST or None, definition=version.parsed, language=_lang())
+    form = ScreeningForm(request.POST or None, definition=version.parsed, language=current_language())
     status = 200
     if form.is_valid():
         screening, status = apply_service(form, lambda: services.screening_create(
@@ -82,16 +62,16 @@ def screening_create(request, person_uuid):
     definition = version.parsed
     return render(request, "assessments/screening_form.html", {
         "form": form, "person": person, "version": version,
-        "instrument_name": definition.name.get(_lang()),
-        "bias_intro": definition.bias_check.intro.get(_lang())
+        "instrument_name": definition.name.get(current_language()),
+        "bias_intro": definition.bias_check.intro.get(current_language())
         if definition.bias_check and definition.bias_check.intro else "",
         "guidance": {item.code: item.guidance for item in definition.items}}, status=status)
 
 
 def screening_detail(request, screening_uuid):
-    screening = get_screening_for_user(request.user, screening_uuid)
+    screening, _grant = get_screening_for_user(request.user, screening_uuid)
     definition = screening.instrument_version.parsed
-    lang = _lang()
+    lang = current_language()
     rows = []
     for item in definition.items:
         rating = screening.ratings.get(item.code)
@@ -110,9 +90,9 @@ def screening_detail(request, screening_uuid):
 
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, person_uuid):
-    person = get_person_for_assessment_work(request.user, person_uuid)
+    person, _grant = get_person_for_assessment_work(request.user, person_uuid)
     versions = services.active_versions(InstrumentKind.RISK_NEEDS)
-    form = StartAssessmentForm(request.POST or None, versions=versions, language=_lang())
+    form = StartAssessmentForm(request.POST or None, versions=versions, language=current_language())
     status = 200
     if form.is_valid():
         version = form.versions[form.cleaned_data["instrument_version"]]
@@ -128,13 +108,13 @@ def assessment_start(request, person_uuid):
             "invite a co-assessor if you assess together.")}, status=status)
 
 
-def _detail_context(request, assessment, **extra):
+def _detail_context(request, assessment, grant, **extra):
     context = selectors.assessment_page(assessment, request.user)
-    lang = _lang()
+    lang = current_language()
     context.update(
-        person=assessment.person, actions=assessment.actions,
-        can_edit=AssessmentAction.EDIT in assessment.actions,
-        can_countersign=AssessmentAction.COUNTERSIGN in assessment.actions,
+        person=assessment.person, actions=grant.actions,
+        can_edit=grant.can(AssessmentAction.EDIT),
+        can_countersign=grant.can(AssessmentAction.COUNTERSIGN),
         problems=services.submission_problems(assessment) if assessment.is_editable else {},
         certified=accreditation.is_certified(request.user, assessment.instrument_version),
         source_form=SourceForm(initial={"version": assessment.version}),
@@ -153,14 +133,21 @@ def _detail_context(request, assessment, **extra):
 
 
 def assessment_detail(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid)
-    return render(request, "assessments/detail.html", _detail_context(request, assessment))
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                AssessmentAction.VIEW_SUMMARY)
+    if not grant.can(AssessmentAction.VIEW):
+        # The case team's share of a final assessment: judgement, dates, needs.
+        return render(request, "assessments/summary.html", {
+            "assessment": assessment, "person": assessment.person,
+            "judgement": selectors.judgement_label(assessment),
+            "instrument_name": assessment.instrument_version.parsed.name.get(current_language()),
+            "needs": selectors.needs_of(assessment)})
+    return render(request, "assessments/detail.html", _detail_context(request, assessment, grant))
 
 
 @require_POST
 def rate_item(request, assessment_uuid, item_code):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
     if not assessment.instrument_version.parsed.has_item(item_code):
         raise Http404(_("This instrument has no item %(code)s.") % {"code": item_code[:20]})
     form = ItemRatingForm(request.POST)
@@ -208,7 +195,7 @@ def _back(assessment, anchor=""):
     return redirect(reverse("assessments:detail", args=[assessment.uuid]) + anchor)
 
 
-def _post_action(request, assessment, form, call, success, anchor=""):
+def _post_action(request, assessment, grant, form, call, success, anchor=""):
     """Run a POST action from the assessment page; errors come back on the page."""
     result, status = apply_service(form, call) if form.is_valid() else (None, 200)
     if result is not None:
@@ -219,7 +206,7 @@ def _post_action(request, assessment, form, call, success, anchor=""):
             messages.error(request, error if field == "__all__" else f"{_field_label(form, field)}: "
                            f"{error}")
     return _back(assessment, anchor) if status != 409 else render(
-        request, "assessments/detail.html", _detail_context(request, assessment), status=409)
+        request, "assessments/detail.html", _detail_context(request, assessment, grant), status=409)
 
 
 def _field_label(form, name):
@@ -229,8 +216,7 @@ def _field_label(form, name):
 
 @require_POST
 def add_source(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
     form = SourceForm(request.POST)
 
     def call():
@@ -240,24 +226,22 @@ def add_source(request, assessment_uuid):
         return services.assessment_update(actor=request.user, assessment=assessment,
                                           expected_version=data["version"],
                                           sources=[*assessment.sources, source])
-    return _post_action(request, assessment, form, call, _("Source added."), "#sources")
+    return _post_action(request, assessment, grant, form, call, _("Source added."), "#sources")
 
 
 @require_POST
 def remove_source(request, assessment_uuid, index):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
     form = VersionOnlyForm(request.POST)
     sources = [s for n, s in enumerate(assessment.sources) if n != index]
-    return _post_action(request, assessment, form, lambda: services.assessment_update(
+    return _post_action(request, assessment, grant, form, lambda: services.assessment_update(
         actor=request.user, assessment=assessment, sources=sources,
         expected_version=form.cleaned_data["version"]), _("Source removed."), "#sources")
 
 
 @require_POST
 def update_summary(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
     options = selectors.assessment_page(assessment, request.user)["judgement_options"]
     form = SummaryForm(request.POST, options=options)
 
@@ -266,53 +250,50 @@ def update_summary(request, assessment_uuid):
         version = data.pop("version")
         return services.assessment_update(actor=request.user, assessment=assessment,
                                           expected_version=version, **data)
-    return _post_action(request, assessment, form, call, _("Judgement saved."), "#judgement")
+    return _post_action(request, assessment, grant, form, call, _("Judgement saved."), "#judgement")
 
 
 @require_POST
 def invite_co_assessor(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
     form = CoAssessorForm(request.POST, users=selectors.co_assessor_candidates(assessment))
-    return _post_action(request, assessment, form, lambda: services.assessment_invite(
+    return _post_action(request, assessment, grant, form, lambda: services.assessment_invite(
         actor=request.user, assessment=assessment, user=form.cleaned_data["user"]),
         _("Co-assessor invited."), "#assessors")
 
 
 @require_POST
 def submit(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
     form = VersionOnlyForm(request.POST)
-    return _post_action(request, assessment, form, lambda: services.assessment_submit(
+    return _post_action(request, assessment, grant, form, lambda: services.assessment_submit(
         actor=request.user, assessment=assessment, expected_version=form.cleaned_data["version"]),
         _("Submitted for countersignature."))
 
 
 @require_POST
 def countersign(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                         AssessmentAction.COUNTERSIGN, audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                         AssessmentAction.COUNTERSIGN)
     form = VersionOnlyForm(request.POST)
-    return _post_action(request, assessment, form, lambda: services.assessment_countersign(
+    return _post_action(request, assessment, grant, form, lambda: services.assessment_countersign(
         actor=request.user, assessment=assessment, expected_version=form.cleaned_data["version"]),
         _("Countersigned. The next reassessment is scheduled."))
 
 
 @require_POST
 def return_assessment(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid,
-                                         AssessmentAction.COUNTERSIGN, audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                         AssessmentAction.COUNTERSIGN)
     form = ReturnForm(request.POST)
-    return _post_action(request, assessment, form, lambda: services.assessment_return(
+    return _post_action(request, assessment, grant, form, lambda: services.assessment_return(
         actor=request.user, assessment=assessment, comments=form.cleaned_data["comments"],
         expected_version=form.cleaned_data["version"]), _("Returned to the assessors."))
 
 
 @require_POST
 def correct(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.CORRECT,
-                                         audit_read=False)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.CORRECT)
     form = CorrectionForm(request.POST)
     draft, _status = apply_service(form, lambda: services.assessment_correct(
         actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"])) \
@@ -325,17 +306,17 @@ def correct(request, assessment_uuid):
 
 
 def compare(request, assessment_uuid):
-    assessment = get_assessment_for_user(request.user, assessment_uuid)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid)
     return render(request, "assessments/compare.html", {
         "assessment": assessment, "person": assessment.person,
         "comparison": selectors.comparison(assessment),
-        "instrument_name": assessment.instrument_version.parsed.name.get(_lang())})
+        "instrument_name": assessment.instrument_version.parsed.name.get(current_language())})
 
 
 def pdf(request, assessment_uuid):
     from .pdf import PdfUnavailable, assessment_pdf
 
-    assessment = get_assessment_for_user(request.user, assessment_uuid)
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid)
     context = selectors.assessment_page(assessment, request.user)
     context.update(person=assessment.person, comparison=selectors.comparison(assessment),
                    needs=selectors.needs_of(assessment))
@@ -356,7 +337,7 @@ def instruments(request):
         raise PermissionDenied
     versions = selectors.instrument_versions()
     for v in versions:
-        v.display_name = v.parsed.name.get(_lang())
+        v.display_name = v.parsed.name.get(current_language())
     return render(request, "assessments/instruments.html", {
         "versions": versions, "can_load": can_administer(request.user)})
 
@@ -387,9 +368,8 @@ def instrument_load(request):
 
 
 def accreditation_overview(request):
-    grants = profile_for(request.user).grants_with(*COUNTERSIGN_ROLES)
-    if not grants:
+    if not can_view_accreditation(request.user):
         raise PermissionDenied(_("The accreditation overview is for managers."))
-    users = selectors.staff_of([g.agency_id for g in grants])
+    users = selectors.staff_of(countersign_agency_ids(request.user))
     return render(request, "assessments/accreditation.html", {
         "rows": accreditation.certification_overview(users)})

@@ -1,36 +1,46 @@
-"""Cases are seen through their person: the same visibility and compartments (people/access.py)."""
+"""Cases are seen through their person: the same visibility and grant (people/access.py)."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
-from alliance.people.access import Action, person_access, persons_visible_to, refuse
+from alliance.core import audit
+from alliance.core.policy import Grant, get_for_user
+from alliance.people.access import Action, persons
 
 from .models import Case
 
 
+class CasePolicy:
+    object_type = "cases.case"
+
+    def visible(self, user) -> QuerySet[Case]:
+        return Case.objects.filter(person__in=persons.visible(user))
+
+    def grant(self, user, case) -> Grant:
+        return persons.grant(user, case.person)
+
+    def person_of(self, case):
+        return case.person
+
+
+cases = CasePolicy()
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
-    return Case.objects.filter(person__in=persons_visible_to(user))
+    return cases.visible(user)
 
 
-def get_case_for_user(user, case_uuid, action: str = Action.MANAGE_CASE) -> Case:
-    """The case, if its person is visible and the action allowed; 404 / 403 otherwise."""
-    case = (
-        cases_visible_to(user).select_related("person", "person__jurisdiction", "case_manager")
-        .filter(uuid=case_uuid).first()
-    )
-    if case is None:
-        refuse(user, case_uuid, action=action, not_found=True, object_type="cases.case")
-    access = person_access(user, case.person)
-    if not access.can(action):
-        refuse(user, case_uuid, person=case.person, action=action, not_found=False,
-               object_type="cases.case")
-    case.person.access = access
-    return case
+def get_case_for_user(user, case_uuid, action: str = Action.MANAGE_CASE) -> tuple[Case, Grant]:
+    """The case and the grant on its person, if visible and the action allowed (404 / 403)."""
+    case, grant = get_for_user(
+        cases, user, case_uuid, action,
+        queryset=Case.objects.select_related("person", "person__jurisdiction", "case_manager"))
+    audit.consulted(actor=user, obj=case, agency=grant.agency)
+    return case, grant
 
 
 def get_team_member(case: Case, member_uuid):
-    """A member of a case already obtained through get_case_for_user."""
-    from django.http import Http404
-
+    """A current member of a case already obtained through get_case_for_user."""
     member = case.team.select_related("user", "agency", "case__person").filter(
         uuid=member_uuid, ended_at__isnull=True).first()
     if member is None:

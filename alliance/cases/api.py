@@ -55,16 +55,15 @@ class CaseList(APIView):
         ListQuery.validated(request)
         require_caseload(request.user)
         pagination = self.pagination_class()
-        cases = pagination.paginate_queryset(_cases(request.user), request, view=self)
-        audit.record_consultation(actor=request.user, action=AuditAction.LIST,
-                                  persons=[c.person for c in cases],
-                                  details={"resource": "cases", "page": pagination.page.number})
-        return pagination.get_paginated_response(CaseSerializer(cases, many=True).data)
+        page = pagination.paginate_queryset(_cases(request.user), request, view=self)
+        audit.consulted(actor=request.user, action=AuditAction.LIST,
+                        persons=[c.person for c in page],
+                        details={"resource": "cases", "page": pagination.page.number})
+        return pagination.get_paginated_response(CaseSerializer(page, many=True).data)
 
 
 class CaseDetail(APIView):
     @extend_schema(responses=CaseSerializer)
     def get(self, request, case_uuid):
-        case = access.get_case_for_user(request.user, case_uuid, Action.VIEW)
-        audit.record(actor=request.user, action=AuditAction.VIEW, obj=case, person=case.person)
+        case, _grant = access.get_case_for_user(request.user, case_uuid, Action.VIEW)
         return Response(CaseSerializer(_cases(request.user).get(pk=case.pk)).data)

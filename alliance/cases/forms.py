@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alliance.accounts.models import Membership
+from alliance.accounts.models import Membership, User
 from alliance.core.compartments import Compartment
 from alliance.core.forms import StyledForm, VersionedForm, date_input
 
@@ -35,8 +35,6 @@ class CaseManagerForm(VersionedForm):
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
-        from alliance.accounts.models import User
-
         self.fields["case_manager"].queryset = User.objects.filter(
             pk__in=[u.pk for u in users]).order_by("last_name", "first_name")
 

@@ -11,7 +11,7 @@ from alliance.core.compartments import Compartment
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
 from alliance.people import timeline
-from alliance.people.access import Action, person_access
+from alliance.people.access import Action, person_grant
 
 from .models import (
     ALLOWED_TRANSITIONS,
@@ -23,7 +23,7 @@ from .models import (
 
 
 def _require(user, person, action=Action.MANAGE_CASE):
-    if not person_access(user, person).can(action):
+    if not person_grant(user, person).can(action):
         raise PermissionDenied(_("You are not allowed to manage this case."))
 
 

@@ -23,7 +23,7 @@ def _done(request, message, person):
 
 @require_POST
 def case_open(request, person_uuid):
-    person = get_person_for_user(request.user, person_uuid, Action.MANAGE_CASE, audit_read=False)
+    person, _grant = get_person_for_user(request.user, person_uuid, Action.MANAGE_CASE)
     form = ConfirmForm(request.POST)
     form.is_valid()
     case, status = apply_service(form, lambda: services.case_open(actor=request.user,
@@ -36,7 +36,7 @@ def case_open(request, person_uuid):
 
 @require_http_methods(["GET", "POST"])
 def case_close(request, case_uuid):
-    case = access.get_case_for_user(request.user, case_uuid)
+    case, _grant = access.get_case_for_user(request.user, case_uuid)
     form = CloseCaseForm(request.POST or None, initial={"version": case.version})
     status = 200
     if form.is_valid():
@@ -51,7 +51,7 @@ def case_close(request, case_uuid):
 
 @require_http_methods(["GET", "POST"])
 def team_member_add(request, case_uuid):
-    case = access.get_case_for_user(request.user, case_uuid)
+    case, _grant = access.get_case_for_user(request.user, case_uuid)
     form = TeamMemberForm(request.POST or None,
                           memberships=services.eligible_memberships(case.person))
     status = 200
@@ -68,7 +68,7 @@ def team_member_add(request, case_uuid):
 
 @require_http_methods(["GET", "POST"])
 def team_member_end(request, case_uuid, member_uuid):
-    case = access.get_case_for_user(request.user, case_uuid)
+    case, _grant = access.get_case_for_user(request.user, case_uuid)
     member = access.get_team_member(case, member_uuid)
     form = ConfirmForm(request.POST) if request.method == "POST" else ConfirmForm()
     status = 200
@@ -86,7 +86,7 @@ def team_member_end(request, case_uuid, member_uuid):
 
 @require_http_methods(["GET", "POST"])
 def case_manager(request, case_uuid):
-    case = access.get_case_for_user(request.user, case_uuid)
+    case, _grant = access.get_case_for_user(request.user, case_uuid)
     users = {m.user for m in services.eligible_memberships(case.person)}
     form = CaseManagerForm(request.POST or None, users=users,
                            initial={"case_manager": case.case_manager_id,
@@ -104,7 +104,7 @@ def case_manager(request, case_uuid):
 
 @require_http_methods(["GET", "POST"])
 def management_level(request, case_uuid):
-    case = access.get_case_for_user(request.user, case_uuid)
+    case, _grant = access.get_case_for_user(request.user, case_uuid)
     form = ManagementLevelForm(request.POST or None, initial={
         "level": case.management_level, "review_due": case.management_level_review_due,
         "version": case.version})

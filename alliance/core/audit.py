@@ -6,6 +6,7 @@ Writers are serialised (a PostgreSQL advisory lock; SQLite's IMMEDIATE transacti
 concurrent requests can never chain onto the same predecessor.
 """
 
+import contextvars
 import hashlib
 import json
 from collections.abc import Iterable
@@ -176,13 +177,82 @@ def record(**kwargs) -> AuditEvent:
     return append([build(**kwargs)])[0]
 
 
+# --- consultations: logged once per response, in one layer ------------------------------------
+#
+# Access functions and list selectors *note* what a response shows (`consulted`); the audit
+# middleware opens a collection for each request and writes ONE event for it when the response
+# is sent (core/middleware.py). Outside a request (commands, the shell) a note is written at once.
+# So a page that reads a person, their assessments and a worklist still leaves one event, and no
+# interface (page, htmx partial, API, export, PDF) can show person-level data without one.
+
+@dataclass
+class _Note:
+    actor: object
+    action: str
+    obj: object = None
+    persons: tuple = ()
+    agency: object = None
+    details: dict | None = None
+
+
+_collection: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "alliance_consultations", default=None)
+# The strongest kind of consultation names the merged event.
+_RANK = [AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH, AuditAction.EXPORT]
+
+
+def consulted(*, actor, action: str = AuditAction.VIEW, obj=None, persons=(), agency=None,
+              details: dict | None = None) -> None:
+    """Note that this response shows `obj` (a record, whose person is derived) or `persons` (the
+    rows of a list, search or export). Logged with the response, once (see above)."""
+    note = _Note(actor, action, obj, tuple(persons), agency, details)
+    notes = _collection.get()
+    if notes is None:
+        append([_build_consultation([note])])
+    else:
+        notes.append(note)
+
+
+def collect_consultations() -> contextvars.Token:
+    return _collection.set([])
+
+
+def flush_consultations(token: contextvars.Token, *, shown: bool) -> None:
+    """End the request's collection; write its one event if the response showed anything."""
+    notes = _collection.get() or []
+    _collection.reset(token)
+    if shown and notes:
+        append([_build_consultation(notes)])
+
+
+def _build_consultation(notes: list[_Note]) -> AuditEvent:
+    action = max((n.action for n in notes), key=lambda a: _RANK.index(a) if a in _RANK else 0)
+    objects = [n.obj for n in notes if n.obj is not None]
+    persons: dict[int, object] = {}
+    for n in notes:
+        for p in (*n.persons, *([_person_of(n.obj, None)] if n.obj is not None else [])):
+            if p is not None:
+                persons.setdefault(p.pk, p)
+    details: dict = {}
+    for n in notes:
+        details.update(n.details or {})
+    listed = any(n.persons for n in notes) or len(persons) > 1
+    if listed:
+        details["count"] = len(persons)
+        details["references"] = [p.reference for p in persons.values()]
+    if len(objects) > 1:
+        details["objects"] = [f"{o._meta.label_lower}:{getattr(o, 'uuid', o.pk)}"
+                              for o in objects[1:]]
+    single = next(iter(persons.values())) if len(persons) == 1 else None
+    return build(actor=notes[0].actor, action=action, obj=objects[0] if objects else None,
+                 person=single, agency=next((n.agency for n in notes if n.agency), None),
+                 object_type="" if objects else "people.person", details=details)
+
+
 def record_consultation(*, actor, action: str, persons, purpose: str = "", details=None):
-    """Log that a list, search or export showed these people: one event, with their references,
-    so a DPO can later answer "who saw person X" even when X was only a row in a list."""
-    refs = [p.reference for p in persons]
-    details = {**(details or {}), "count": len(refs), "references": refs}
-    return record(actor=actor, action=action, object_type="people.person", purpose=purpose,
-                  details=details)
+    """Note that a list, search or export showed these people (kept for callers; see
+    `consulted`)."""
+    consulted(actor=actor, action=action, persons=persons, details=details)
 
 
 @dataclass(frozen=True)
@@ -213,4 +283,5 @@ def verify(chunk_size: int = 5000) -> VerifyResult:
 
 
 __all__ = ["AuditAction", "AuditOutcome", "record", "record_consultation", "verify", "build",
-           "append", "head_hash", "compute_hash", "clean_text"]
+           "append", "head_hash", "compute_hash", "clean_text", "consulted",
+           "collect_consultations", "flush_consultations"]

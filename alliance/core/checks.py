@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 from . import crypto
+from .models import EncryptionCanary
 
 
 def verify_encryption_keys() -> None:
@@ -13,8 +14,6 @@ def verify_encryption_keys() -> None:
     On a new database the canary is written with the current primary key.
     """
     crypto.check_keys()
-    from .models import EncryptionCanary
-
     try:
         canary = EncryptionCanary.objects.order_by("id").first()
         if canary is None:

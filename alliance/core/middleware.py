@@ -64,12 +64,19 @@ class AuditContextMiddleware:
                 purpose=audit.clean_text(purpose)[:300],
             )
         )
+        consultations = audit.collect_consultations()
+        shown = False
         try:
             invalid = _invalid_input(request)
             response = (self._refuse_invalid(request, invalid) if invalid
                         else self.get_response(request))
+            # A redirect or an error shows no record; the refusal was logged when it happened.
+            shown = response.status_code < 300 or response.status_code in (409, 422)
         finally:
-            context.deactivate(token)
+            try:
+                audit.flush_consultations(consultations, shown=shown)
+            finally:
+                context.deactivate(token)
         response.headers.setdefault("Cache-Control", "no-store, private")
         return response
 

@@ -391,4 +391,55 @@ def seed_assessments(users, *, people: int = 12) -> int:
             Assessment.objects.filter(pk=draft.pk).update(created_at=when, submitted_at=when,
                                                           countersigned_at=when)
         added += 1
+    seed_work(users)
     return added
+
+
+# Casework demo users, each left with a few open tasks (two overdue) and unread notifications.
+# The team members come first: they see the fewest people, and no person gets two follow-ups.
+WORK_DEMO_USERS = ["demo.probation", "demo.reintegration", "demo.ngo", "demo.treatment2",
+                   "demo.treatment", "demo.security", "demo.manager"]
+WORK_DUE_IN_DAYS = [-5, -1, 4]
+
+
+def seed_work(users) -> int:
+    """Follow-up tasks, assigned by the demo manager through the work app's services, about
+    people each user sees (the team members: people whose case team they are on), each told by
+    a notification. People are taken in id order, none twice, so a second run finds the same
+    tasks open and creates nothing (task_ensure and notify are idempotent). Returns how many
+    open follow-ups the demo users have."""
+    from alliance.assessments.models import Assessment, AssessmentStatus
+    from alliance.people.access import persons_visible_to
+    from alliance.work import kinds
+    from alliance.work import services as work_services
+    from alliance.work.models import Notification
+
+    today = timezone.localdate()
+    manager, taken, total = users["demo.manager"], set(), 0
+    for username in WORK_DEMO_USERS:
+        user = users[username]
+        people = []
+        for person in persons_visible_to(user).order_by("pk").iterator(chunk_size=100):
+            if person.pk not in taken:
+                people.append(person)
+            if len(people) == len(WORK_DUE_IN_DAYS):
+                break
+        for person, days in zip(people, WORK_DUE_IN_DAYS, strict=False):
+            taken.add(person.pk)
+            due_on = today + datetime.timedelta(days=days)
+            task = work_services.task_ensure(
+                kind=kinds.FOLLOW_UP, source=person, person=person, assignee=user,
+                due_on=due_on, params={"reference": person.reference}, created_by=manager)
+            work_services.notify(recipient=user, kind=kinds.TASK_ASSIGNED, person=person,
+                                 target=task, params={"reference": person.reference,
+                                                      "due_on": task.due_on},
+                                 occurrence="assigned", actor=manager)
+            total += 1
+    # The assessments seeded above were submitted and countersigned at once: the manager has
+    # read the notices that they were waiting.
+    countersigned = Assessment.objects.exclude(status=AssessmentStatus.SUBMITTED).values("uuid")
+    for note in Notification.objects.filter(recipient=manager, read_at__isnull=True,
+                                            kind="countersignature_waiting",
+                                            target_uuid__in=countersigned):
+        work_services.notification_read(actor=manager, notification=note)
+    return total

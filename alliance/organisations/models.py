@@ -1,7 +1,7 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core.i18n import current_language
 from alliance.core.models import PublicModel
 
 
@@ -46,7 +46,7 @@ class Jurisdiction(PublicModel):
 
     @property
     def display_name(self) -> str:
-        name = self.names.get(get_language() or "en") or self.name
+        name = self.names.get(current_language()) or self.name
         return f"{name}*" if self.designation_footnote else name
 
 

@@ -53,7 +53,8 @@ class ClassificationChangeSerializer(serializers.Serializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    """Identity is null unless the caller holds the identity compartment for this person."""
+    """Identity is null unless the caller holds the identity compartment for this person: the
+    view passes the ids of those people as `identity_ids` in the serializer's context."""
 
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     responsible_agency = serializers.UUIDField(source="responsible_agency.uuid")
@@ -67,7 +68,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(IdentitySerializer(allow_null=True))
     def get_identity(self, person):
-        if not getattr(person, "identity_visible", False):
+        if person.pk not in self.context.get("identity_ids", ()):
             return None
         return IdentitySerializer(person).data
 
@@ -131,7 +132,9 @@ class PersonList(APIView):
         # The selector pages and audits exactly the rows it returns; the envelope is shared.
         page, rows = selectors.caseload_page(request.user, filters,
                                              pagination.page_number(request))
-        data = PersonSerializer(selectors.with_custody(rows), many=True).data
+        people = selectors.with_custody([row.person for row in rows])
+        data = PersonSerializer(people, many=True, context={
+            "identity_ids": {row.person.pk for row in rows if row.identity_visible}}).data
         return pagination.paginated_response(request, page, data)
 
     @extend_schema(request=PersonCreateSerializer, responses={201: PersonDetailSerializer})
@@ -143,10 +146,10 @@ class PersonList(APIView):
 
 
 def _detail_response(request, person_uuid, code=status.HTTP_200_OK):
-    person = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
+    person, grant = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
     selectors.with_custody([person])
-    person.identity_visible = person.access.sees_identity
-    return Response(PersonDetailSerializer(person).data, status=code)
+    return Response(PersonDetailSerializer(person, context={
+        "identity_ids": {person.pk} if grant.sees_identity else set()}).data, status=code)
 
 
 class PersonDetail(APIView):
@@ -156,7 +159,7 @@ class PersonDetail(APIView):
 
     @extend_schema(request=PersonUpdateSerializer, responses=PersonDetailSerializer)
     def patch(self, request, person_uuid):
-        person = access.get_person_for_user(request.user, person_uuid, Action.EDIT)
+        person, _grant = access.get_person_for_user(request.user, person_uuid, Action.EDIT)
         serializer = PersonUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -9,6 +9,8 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from alliance.core.signals import keys_rotated
 
+        from .sections import register_own as register_sections
         from .services import rebuild_all_search_tokens
 
         keys_rotated.connect(rebuild_all_search_tokens, dispatch_uid="people-search-tokens")
+        register_sections()

@@ -1,24 +1,36 @@
-"""Scoped reads of person-level data. Each consultation is audited here, once, for every interface."""
+"""Scoped reads of person-level data. Every read starts from the policy (people/access.py) and
+notes what the response shows, for its one audit event (core/audit.py `consulted`)."""
 
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from alliance.core import audit, crypto
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
+from alliance.organisations.models import Jurisdiction
 
 from .access import (
     holding_agency_ids,
     identity_holders,
     open_team_scopes,
-    persons_visible_to,
+    persons,
     require_caseload,
 )
-from .models import CustodyEpisode, Person, PersonSearchToken
+from .models import Classification, CustodyEpisode, Person, PersonSearchToken
 from .timeline import render
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9]{1,8}-[A-Za-z0-9]{0,6}$")
@@ -31,6 +43,15 @@ class CaseloadFilters:
     classification: str = ""
     category: str = ""
     agency: str = ""  # agency uuid
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One line of the caseload: the person and what the reader may see of them."""
+
+    person: Person
+    identity_visible: bool
+    management_level: str  # label, in the reader's language
 
 
 def _search(qs, q: str, user):
@@ -49,18 +70,17 @@ def _search(qs, q: str, user):
 
 
 def caseload_queryset(user, filters: CaseloadFilters):
-    """The visible people matching the filters, with what the list shows, in constant queries."""
+    """The visible people matching the filters, with what the list shows, in constant queries.
+    The open case is reached by the reverse relation the cases app declares ("cases")."""
     current = CustodyEpisode.objects.filter(person=OuterRef("pk"), is_current=True)
-    from alliance.cases.models import Case
-
-    open_case = Case.objects.filter(person=OuterRef("pk"), status="open")
     qs = (
-        persons_visible_to(user)
+        persons.visible(user)
         .select_related("responsible_agency", "jurisdiction")
         .annotate(
             expected_release=Subquery(current.values("expected_release")[:1]),
             unit_name=Subquery(current.values("unit__name")[:1]),
-            management_level=Subquery(open_case.values("management_level")[:1]),
+            open_case=FilteredRelation("cases", condition=Q(cases__status="open")),
+            management_level=F("open_case__management_level"),
         )
     )
     qs = _search(qs, filters.q, user)
@@ -73,29 +93,32 @@ def caseload_queryset(user, filters: CaseloadFilters):
     return qs.order_by("expected_release", "reference")
 
 
-def identity_visible_ids(user, persons) -> set[int]:
+def identity_visible_ids(user, people) -> set[int]:
     """Which of these people the user may see by name (one query, whatever the page size)."""
     holding = holding_agency_ids(user)
-    ids = {p.pk for p in persons if p.responsible_agency_id in holding}
-    rest = [p.pk for p in persons if p.pk not in ids]
+    ids = {p.pk for p in people if p.responsible_agency_id in holding}
+    rest = [p.pk for p in people if p.pk not in ids]
     if rest:
         ids |= {pid for pid, scopes in open_team_scopes(user, rest).items()
                 if Compartment.IDENTITY in scopes}
     return ids
 
 
+def _management_levels() -> dict:
+    case_model = Person.cases.field.model  # the cases app's Case, by relation, not by import
+    return dict(case_model._meta.get_field("management_level").flatchoices)
+
+
 def caseload_page(user, filters: CaseloadFilters, page_number=1):
-    """One page of the caseload, audited as a list (or a search) of exactly the rows shown."""
+    """One page of the caseload: (page, rows). The response is audited as a list (or a search)
+    of exactly the rows shown."""
     require_caseload(user)
     page = Paginator(caseload_queryset(user, filters), PAGE_SIZE).get_page(page_number)
-    rows = list(page.object_list)
-    visible = identity_visible_ids(user, rows)
-    from alliance.cases.models import ManagementLevel
-
-    levels = dict(ManagementLevel.choices)
-    for person in rows:
-        person.identity_visible = person.pk in visible
-        person.management_level_label = levels.get(person.management_level, "")
+    people = list(page.object_list)
+    visible = identity_visible_ids(user, people)
+    levels = _management_levels()
+    rows = [CaseloadRow(p, p.pk in visible, str(levels.get(p.management_level, "")))
+            for p in people]
     searched = bool(filters.q.strip())
     details = {"page": page.number, "filters": {
         "classification": filters.classification, "category": filters.category,
@@ -103,54 +126,40 @@ def caseload_page(user, filters: CaseloadFilters, page_number=1):
     if searched:
         # The term itself may be a name: keep only its keyed hash, which a DPO can match.
         details["query_hash"] = crypto.blind_index(filters.q)
-    audit.record_consultation(actor=user, action=AuditAction.SEARCH if searched else
-                              AuditAction.LIST, persons=rows, details=details)
+    audit.consulted(actor=user, action=AuditAction.SEARCH if searched else AuditAction.LIST,
+                    persons=people, details=details)
     return page, rows
 
 
-def person_page(user, person: Person) -> dict:
-    """Everything the person page shows, filtered by the user's compartments."""
-    from alliance.cases.models import Case
+# --- the person page's own sections -------------------------------------------------------------
 
-    access = person.access
+def custody_section(user, person, grant) -> dict:
     episodes = list(
         CustodyEpisode.objects.filter(person=person).select_related("facility", "unit")
-        .prefetch_related("key_date_overrides__actor")
-    )
-    case = (
-        Case.objects.filter(person=person, status="open").select_related("case_manager")
-        .prefetch_related("team__user", "team__agency", "level_history__decided_by").first()
-    )
-    events = list(
-        person.timeline.filter(compartment__in=access.compartments).select_related("actor")[:100]
-    )
-    cache: dict = {}
-    for event in events:
-        event.text = render(event, cache)
-    return {
-        "person": person,
-        "access": access,
-        "current_episode": next((e for e in episodes if e.is_current), None),
-        "past_episodes": [e for e in episodes if not e.is_current],
-        "classification_history": list(
-            person.classification_changes.select_related("changed_by")),
-        "case": case,
-        "team": [m for m in case.team.all() if m.ended_at is None] if case else [],
-        "past_team": [m for m in case.team.all() if m.ended_at] if case else [],
-        "level_history": list(case.level_history.all()) if case else [],
-        "timeline": events,
-    }
+        .prefetch_related("key_date_overrides__actor"))
+    return {"current_episode": next((e for e in episodes if e.is_current), None),
+            "past_episodes": [e for e in episodes if not e.is_current]}
 
+
+def classification_section(user, person, grant) -> dict:
+    return {"classification_history": list(
+        person.classification_changes.select_related("changed_by"))}
+
+
+def timeline_section(user, person, grant) -> dict:
+    events = list(person.timeline.filter(compartment__in=grant.compartments)
+                  .select_related("actor")[:100])
+    cache: dict = {}
+    return {"timeline": [(event, render(event, cache)) for event in events]}
+
+
+# --- aggregates and the API --------------------------------------------------------------------
 
 def aggregate_counts(min_count: int | None = None) -> dict:
     """Anonymous counts per jurisdiction and classification, small counts suppressed."""
-    from alliance.organisations.models import Jurisdiction
-
     threshold = min_count or settings.AGGREGATE_MIN_COUNT
     rows = Person.objects.values("jurisdiction_id", "classification").annotate(n=Count("id"))
     counts = {(r["jurisdiction_id"], r["classification"]): r["n"] for r in rows}
-    from .models import Classification
-
     table = []
     for j in Jurisdiction.objects.all():
         cells = []
@@ -161,12 +170,10 @@ def aggregate_counts(min_count: int | None = None) -> dict:
     return {"columns": [c.label for c in Classification], "rows": table, "threshold": threshold}
 
 
-def with_custody(persons: list) -> list:
-    """Attach custody episodes (with facility and unit) to people already obtained through
-    access (for the API), in one query."""
-    from django.db.models import Prefetch, prefetch_related_objects
-
-    prefetch_related_objects(persons, Prefetch(
+def with_custody(people: list) -> list:
+    """Prefetch custody episodes (with facility and unit) and classification changes for people
+    already obtained through the policy (for the API), in one query each."""
+    prefetch_related_objects(people, Prefetch(
         "custody_episodes", queryset=CustodyEpisode.objects.select_related("facility", "unit")),
         "classification_changes")
-    return persons
+    return people

@@ -15,7 +15,7 @@ from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
 
 from . import timeline
-from .access import Action, creatable_agencies, person_access
+from .access import Action, creatable_agencies, person_grant
 from .key_dates import compute_key_dates
 from .models import (
     COMPUTED_KEY_DATES,
@@ -39,7 +39,7 @@ PERSON_FIELDS = [*IDENTITY_FIELDS, "data_subject_category", "responsible_agency"
 
 
 def _require(user, person, action):
-    if not person_access(user, person).can(action):
+    if not person_grant(user, person).can(action):
         raise PermissionDenied(_("You are not allowed to do this for this person."))
 
 

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Classification, KeyDate, TimelineEvent
 
-# kind -> sentence; parameters named *_label are translated choice labels looked up below.
+# kind -> sentence; other apps add theirs with `register_kind` from their apps.py. Parameters
+# are rendered by the renderer registered for their name (`register_param`), else shown as kept.
 KINDS = {
     "person_registered": _("Person registered with reference %(reference)s"),
     "details_updated": _("Personal details updated"),
@@ -16,20 +17,31 @@ KINDS = {
     "key_date_overridden": _("%(key_date)s set manually to %(value)s"),
     "key_date_override_removed": _("Manual %(key_date)s removed; computed date %(value)s applies"),
     "key_dates_recalculated": _("Key dates recalculated from the sentence"),
-    "case_opened": _("Case opened"),
-    "case_closed": _("Case closed"),
-    "case_manager_changed": _("Case manager is now %(name)s"),
-    "team_member_added": _("%(name)s (%(agency)s) joined the case team"),
-    "team_member_removed": _("%(name)s (%(agency)s) left the case team"),
-    "management_level_changed": _("Management level set to %(level)s"),
-    "screening_recorded": _("Screening recorded: %(outcome)s"),
-    "assessment_countersigned": _("Risk and needs assessment countersigned: %(judgement)s"),
 }
 
 _LABELS = {
     "classification": dict(Classification.choices),
     "key_date": dict(KeyDate.choices),
 }
+
+# parameter name -> renderer(params, cache) -> text in the reader's language
+_PARAMS = {
+    "previous": lambda params, cache: _LABELS["classification"].get(params["previous"],
+                                                                     params["previous"]) or "—",
+    "new": lambda params, cache: _LABELS["classification"].get(params["new"], params["new"]),
+    "key_date": lambda params, cache: _LABELS["key_date"].get(params["key_date"],
+                                                              params["key_date"]),
+}
+
+
+def register_kind(kind: str, sentence) -> None:
+    """A module's timeline entry: its kind and its (lazily translated) sentence."""
+    KINDS[kind] = sentence
+
+
+def register_param(name: str, renderer) -> None:
+    """How a parameter is shown: `renderer(params, cache) -> str` (cache: one per page)."""
+    _PARAMS[name] = renderer
 
 
 def add(*, person, kind: str, compartment: str, actor=None, params=None, occurred_at=None):
@@ -41,40 +53,12 @@ def add(*, person, kind: str, compartment: str, actor=None, params=None, occurre
     )
 
 
-def _instrument_label(params: dict, key: str, cache: dict) -> str:
-    """An outcome or judgement in the reader's language, from the instrument that produced it
-    (one query per instrument per page, whatever the number of entries)."""
-    from django.utils.translation import get_language
-
-    from alliance.assessments.models import InstrumentVersion
-
-    code = params.get("instrument")
-    if code not in cache:
-        cache[code] = (InstrumentVersion.objects.filter(instrument__code=code)
-                       .order_by("-created_at").first())
-    version = cache[code]
-    if version is None:
-        return ""
-    definition = version.parsed
-    choice = definition.outcomes if key == "outcome" else definition.overall_judgement
-    option = choice.option(params.get(f"{key}_code", "")) if choice else None
-    return option.label.get(get_language() or "en") if option else ""
-
-
 def render(event: TimelineEvent, cache: dict | None = None) -> str:
+    cache = {} if cache is None else cache
     params = {}
     for key, value in event.params.items():
-        if key in ("previous", "new"):
-            value = _LABELS["classification"].get(value, value) or "—"
-        elif key == "key_date":
-            value = _LABELS["key_date"].get(value, value)
-        elif key in ("outcome", "judgement"):
-            value = _instrument_label(event.params, key, {} if cache is None else cache) or value
-        elif key == "level":
-            from alliance.cases.models import ManagementLevel
-
-            value = dict(ManagementLevel.choices).get(value, value)
-        params[key] = value
+        renderer = _PARAMS.get(key)
+        params[key] = (renderer(event.params, cache) or value) if renderer else value
     try:
         return str(KINDS[event.kind]) % params
     except (KeyError, TypeError, ValueError):

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from alliance.core.forms import apply_service
 
-from . import access, selectors, services
+from . import access, sections, selectors, services
 from .access import Action
 from .forms import (
     CaseloadFilterForm,
@@ -38,13 +38,11 @@ def caseload(request):
 
 
 def person_detail(request, person_uuid):
-    person = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
-    context = selectors.person_page(request.user, person)
-    # Other modules add their panel to the person page here, each cut to the user's compartments.
-    from alliance.assessments.views import person_panel_context
-
-    context.update(person_panel_context(request, person))
-    return render(request, "people/person_detail.html", context)
+    person, grant = access.get_person_for_user(request.user, person_uuid, Action.VIEW)
+    # Each module contributes its section from its own apps.py (people/sections.py).
+    return render(request, "people/person_detail.html", {
+        "person": person, "grant": grant,
+        "sections": sections.render_sections(request, person, grant)})
 
 
 def _form_page(request, form, *, title, person=None, status=200, submit=None, intro=""):
@@ -73,7 +71,7 @@ def person_create(request):
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_uuid):
-    person = access.get_person_for_user(request.user, person_uuid, Action.EDIT)
+    person, _grant = access.get_person_for_user(request.user, person_uuid, Action.EDIT)
     initial = {f: getattr(person, f) for f in services.IDENTITY_FIELDS}
     initial.update(data_subject_category=person.data_subject_category,
                    responsible_agency=person.responsible_agency_id, version=person.version)
@@ -93,7 +91,7 @@ def person_edit(request, person_uuid):
 
 @require_http_methods(["GET", "POST"])
 def person_classify(request, person_uuid):
-    person = access.get_person_for_user(request.user, person_uuid, Action.CLASSIFY)
+    person, _grant = access.get_person_for_user(request.user, person_uuid, Action.CLASSIFY)
     form = ClassificationForm(request.POST or None, initial={
         "classification": person.classification, "version": person.version})
     status = 200
@@ -110,7 +108,8 @@ def person_classify(request, person_uuid):
 
 @require_http_methods(["GET", "POST"])
 def custody_create(request, person_uuid):
-    person = access.get_person_for_user(request.user, person_uuid, Action.MANAGE_CUSTODY)
+    person, _grant = access.get_person_for_user(request.user, person_uuid,
+                                                 Action.MANAGE_CUSTODY)
     form = CustodyEpisodeForm(request.POST or None, person=person)
     status = 200
     if form.is_valid():
@@ -127,7 +126,7 @@ def custody_create(request, person_uuid):
 
 @require_http_methods(["GET", "POST"])
 def custody_edit(request, episode_uuid):
-    episode = access.get_custody_episode_for_user(request.user, episode_uuid)
+    episode, _grant = access.get_custody_episode_for_user(request.user, episode_uuid)
     fields = [f for f in CustodyEpisodeForm.base_fields if f != "version"]
     initial = {f: getattr(episode, f) for f in fields}
     initial.update(facility=episode.facility_id, unit=episode.unit_id, version=episode.version)
@@ -148,7 +147,7 @@ def custody_edit(request, episode_uuid):
 
 @require_http_methods(["GET", "POST"])
 def key_date_override(request, episode_uuid, key_date):
-    episode = access.get_custody_episode_for_user(request.user, episode_uuid)
+    episode, _grant = access.get_custody_episode_for_user(request.user, episode_uuid)
     if key_date not in {kd.value for kd in COMPUTED_KEY_DATES}:
         raise PermissionDenied(_("This key date comes from a judgment or record; edit the "
                                  "custody episode instead."))

@@ -1,22 +1,23 @@
 from django.conf import settings
 
+from alliance.accounts.access import can_administer, profile_for
+from alliance.assessments.access import can_view_accreditation
+from alliance.people.access import can_have_caseload, can_view_aggregates
+
+from .audit_trail import can_read_audit
+
 
 def alliance(request):
-    """The demo switch, the user's access profile, and which menu entries they may use — taken
-    from the same access functions the pages check, so the menu cannot promise a 403."""
+    """The demo switch, the user's access profile, and which menu entries they may use — each
+    from the very function its page checks, so a menu entry never leads to a 403."""
     profile, nav = None, {}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from alliance.accounts.access import can_administer, profile_for
-        from alliance.assessments.access import COUNTERSIGN_ROLES
-        from alliance.people.access import can_have_caseload, can_view_aggregates
-        from alliance.site.audit_trail import can_read_audit
-
         profile = profile_for(user)
         nav = {
             "caseload": can_have_caseload(user),
-            "assessments": profile.has_role("treatment_officer", *COUNTERSIGN_ROLES),
-            "accreditation": profile.has_role(*COUNTERSIGN_ROLES),
+            "assessments": can_have_caseload(user),  # the worklist's require_caseload
+            "accreditation": can_view_accreditation(user),
             "overview": can_view_aggregates(user),
             "audit": can_read_audit(user),
             "administration": can_administer(user),

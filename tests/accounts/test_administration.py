@@ -226,3 +226,21 @@ def test_an_instrument_switched_off_in_the_admin_is_audited_with_before_and_afte
     event = AuditEvent.objects.filter(object_uuid=str(version.uuid)).latest("id")
     assert event.details["before"] == {"is_active": True}
     assert event.details["after"] == {"is_active": False}
+
+
+def test_the_operator_approves_from_the_shell_on_a_single_administrator_install(world):
+    import io
+
+    from django.core.management import call_command
+
+    newcomer = User.objects.create(username="solo.grant")
+    m = services.membership_save(actor=world.admin, user=newcomer, agency=world.prison_b,
+                                 roles=[Role.TREATMENT_OFFICER], sector=Sector.TREATMENT,
+                                 is_active=True)
+    out = io.StringIO()
+    call_command("approve_grants", stdout=out)
+    assert str(m.uuid) in out.getvalue() and "1 waiting" in out.getvalue()
+    call_command("approve_grants", approve=str(m.uuid), stdout=io.StringIO())
+    assert profile_for(_fresh(newcomer)).has_role(Role.TREATMENT_OFFICER)
+    event = AuditEvent.objects.filter(object_uuid=str(m.uuid)).latest("id")
+    assert event.actor is None and event.details["decision"] == "approved"

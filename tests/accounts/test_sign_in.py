@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from alliance.accounts import signin
 from alliance.accounts.models import Role
-from alliance.site.audit_trail import audit_events_visible_to
 from alliance.core.models import AuditAction, AuditEvent, AuditOutcome
+from alliance.site.audit_trail import audit_events_visible_to
 
 from ..factories import member
 

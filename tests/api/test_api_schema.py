@@ -11,13 +11,15 @@ pytestmark = pytest.mark.django_db
 
 LIST_PATHS = ["/api/v1/persons/", "/api/v1/cases/", "/api/v1/instruments/",
               "/api/v1/persons/{person_uuid}/screenings/",
-              "/api/v1/persons/{person_uuid}/assessments/"]
+              "/api/v1/persons/{person_uuid}/assessments/", "/api/v1/tasks/",
+              "/api/v1/notifications/"]
 VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
              ("patch", "/api/v1/assessments/{assessment_uuid}/"),
              ("put", "/api/v1/assessments/{assessment_uuid}/items/{item_code}/"),
              ("post", "/api/v1/assessments/{assessment_uuid}/submit/"),
              ("post", "/api/v1/assessments/{assessment_uuid}/countersign/"),
-             ("post", "/api/v1/assessments/{assessment_uuid}/return/")]
+             ("post", "/api/v1/assessments/{assessment_uuid}/return/"),
+             ("post", "/api/v1/tasks/{task_uuid}/done/")]
 ERROR_REF = "#/components/schemas/Error"
 
 

@@ -55,8 +55,9 @@ def test_a_security_officer_may_not_screen_or_read_the_assessment(assessing):
     client = login(assessing.security_a)
     assert client.get(reverse("assessments:screen",
                               args=[assessing.person_a.uuid])).status_code == 403
+    # A draft is the treatment compartment's alone: to others it does not exist (as in lists).
     assert client.get(reverse("assessments:detail",
-                              args=[assessing.draft.uuid])).status_code == 403
+                              args=[assessing.draft.uuid])).status_code == 404
 
 
 def test_another_prisons_officer_gets_404(assessing):
@@ -121,8 +122,12 @@ def test_the_whole_workflow_through_the_pages(assessing):
                                   team_role="Mentor", scopes=[])
     ngo = login(assessing.ngo_worker)
     page = ngo.get(reverse("people:detail", args=[a.person.uuid])).content.decode()
-    assert "High concern" in page and reverse("assessments:detail", args=[a.uuid]) not in page
-    assert ngo.get(detail).status_code == 403
+    assert "High concern" in page
+    # The link opens the case team's summary: the judgement, not the ratings or evidence.
+    summary = ngo.get(reverse("assessments:detail", args=[a.uuid]))
+    assert summary.status_code == 200
+    text = summary.content.decode()
+    assert "High concern" in text and "Evidence" not in text and "F</" not in text
 
 
 def test_a_returned_assessment_shows_the_comments(assessing):

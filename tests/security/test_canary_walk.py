@@ -7,6 +7,7 @@ Add every new compartment-bearing field to `plant()` and every new URL parameter
 """
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -17,6 +18,7 @@ from alliance.assessments.instruments import REFERENCE_DIR
 from alliance.assessments.models import Certification
 from alliance.cases import services as case_services
 from alliance.core.compartments import Compartment
+from alliance.core.models import AuditEvent
 from alliance.people import services as people_services
 
 from ..conftest import complete_ratings, login
@@ -138,6 +140,9 @@ def parameters(w) -> dict:
         "item_code": ["BA1"],
         "key_date": ["expected_release"],
         "index": [0],
+        # POST-only addresses (marking done, read): a GET shows nothing, any id will do.
+        "task_uuid": [uuid.uuid4()],
+        "notification_uuid": [uuid.uuid4()],
     }
 
 
@@ -177,26 +182,45 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     targets = urls(w)
     assert len(targets) > 40
     seen = {marker: set() for marker in w.markers}
-    leaks = []
+    leaks, unlogged = [], []
+    reference = w.person_a.reference
     for persona in PERSONAS:
         client = login(getattr(w, persona))
         for url in targets:
             htmx = url.startswith("/people/") and url.count("/") == 2  # the caseload partial
             for headers in ({}, {"HTTP_HX_REQUEST": "true"}) if htmx else ({},):
+                last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
                 response = client.get(url, **headers)
-                if response.get("Content-Type", "").startswith("application/pdf"):
-                    continue  # compressed; the PDF's access is the assessment's (matrix)
                 body = b"".join(response) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
+                pdf = response.get("Content-Type", "").startswith("application/pdf")
+                if response.status_code == 200 and not url.startswith("/audit/") and (
+                        pdf or reference in text):
+                    unlogged += _consultation_problems(last, persona, url, w.person_a)
+                if pdf:
+                    continue  # compressed; the PDF's access is the assessment's (matrix)
                 for marker, holders in w.markers.items():
                     if marker in text:
                         seen[marker].add(persona)
                         if persona not in HOLDERS[holders]:
                             leaks.append(f"{persona} got {marker} from {url}")
     assert not leaks, "\n".join(sorted(set(leaks)))
+    assert not unlogged, "\n".join(unlogged)
     # The walk can fail: every marker was really shown to a holder somewhere.
     unseen = [m for m, who in seen.items() if not who]
     assert not unseen, f"never shown to anyone (the walk would not notice a leak): {unseen}"
+
+
+def _consultation_problems(last_id, persona, url, person) -> list[str]:
+    """A response that showed person A must have left exactly one consultation naming them."""
+    events = list(AuditEvent.objects.filter(id__gt=last_id or 0, outcome="success",
+                                            action__in=["view", "list", "search", "export"]))
+    naming = [e for e in events if e.person_id == person.pk
+              or person.reference in e.details.get("references", [])]
+    if len(events) != 1 or len(naming) != 1:
+        return [f"{persona} GET {url}: {len(events)} consultation events, {len(naming)} naming "
+                f"{person.reference}"]
+    return []
 
 
 def test_the_walk_covers_the_api_and_the_exports(walk_world):

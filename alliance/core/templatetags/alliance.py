@@ -1,5 +1,6 @@
 from django import template
-from django.utils.translation import get_language
+
+from alliance.core.i18n import current_language
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def localised(text, language=None):
     """An instrument's localised text in the reader's language (English as the fallback)."""
     if text is None:
         return ""
-    return text.get(language or get_language() or "en")
+    return text.get(language or current_language())
 
 
 @register.filter

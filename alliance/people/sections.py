@@ -1,0 +1,71 @@
+"""The person page is made of sections that each module registers from its own apps.py, so that
+the people app imports no module above it (STYLE.md, docs/architecture.md).
+
+A section says where it stands (column, order), which compartment a reader needs to see it at
+all ("" for anyone who sees the person), the template it renders, and a context function
+`(user, person, grant) -> dict` that runs a constant number of queries whatever the person has.
+The grant is the reader's (core/policy.py): a section cuts what it shows to it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from . import selectors
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    key: str
+    template: str
+    context: Callable[..., dict]
+    order: int = 100
+    column: str = "main"  # "main" (wide) or "side"
+    compartment: str = ""
+
+
+_sections: dict[str, PersonSection] = {}
+
+
+def register(section: PersonSection) -> None:
+    """Called from an app's ready(); registering a key again replaces it (autoreload)."""
+    _sections[section.key] = section
+
+
+def registered() -> list[PersonSection]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    key: str
+    column: str
+    html: SafeString
+
+
+def render_sections(request, person, grant) -> list[RenderedSection]:
+    """Every section the reader may see, rendered in order."""
+    shown = []
+    for section in registered():
+        if section.compartment and not grant.holds(section.compartment):
+            continue
+        context = {"person": person, "grant": grant,
+                   **section.context(request.user, person, grant)}
+        shown.append(RenderedSection(section.key, section.column,
+                                     render_to_string(section.template, context, request)))
+    return shown
+
+
+def register_own() -> None:
+    """The people app's own sections: who the person is, custody, classification, timeline."""
+    register(PersonSection(key="identity", template="people/sections/identity.html",
+                           context=lambda user, person, grant: {}, order=10))
+    register(PersonSection(key="custody", template="people/sections/custody.html",
+                           context=selectors.custody_section, order=20))
+    register(PersonSection(key="classification",
+                           template="people/sections/classification.html",
+                           context=selectors.classification_section, order=30))
+    register(PersonSection(key="timeline", template="people/sections/timeline.html",
+                           context=selectors.timeline_section, order=900, column="side"))

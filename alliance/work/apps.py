@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkConfig(AppConfig):
+    name = "alliance.work"
+    label = "work"
+    verbose_name = _("Tasks and notifications")
+
+    def ready(self):
+        from . import kinds
+
+        kinds.register()

@@ -1,0 +1,165 @@
+"""Scoped reads for "My work", the notifications page, the API and the navigation counts.
+
+Lists start from the policies in access.py; every response that shows people's references is
+logged here, once, as a consultation naming exactly the references shown.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+
+from alliance.accounts.models import Role
+from alliance.core import audit
+from alliance.core.models import AuditAction
+
+from . import registry
+from .access import notifications_visible_to, tasks_assigned_to
+from .models import Task, TaskStatus
+
+MY_WORK_LIMIT = 200
+NOTIFICATIONS_PAGE_SIZE = 50
+WEEK = datetime.timedelta(days=7)
+
+
+class Due:
+    """The due-date buckets of "My work" (and of the API's ?due= filter)."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    WEEK = "week"  # the next seven days after today
+    LATER = "later"
+    ALL = (OVERDUE, TODAY, WEEK, LATER)
+
+
+def due_bucket(due_on: datetime.date, today: datetime.date) -> str:
+    if due_on < today:
+        return Due.OVERDUE
+    if due_on == today:
+        return Due.TODAY
+    if due_on <= today + WEEK:
+        return Due.WEEK
+    return Due.LATER
+
+
+def due_filter(due: str, today: datetime.date) -> dict:
+    """Queryset filter arguments for a due bucket."""
+    return {Due.OVERDUE: {"due_on__lt": today}, Due.TODAY: {"due_on": today},
+            Due.WEEK: {"due_on__gt": today, "due_on__lte": today + WEEK},
+            Due.LATER: {"due_on__gt": today + WEEK}}.get(due, {})
+
+
+class Whose:
+    ALL = "all"
+    MINE = "mine"
+    ROLE = "role"
+    CHOICES = (ALL, MINE, ROLE)
+
+
+def tasks_for_list(user, *, status: str = TaskStatus.OPEN, due: str = "", whose: str = Whose.ALL,
+                   today: datetime.date | None = None):
+    """The user's own and their roles' tasks, with what a list shows, soonest due first."""
+    today = today or timezone.localdate()
+    qs = tasks_assigned_to(user).select_related("person", "assignee_agency")
+    if status:
+        qs = qs.filter(status=status)
+    if whose == Whose.MINE:
+        qs = qs.filter(assignee=user)
+    elif whose == Whose.ROLE:
+        qs = qs.filter(assignee__isnull=True)
+    return qs.filter(**due_filter(due, today)).order_by("due_on", "id")
+
+
+def decorate_tasks(tasks, user, today: datetime.date) -> list:
+    """Title, link, due bucket and assignee label, in the reader's language."""
+    roles = dict(Role.choices)
+    for task in tasks:
+        task.title = registry.task_title(task)
+        task.link = registry.task_url(task)
+        task.bucket = due_bucket(task.due_on, today)
+        task.overdue = task.is_open and task.bucket == Due.OVERDUE
+        task.mine = task.assignee_id == user.pk
+        task.role_label = roles.get(task.assignee_role, task.assignee_role)
+    return tasks
+
+
+def log_consultation(user, rows, resource: str, **details) -> None:
+    """One audit event per response, naming the references of the people the rows show."""
+    persons = list({row.person.pk: row.person for row in rows if row.person is not None}.values())
+    audit.record_consultation(actor=user, action=AuditAction.LIST, persons=persons,
+                              details={"resource": resource, **details})
+
+
+@dataclass
+class MyWork:
+    sections: list = field(default_factory=list)  # [(code, tasks)] in Due.ALL order
+    total: int = 0
+    shown: int = 0
+
+
+def my_work(user, *, whose: str = Whose.ALL, today: datetime.date | None = None) -> MyWork:
+    """The open tasks of "My work" by due bucket (at most MY_WORK_LIMIT, soonest first),
+    logged as one consultation."""
+    today = today or timezone.localdate()
+    qs = tasks_for_list(user, whose=whose, today=today)
+    tasks = decorate_tasks(list(qs[:MY_WORK_LIMIT]), user, today)
+    total = len(tasks) if len(tasks) < MY_WORK_LIMIT else qs.count()
+    log_consultation(user, tasks, "my_work", whose=whose)
+    return MyWork(sections=[(code, [t for t in tasks if t.bucket == code]) for code in Due.ALL],
+                  total=total, shown=len(tasks))
+
+
+def decorate_notifications(notifications) -> list:
+    for notification in notifications:
+        notification.text = registry.notification_text(notification)
+        notification.link = registry.notification_url(notification)
+    return notifications
+
+
+def notifications_for_list(user, *, unread_only: bool = False):
+    """The user's notifications, unread first, newest first."""
+    qs = notifications_visible_to(user).select_related("person")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.annotate(read=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1),
+                                 output_field=IntegerField())).order_by("read", "-created_at",
+                                                                        "-id")
+
+
+def notifications_page(user, page_number=1):
+    """One page of the user's notifications, logged as one consultation."""
+    page = Paginator(notifications_for_list(user), NOTIFICATIONS_PAGE_SIZE).get_page(page_number)
+    rows = decorate_notifications(list(page.object_list))
+    log_consultation(user, rows, "notifications", page=page.number)
+    return page, rows
+
+
+class WorkCounts:
+    """The navigation's counts: open tasks due today or overdue, and unread notifications.
+    Each is one query, run only if a template shows it (htmx partials usually do not)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def due_tasks(self) -> int:
+        return tasks_assigned_to(self.user).filter(
+            status=TaskStatus.OPEN, due_on__lte=timezone.localdate()).count()
+
+    @cached_property
+    def unread(self) -> int:
+        return notifications_visible_to(self.user).filter(read_at__isnull=True).count()
+
+    @property
+    def total(self) -> int:
+        return self.due_tasks + self.unread
+
+
+def open_task(*, source, kind: str):
+    """The open task of `kind` that came from `source`, if any (for modules keeping their tasks
+    in line with their own records; not a list shown to anyone)."""
+    return Task.objects.filter(source_type=source._meta.label_lower, source_uuid=source.uuid,
+                               kind=kind, status=TaskStatus.OPEN).first()
