@@ -82,6 +82,9 @@ def measure(requests):
         "caseload (page 1 of the prison's list)": lambda i: reverse("people:caseload"),
         "caseload search by exact name": lambda i: reverse("people:caseload") + "?q=Marko+Petrovic",
         "person page": lambda i: reverse("people:detail", args=[people[i % len(people)]]),
+        "assessments worklist": lambda i: reverse("assessments:worklist"),
+        "my work": lambda i: reverse("work:my_work"),
+        "API persons list": lambda i: reverse("api:person-list"),
     }
     visible = persons_visible_to(user).count()
     print(f"  demo.treatment sees {visible} people")

@@ -16,10 +16,9 @@ from alliance.people.access import (
     compartment_holders,
     get_person_for_user,
     person_grant,
-    persons,
     refuse,
+    visible_condition,
 )
-from alliance.people.models import Person
 
 from .models import FINAL, Assessment, AssessmentStatus, Screening
 
@@ -52,10 +51,6 @@ def can_countersign(user, person) -> bool:
     return person.responsible_agency_id in countersign_agency_ids(user)
 
 
-def _treatment_people(user) -> QuerySet[Person]:
-    return Person.objects.filter(compartment_holders(user, Compartment.TREATMENT))
-
-
 class AssessmentPolicy:
     """Who sees an assessment, as a filter and as a grant:
       * a holder of the person's treatment compartment: all of them, in full;
@@ -68,8 +63,9 @@ class AssessmentPolicy:
     def visible(self, user) -> QuerySet[Assessment]:
         reviewed = (Q(person__responsible_agency_id__in=countersign_agency_ids(user))
                     & ~Q(status=AssessmentStatus.DRAFT) & ~Q(participants__user=user))
-        return Assessment.objects.filter(person__in=persons.visible(user)).filter(
-            Q(person__in=_treatment_people(user)) | Q(status__in=FINAL) | reviewed)
+        return Assessment.objects.filter(visible_condition(user, "person__")).filter(
+            compartment_holders(user, Compartment.TREATMENT, "person__")
+            | Q(status__in=FINAL) | reviewed)
 
     def grant(self, user, assessment) -> Grant:
         return self.grant_on_person(user, assessment, person_grant(user, assessment.person))
@@ -107,8 +103,8 @@ class ScreeningPolicy:
     object_type = "assessments.screening"
 
     def visible(self, user) -> QuerySet[Screening]:
-        return Screening.objects.filter(person__in=persons.visible(user)).filter(
-            person__in=_treatment_people(user))
+        return Screening.objects.filter(visible_condition(user, "person__")).filter(
+            compartment_holders(user, Compartment.TREATMENT, "person__"))
 
     def grant(self, user, screening) -> Grant:
         person = person_grant(user, screening.person)

@@ -11,7 +11,7 @@ from alliance.accounts.models import User
 from alliance.core import audit
 from alliance.core.i18n import current_language
 from alliance.core.models import AuditAction
-from alliance.people.access import person_grant, persons
+from alliance.people.access import person_grant, persons, visible_condition
 
 from .access import (
     assessments,
@@ -171,7 +171,7 @@ def due_worklist(user, *, horizon_days: int = 30) -> list[dict]:
     detail of each reason only for holders of its compartment."""
     today = timezone.localdate()
     due_rows = list(
-        AssessmentDue.objects.filter(person__in=persons.visible(user),
+        AssessmentDue.objects.filter(visible_condition(user, "person__"),
                                      due_on__lte=today + datetime.timedelta(days=horizon_days))
         .select_related("person__responsible_agency").order_by("due_on"))
     grants = persons.grants(user, [row.person for row in due_rows])

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from alliance.core import audit
 from alliance.core.policy import Grant, get_for_user
-from alliance.people.access import Action, persons
+from alliance.people.access import Action, persons, visible_condition
 
 from .models import Case
 
@@ -14,7 +14,7 @@ class CasePolicy:
     object_type = "cases.case"
 
     def visible(self, user) -> QuerySet[Case]:
-        return Case.objects.filter(person__in=persons.visible(user))
+        return Case.objects.filter(visible_condition(user, "person__"))
 
     def grant(self, user, case) -> Grant:
         return persons.grant(user, case.person)

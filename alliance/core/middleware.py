@@ -62,6 +62,7 @@ class AuditContextMiddleware:
                 ip_address=client_address(request),
                 request_id=str(uuid.uuid4()),
                 purpose=audit.clean_text(purpose)[:300],
+                memo={},
             )
         )
         consultations = audit.collect_consultations()

@@ -19,12 +19,12 @@ reverse relation `case_memberships`, never by importing cases.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import NON_CASEWORK_ROLES, Role, Sector
-from alliance.core import audit
+from alliance.core import audit, context
 from alliance.core.compartments import Compartment
 from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
 
@@ -32,7 +32,7 @@ from .models import CustodyEpisode, Person
 
 __all__ = ["Action", "Grant", "persons", "custody_episodes", "get_person_for_user",
            "get_custody_episode_for_user", "persons_visible_to", "person_grant", "compartment_holders",
-           "identity_holders", "refuse"]
+           "identity_holders", "visible_condition", "refuse"]
 
 
 class Action:
@@ -87,26 +87,48 @@ def holding_agency_ids(user) -> set[int]:
 
 
 def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
-    """person id -> the scopes `user` holds on that person's open case team (one query)."""
+    """person id -> the scopes `user` holds on that person's open case team (one query, once
+    per request for the whole set: the filters of several policies read it)."""
+    cache = context.memo()
+    key = ("open_team_scopes", user.pk)
+    if person_ids is None and cache is not None and key in cache:
+        return cache[key]
     rows = _open_team(user)
     if person_ids is not None:
         rows = rows.filter(case__person_id__in=person_ids)
     scopes: dict[int, set[str]] = {}
     for person_id, member_scopes in rows.values_list("case__person_id", "scopes"):
         scopes.setdefault(person_id, set()).update(member_scopes)
+    if person_ids is None and cache is not None:
+        cache[key] = scopes
     return scopes
 
 
-def compartment_holders(user, compartment: str) -> Q:
-    """A filter on Person for the people for whom `user` holds `compartment` — the same rule as
-    `PersonPolicy.grant`, as SQL (one query to read the user's team places)."""
+def _condition(via: str, agencies, person_ids) -> Q:
+    """People of these responsible agencies or with these ids, as a filter on Person (via="")
+    or on a model with a `person` foreign key (via="person__"): plain columns, no subquery."""
+    return (Q(**{f"{via}responsible_agency_id__in": sorted(agencies)})
+            | Q(**{f"{via}pk__in": sorted(person_ids)}))
+
+
+def visible_condition(user, via: str = "") -> Q:
+    """The people `user` may know exist (see PersonPolicy), as a filter: staff of the holding
+    agency, or a member of the open case team. One query reads the user's team places."""
     if not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
+        return Q(**{f"{via}pk__in": []})
+    return _condition(via, holding_agency_ids(user), open_team_scopes(user))
+
+
+def compartment_holders(user, compartment: str, via: str = "") -> Q:
+    """The people for whom `user` holds `compartment` — the same rule as `PersonPolicy.grant`,
+    as a filter (on Person, or through `via`)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(**{f"{via}pk__in": []})
     agencies = {g.agency_id for g in _holding_grants(user)
                 if compartment in _holding_compartments(g)}
     on_team = [pid for pid, scopes in open_team_scopes(user).items()
                if compartment in _team_compartments(scopes)]
-    return Q(responsible_agency_id__in=agencies) | Q(pk__in=on_team)
+    return _condition(via, agencies, on_team)
 
 
 def identity_holders(user) -> Q:
@@ -124,9 +146,7 @@ class PersonPolicy:
         """Every person the user may know exists: lists, searches, exports and the API."""
         if not user.is_authenticated or not user.is_active:
             return Person.objects.none()
-        on_team = _open_team(user).filter(case__person=OuterRef("pk"))
-        return Person.objects.filter(
-            Q(responsible_agency_id__in=holding_agency_ids(user)) | Exists(on_team))
+        return Person.objects.filter(visible_condition(user))
 
     def grant(self, user, person: Person) -> Grant:
         if not user.is_authenticated or not user.is_active:
@@ -172,7 +192,7 @@ class CustodyEpisodePolicy:
     object_type = "people.custodyepisode"
 
     def visible(self, user) -> QuerySet[CustodyEpisode]:
-        return CustodyEpisode.objects.filter(person__in=persons.visible(user))
+        return CustodyEpisode.objects.filter(visible_condition(user, "person__"))
 
     def grant(self, user, episode) -> Grant:
         return persons.grant(user, episode.person)

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from alliance.accounts.access import profile_for
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
-from alliance.people.access import Action, persons, persons_visible_to
+from alliance.people.access import Action, persons, visible_condition
 
 from .models import Notification, Task
 
@@ -61,7 +61,7 @@ class TaskPolicy:
         if not _active(user):
             return Task.objects.none()
         return Task.objects.filter(assigned_condition(user) | Q(created_by=user)).filter(
-            Q(person__isnull=True) | Q(person__in=persons_visible_to(user)))
+            Q(person__isnull=True) | visible_condition(user, "person__"))
 
     def grant(self, user, task) -> Grant:
         """The same rule as `visible`, for one task: view it if it is yours, your role's or
