@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from alliance.core.admin import AuditedAdmin, ConfigurationInline
 
-from . import services
+from . import services, signin
 from .models import Membership, Role, User
 
 
@@ -107,7 +107,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_form = UserAddForm
     add_fieldsets = [(None, {"fields": ["username", "first_name", "last_name", "email"]})]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["send_password_reset", "reset_second_factor"]
+    actions = ["send_password_reset", "reset_second_factor", "unlock_sign_in"]
 
     def get_inline_instances(self, request, obj=None):
         # Memberships are added once the account exists (and each one goes through approval).
@@ -180,6 +180,18 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
                 self.message_user(request, _("%(user)s will set up two-factor authentication "
                                              "again at their next sign-in.") % {
                                                  "user": user.username})
+
+
+    @admin.action(description=gettext_lazy("Unlock sign-in (after too many failed attempts)"))
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            try:
+                signin.unlock(actor=request.user, user=user)
+            except PermissionDenied as exc:
+                self.message_user(request, f"{user.username}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(user)s may sign in again.") % {
+                    "user": user.username})
 
 
 class WaitingFilter(admin.SimpleListFilter):

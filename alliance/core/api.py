@@ -87,7 +87,7 @@ def _as_api_exception(exc):
 
 def exception_handler(exc, context):
     """DRF's handler (status, headers, rollback), answering in the one error shape. A refusal
-    that the code raising it did not log (people.access logs its own) is logged here, as the
+    that the code raising it did not log (core.policy.refuse logs its own) is logged here, as the
     middleware does for pages."""
     if isinstance(exc, Http404 | DjangoPermissionDenied | exceptions.NotFound |
                   exceptions.PermissionDenied) and "request" in context:

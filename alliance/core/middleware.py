@@ -100,7 +100,7 @@ class AuditContextMiddleware:
 
 def record_failure(request, exception) -> None:
     """Log a request that ended in an exception: a refusal (404, 403) that the code raising it
-    did not log itself (people.access.refuse does, and marks the exception), or an error. Used
+    did not log itself (core.policy.refuse does, and marks the exception), or an error. Used
     by the middleware for pages and by the API's exception handler."""
     if getattr(exception, "audited", False):
         return

@@ -244,3 +244,17 @@ def test_the_operator_approves_from_the_shell_on_a_single_administrator_install(
     assert profile_for(_fresh(newcomer)).has_role(Role.TREATMENT_OFFICER)
     event = AuditEvent.objects.filter(object_uuid=str(m.uuid)).latest("id")
     assert event.actor is None and event.details["decision"] == "approved"
+
+
+def test_an_administrator_unlocks_a_locked_account_from_the_admin(world):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(username="treatment_a", ip_address="10.0.0.1",
+                                 failures_since_start=10, user_agent="", get_data="",
+                                 post_data="", http_accept="", path_info="/")
+    response = login(world.admin).post(reverse("admin:accounts_user_changelist"), {
+        "action": "unlock_sign_in", "_selected_action": [world.treatment_a.pk]})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="treatment_a").exists()
+    event = AuditEvent.objects.filter(action="unlock").latest("id")
+    assert event.actor == world.admin

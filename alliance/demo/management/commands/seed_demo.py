@@ -26,5 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
             f"assessments, in {elapsed:.1f} s."))
-        self.stdout.write(f"Demo users: {', '.join(u for u, *_ in seed.DEMO_USERS)}")
+        self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
