@@ -155,43 +155,34 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
                                         "administrator's approval (Memberships waiting for "
                                         "approval).") % {"n": waiting})
 
-    @admin.action(description=gettext_lazy("Send a password reset link (ends the current "
-                                             "password)"))
-    def send_password_reset(self, request, queryset):
+    def _for_each(self, request, queryset, act, done):
+        """Run `act(user)` for each selected account; say what happened to each."""
         for user in queryset:
             try:
-                email = services.password_reset_send(actor=request.user, user=user,
-                                                     request=request)
+                result = act(user)
             except (PermissionDenied, ValidationError) as exc:
                 self.message_user(request, f"{user.username}: {_message(exc)}", messages.ERROR)
             else:
-                self.message_user(request, _("%(user)s: a one-time reset link was sent to "
-                                             "%(email)s.") % {"user": user.username,
-                                                              "email": email})
+                self.message_user(request, done % {"user": user.username, "result": result})
+
+    @admin.action(description=gettext_lazy("Send a password reset link (ends the current "
+                                             "password)"))
+    def send_password_reset(self, request, queryset):
+        self._for_each(request, queryset, lambda user: services.password_reset_send(
+            actor=request.user, user=user, request=request),
+            _("%(user)s: a one-time reset link was sent to %(result)s."))
 
     @admin.action(description=gettext_lazy("Reset two-factor authentication"))
     def reset_second_factor(self, request, queryset):
-        for user in queryset:
-            try:
-                services.second_factor_reset(actor=request.user, user=user)
-            except PermissionDenied as exc:
-                self.message_user(request, f"{user.username}: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, _("%(user)s will set up two-factor authentication "
-                                             "again at their next sign-in.") % {
-                                                 "user": user.username})
-
+        self._for_each(request, queryset, lambda user: services.second_factor_reset(
+            actor=request.user, user=user),
+            _("%(user)s will set up two-factor authentication again at their next sign-in."))
 
     @admin.action(description=gettext_lazy("Unlock sign-in (after too many failed attempts)"))
     def unlock_sign_in(self, request, queryset):
-        for user in queryset:
-            try:
-                signin.unlock(actor=request.user, user=user)
-            except PermissionDenied as exc:
-                self.message_user(request, f"{user.username}: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, _("%(user)s may sign in again.") % {
-                    "user": user.username})
+        self._for_each(request, queryset, lambda user: signin.unlock(actor=request.user,
+                                                                     user=user),
+                       _("%(user)s may sign in again."))
 
 
 class WaitingFilter(admin.SimpleListFilter):

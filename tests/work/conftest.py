@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from alliance.assessments import services as assessment_services
-from alliance.work import registry
+from alliance.work import registry, services
 
 from ..conftest import complete_ratings
 
@@ -38,3 +38,12 @@ def submit(world, marker: str = ""):
         judgement_rationale=f"Rationale {marker}")
     return assessment_services.assessment_submit(actor=world.treatment_a, assessment=draft,
                                                  expected_version=None)
+
+
+def make_task(world, due_on, **overrides):
+    """A test_followup task about person A for treatment A (the `followup` kinds)."""
+    kwargs = dict(kind="test_followup", source=world.case_a, person=world.person_a,
+                  assignee=world.treatment_a, due_on=due_on,
+                  params={"reference": world.person_a.reference, "due_on": due_on})
+    kwargs.update(overrides)
+    return services.task_ensure(**kwargs)

@@ -13,19 +13,14 @@ from alliance.work.models import Notification, Task
 
 from ..api.helpers import ENVELOPE, assert_error
 from ..conftest import login
-from .conftest import submit
+from .conftest import make_task, submit
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
 
 
-def _task(world, due_on, **overrides):
-    kwargs = dict(kind="test_followup", source=world.case_a, person=world.person_a,
-                  assignee=world.treatment_a, due_on=due_on,
-                  params={"reference": world.person_a.reference, "due_on": due_on})
-    kwargs.update(overrides)
-    return services.task_ensure(**kwargs)
+_task = make_task
 
 
 def test_it_lists_the_users_own_and_their_roles_open_tasks(world, followup):

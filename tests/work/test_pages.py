@@ -19,7 +19,7 @@ from alliance.work.selectors import WorkCounts
 
 from ..conftest import login
 from ..factories import person_fields
-from .conftest import submit
+from .conftest import make_task, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,7 @@ TODAY = datetime.date.today()
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _task(world, due_on, **overrides):
-    kwargs = dict(kind="test_followup", source=world.case_a, person=world.person_a,
-                  assignee=world.treatment_a, due_on=due_on,
-                  params={"reference": world.person_a.reference, "due_on": due_on})
-    kwargs.update(overrides)
-    return services.task_ensure(**kwargs)
+_task = make_task
 
 
 def _consultations(user, resource):
