@@ -69,9 +69,26 @@ def comparison(assessment) -> dict:
     definition = assessment.instrument_version.parsed
     before = {k: v for k, v in ratings_map(previous).items() if _valid(definition, k, v)}
     changes = compare_ratings(definition, before, ratings_map(assessment))
-    rows = [{"item": item, "text": item.text.get(current_language()), "change": changes[item.code]}
-            for item in definition.items if item.code in changes]
+    lang = current_language()
+    rows = []
+    for item in definition.items:
+        if item.code not in changes:
+            continue
+        change, scale = changes[item.code], definition.scale_of(item)
+        rows.append({"item": item, "text": item.text.get(lang), "change": change,
+                     "before": _rating_label(scale, change.before, lang),
+                     "after": _rating_label(scale, change.after, lang),
+                     "concern": concern_of(item, change.change.value)})
     return {"previous": previous, "rows": rows}
+
+
+def concern_of(item, change: str) -> str:
+    """Whether a move is for the worse or the better: "up" is more concern on a risk item but
+    more protection on a protective one (a protective factor lost is bad news, never green)."""
+    if change not in ("up", "down"):
+        return ""
+    worse = (change == "up") != item.protective
+    return "worse" if worse else "better"
 
 
 def judgement_label(assessment) -> str:

@@ -196,3 +196,38 @@ def test_loading_the_same_version_with_other_content_is_refused(world, tmp_path)
         call_command("load_instrument", str(changed), stdout=io.StringIO(), stderr=err)
     assert "immutable" in err.getvalue()
     assert InstrumentVersion.objects.count() == 1
+
+
+def test_a_protective_factor_lost_is_shown_as_bad_news_with_labels(assessing):
+    """The comparison's colour follows the item's direction: a protective factor that went down
+    is red ("less protection"), a risk item that went down is green; ratings show as labels."""
+    from alliance.assessments import services
+    from alliance.assessments.models import Certification
+
+    Certification.objects.filter(user=assessing.treatment_a).update(
+        expires_on=datetime.date.today() + datetime.timedelta(days=30))
+
+    def final(rating, protective_rating):
+        a = services.assessment_start(actor=assessing.treatment_a, person=assessing.person_a,
+                                      instrument_version=assessing.instruments.risk_needs)
+        complete_ratings(a, assessing.treatment_a, rating)
+        services.assessment_rate_item(actor=assessing.treatment_a, assessment=a,
+                                      item_code="PF1", rating=protective_rating, evidence="E")
+        a = services.assessment_update(actor=assessing.treatment_a, assessment=a,
+                                       expected_version=None, overall_judgement="low",
+                                       judgement_rationale="R",
+                                       sources=[{"kind": "file", "description": "File"}])
+        a = services.assessment_submit(actor=assessing.treatment_a, assessment=a,
+                                       expected_version=None)
+        return services.assessment_countersign(actor=assessing.manager_a, assessment=a,
+                                               expected_version=None)
+
+    final("high", "high")
+    latest = final("low", "low")
+    html = login(assessing.treatment_a).get(
+        reverse("assessments:compare", args=[latest.uuid])).content.decode()
+    row = html.split("PF1.", 1)[1].split("</tr>", 1)[0]
+    assert "text-bg-danger" in row and "less protection" in row
+    risk_row = html.split("BA1.", 1)[1].split("</tr>", 1)[0]
+    assert "text-bg-success" in risk_row and "less concern" in risk_row
+    assert ">low<" not in risk_row.replace(" ", "")  # labels, not point codes
