@@ -81,8 +81,9 @@ class TaskList(APIView):
         tasks = selectors.tasks_for_list(request.user, status=query["status"] or TaskStatus.OPEN,
                                          due=query["due"], today=today)
         pagination = self.pagination_class()
-        rows = pagination.paginate_queryset(_tasks_with_assignee(tasks), request, view=self)
-        selectors.decorate_tasks(rows, request.user, today)
+        rows = selectors.decorate_tasks(
+            pagination.paginate_queryset(_tasks_with_assignee(tasks), request, view=self),
+            request.user, today)
         selectors.log_consultation(request.user, rows, "tasks", page=pagination.page.number,
                                    filters=query)
         return pagination.get_paginated_response(
@@ -102,8 +103,8 @@ class TaskDone(APIView):
         data.is_valid(raise_exception=True)
         task = services.task_done(actor=request.user, task=task,
                                   expected_version=data.validated_data["version"])
-        selectors.decorate_tasks([task], request.user, timezone.localdate())
-        return Response(TaskSerializer(task, context={"request": request}).data)
+        row = selectors.decorate_tasks([task], request.user, timezone.localdate())[0]
+        return Response(TaskSerializer(row, context={"request": request}).data)
 
 
 class NotificationSerializer(serializers.Serializer):
@@ -139,10 +140,9 @@ class NotificationList(APIView):
     def get(self, request):
         query = NotificationListQuery.validated(request)
         pagination = self.pagination_class()
-        rows = pagination.paginate_queryset(
+        rows = selectors.decorate_notifications(pagination.paginate_queryset(
             selectors.notifications_for_list(request.user, unread_only=query["unread"]),
-            request, view=self)
-        selectors.decorate_notifications(rows)
+            request, view=self))
         selectors.log_consultation(request.user, rows, "notifications",
                                    page=pagination.page.number)
         return pagination.get_paginated_response(
@@ -156,5 +156,5 @@ class NotificationRead(APIView):
         notification, _grant = get_notification_for_user(request.user, notification_uuid,
                                                          NotificationAction.MARK_READ)
         notification = services.notification_read(actor=request.user, notification=notification)
-        selectors.decorate_notifications([notification])
-        return Response(NotificationSerializer(notification, context={"request": request}).data)
+        row = selectors.decorate_notifications([notification])[0]
+        return Response(NotificationSerializer(row, context={"request": request}).data)

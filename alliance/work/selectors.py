@@ -18,7 +18,7 @@ from alliance.core.models import AuditAction
 
 from . import registry
 from .access import notifications_visible_to, tasks_assigned_to
-from .models import Task, TaskStatus
+from .models import Notification, Task, TaskStatus
 
 MY_WORK_LIMIT = 200
 NOTIFICATIONS_PAGE_SIZE = 50
@@ -73,17 +73,43 @@ def tasks_for_list(user, *, status: str = TaskStatus.OPEN, due: str = "", whose:
     return qs.filter(**due_filter(due, today)).order_by("due_on", "id")
 
 
-def decorate_tasks(tasks, user, today: datetime.date) -> list:
+@dataclass(frozen=True)
+class TaskRow:
+    """A task with what a list shows beside it for one reader, in their language (nothing is
+    hung on the model instance); other attributes are the task's own."""
+
+    task: Task
+    title: str
+    link: str | None
+    bucket: str
+    overdue: bool
+    mine: bool
+    role_label: str
+
+    def __getattr__(self, name):
+        return getattr(self.task, name)
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    notification: Notification
+    text: str
+    link: str | None
+
+    def __getattr__(self, name):
+        return getattr(self.notification, name)
+
+
+def decorate_tasks(tasks, user, today: datetime.date) -> list[TaskRow]:
     """Title, link, due bucket and assignee label, in the reader's language."""
     roles = dict(Role.choices)
+    rows = []
     for task in tasks:
-        task.title = registry.task_title(task)
-        task.link = registry.task_url(task)
-        task.bucket = due_bucket(task.due_on, today)
-        task.overdue = task.is_open and task.bucket == Due.OVERDUE
-        task.mine = task.assignee_id == user.pk
-        task.role_label = roles.get(task.assignee_role, task.assignee_role)
-    return tasks
+        bucket = due_bucket(task.due_on, today)
+        rows.append(TaskRow(task, registry.task_title(task), registry.task_url(task), bucket,
+                            task.is_open and bucket == Due.OVERDUE, task.assignee_id == user.pk,
+                            str(roles.get(task.assignee_role, task.assignee_role))))
+    return rows
 
 
 def log_consultation(user, rows, resource: str, **details) -> None:
@@ -112,11 +138,9 @@ def my_work(user, *, whose: str = Whose.ALL, today: datetime.date | None = None)
                   total=total, shown=len(tasks))
 
 
-def decorate_notifications(notifications) -> list:
-    for notification in notifications:
-        notification.text = registry.notification_text(notification)
-        notification.link = registry.notification_url(notification)
-    return notifications
+def decorate_notifications(notifications) -> list[NotificationRow]:
+    return [NotificationRow(n, registry.notification_text(n), registry.notification_url(n))
+            for n in notifications]
 
 
 def notifications_for_list(user, *, unread_only: bool = False):

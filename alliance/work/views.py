@@ -58,8 +58,8 @@ def task_done(request, task_uuid):
     # The row as it is now (done, or changed by someone else), with the navigation's count.
     task.refresh_from_db()
     today = timezone.localdate()
-    selectors.decorate_tasks([task], request.user, today)
-    return render(request, "work/_task_row.html", {"task": task, "error": error,
+    row = selectors.decorate_tasks([task], request.user, today)[0]
+    return render(request, "work/_task_row.html", {"task": row, "error": error,
                                                    "saved": status == 200, "oob": True},
                   status=status)
 
@@ -76,8 +76,8 @@ def notification_read(request, notification_uuid):
     services.notification_read(actor=request.user, notification=notification)
     if not _htmx(request):
         return redirect("work:notifications")
-    selectors.decorate_notifications([notification])
-    return render(request, "work/_notification_row.html", {"n": notification, "oob": True})
+    row = selectors.decorate_notifications([notification])[0]
+    return render(request, "work/_notification_row.html", {"n": row, "oob": True})
 
 
 @require_POST
