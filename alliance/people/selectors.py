@@ -9,8 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
-    F,
-    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -73,14 +71,14 @@ def caseload_queryset(user, filters: CaseloadFilters):
     """The visible people matching the filters, with what the list shows, in constant queries.
     The open case is reached by the reverse relation the cases app declares ("cases")."""
     current = CustodyEpisode.objects.filter(person=OuterRef("pk"), is_current=True)
+    open_case = _case_model().objects.filter(person=OuterRef("pk"), status="open")
     qs = (
         persons.visible(user)
         .select_related("responsible_agency", "jurisdiction")
         .annotate(
             expected_release=Subquery(current.values("expected_release")[:1]),
             unit_name=Subquery(current.values("unit__name")[:1]),
-            open_case=FilteredRelation("cases", condition=Q(cases__status="open")),
-            management_level=F("open_case__management_level"),
+            management_level=Subquery(open_case.values("management_level")[:1]),
         )
     )
     qs = _search(qs, filters.q, user)
@@ -104,9 +102,13 @@ def identity_visible_ids(user, people) -> set[int]:
     return ids
 
 
+def _case_model():
+    """The cases app's Case, reached by the relation it declares on Person, not by import."""
+    return Person.cases.field.model
+
+
 def _management_levels() -> dict:
-    case_model = Person.cases.field.model  # the cases app's Case, by relation, not by import
-    return dict(case_model._meta.get_field("management_level").flatchoices)
+    return dict(_case_model()._meta.get_field("management_level").flatchoices)
 
 
 def caseload_page(user, filters: CaseloadFilters, page_number=1):
