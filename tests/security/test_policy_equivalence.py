@@ -14,6 +14,8 @@ from alliance.core.models import AuditEvent
 from alliance.people.access import custody_episodes, persons
 from alliance.people.models import Person
 from alliance.site.audit_trail import audit_events
+from alliance.work import services as work_services
+from alliance.work.access import notification_policy, task_policy
 
 from ..conftest import complete_ratings, login
 from .test_canary_walk import PERSONAS, walk_world  # noqa: F401 - the fixture
@@ -36,10 +38,19 @@ def seeded(walk_world):  # noqa: F811 - the imported fixture
     w.submitted = assessment_services.assessment_submit(actor=w.treatment_a,
                                                         assessment=submitted,
                                                         expected_version=None)
+    # a task assigned by role, and a notification, beside those the workflow created
+    work_services.task_ensure(kind="follow_up", source=w.case_a, person=w.person_a,
+                              agency=w.prison_a, role="security_officer", due_on=w.case_a.opened_at
+                              .date(), params={"reference": w.person_a.reference},
+                              created_by=w.manager_a)
+    work_services.notify(recipient=w.ngo_worker, kind="task_assigned", person=w.person_a,
+                         target=w.case_a, params={"reference": w.person_a.reference,
+                                                  "due_on": w.case_a.opened_at.date()})
     return w
 
 
-POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events]
+POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events,
+            task_policy, notification_policy]
 
 
 def test_each_policys_list_and_object_check_agree(seeded):
