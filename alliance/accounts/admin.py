@@ -109,6 +109,16 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     actions = ["send_password_reset", "reset_second_factor", "unlock_sign_in"]
 
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        super().save_model(request, obj, form, change)
+        if change and obj.is_active and not was_active:
+            waiting = services.user_reactivated(actor=request.user, user=obj)
+            if waiting:
+                messages.warning(request, _("The account is active again; its memberships "
+                                            "wait for a second administrator's approval."))
+
     def get_inline_instances(self, request, obj=None):
         # Memberships are added once the account exists (and each one goes through approval).
         return super().get_inline_instances(request, obj) if obj is not None else []

@@ -146,6 +146,29 @@ def membership_approve(*, actor, membership: Membership, approve: bool = True) -
 
 
 @transaction.atomic
+def user_reactivated(*, actor, user: User) -> int:
+    """An account switched back on gets its memberships back only through a second
+    administrator: each active membership with roles waits for approval again (reactivation
+    widens access as much as a new grant does). Returns how many wait."""
+    _require_administrator(actor, user)
+    waiting = 0
+    for membership in Membership.objects.select_for_update().filter(user=user, is_active=True):
+        if not membership.roles:
+            continue
+        before = _state(membership)
+        membership.requested = before
+        membership.requested_by, membership.requested_at = actor, timezone.now()
+        membership.roles, membership.is_active = [], False
+        membership.save()
+        waiting += 1
+        audit.record(actor=actor, action=AuditAction.CHANGE, obj=membership, details={
+            "user": user.username, "agency": membership.agency.name, "before": before,
+            "after": _state(membership), "requested": membership.requested,
+            "waiting_for_approval": True, "reason": "account_reactivated"})
+    return waiting
+
+
+@transaction.atomic
 def membership_delete(*, actor, membership: Membership) -> None:
     _require_administrator(actor, membership.user)
     audit.record(actor=actor, action=AuditAction.DELETE, obj=membership, details={

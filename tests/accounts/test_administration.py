@@ -258,3 +258,20 @@ def test_an_administrator_unlocks_a_locked_account_from_the_admin(world):
     assert not AccessAttempt.objects.filter(username="treatment_a").exists()
     event = AuditEvent.objects.filter(action="unlock").latest("id")
     assert event.actor == world.admin
+
+
+def test_a_reactivated_account_gets_its_access_back_only_through_a_second_administrator(
+        world, second_admin):
+    user = world.treatment_b
+    user.is_active = False
+    user.save()
+    page = login(world.admin).post(
+        reverse("admin:accounts_user_change", args=[user.pk]),
+        {**_user_form(user, list(user.memberships.all())), "is_active": "on"})
+    assert page.status_code == 302, page.content.decode()[:2000]
+    assert _fresh(user).is_active
+    membership = Membership.objects.get(user=user)
+    assert membership.requested["roles"] == [Role.TREATMENT_OFFICER]
+    assert not profile_for(_fresh(user)).grants  # nothing until a second administrator agrees
+    services.membership_approve(actor=second_admin, membership=membership)
+    assert profile_for(_fresh(user)).has_role(Role.TREATMENT_OFFICER)
