@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from alliance.demo import seed
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         users = seed.seed_users(agencies, password)
         added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
         assessed = seed.seed_assessments(users)
+        # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
+        # plans for empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
