@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from . import context
 from .models import AuditAction, AuditEvent, AuditOutcome
+from .text import clean_text
 
 GENESIS = "0" * 64
 _LOCK_ID = 7_310_042  # any constant shared by all app servers
@@ -71,17 +72,6 @@ def _person_of(obj, person):
     if obj is not None and obj._meta.label_lower == "people.person":
         return obj
     return getattr(obj, "person", None) if obj is not None else None
-
-
-# C0 control characters other than tab and newline, and DEL: PostgreSQL cannot store NUL in
-# text or JSON, and none of them belongs in a log line. Whatever a request carried, its audit
-# row must be writable, so these are replaced rather than refused.
-_CONTROL = {c: "\N{REPLACEMENT CHARACTER}" for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}
-
-
-def clean_text(value: str) -> str:
-    """Text safe to store in the trail (and in any text column): control characters replaced."""
-    return value.translate(_CONTROL)
 
 
 def _clean(value):
@@ -249,12 +239,6 @@ def _build_consultation(notes: list[_Note]) -> AuditEvent:
                  object_type="" if objects else "people.person", details=details)
 
 
-def record_consultation(*, actor, action: str, persons, purpose: str = "", details=None):
-    """Note that a list, search or export showed these people (kept for callers; see
-    `consulted`)."""
-    consulted(actor=actor, action=action, persons=persons, details=details)
-
-
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -282,6 +266,6 @@ def verify(chunk_size: int = 5000) -> VerifyResult:
     return VerifyResult(True, count, prev)
 
 
-__all__ = ["AuditAction", "AuditOutcome", "record", "record_consultation", "verify", "build",
-           "append", "head_hash", "compute_hash", "clean_text", "consulted",
+__all__ = ["AuditAction", "AuditOutcome", "record", "verify", "build",
+           "append", "head_hash", "compute_hash", "consulted",
            "collect_consultations", "flush_consultations"]

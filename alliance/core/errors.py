@@ -16,6 +16,19 @@ class Conflict(Exception):
         super().__init__(str(self.message))
 
 
+def error_body(detail, code: str, fields: dict | None = None) -> dict:
+    """The JSON of every API error, wherever it is raised; `fields` only for invalid input."""
+    body = {"detail": str(detail), "code": code}
+    if fields is not None:
+        body["fields"] = fields
+    return body
+
+
+def is_api(request) -> bool:
+    """Whether an error for this request is answered in the API's JSON shape."""
+    return request.path.startswith("/api/")
+
+
 def check_version(obj, expected_version) -> None:
     """Raise Conflict unless the caller edited the version that is stored now."""
     if expected_version is None:

@@ -1,6 +1,6 @@
 """Error pages that say what happened and what to do, in the user's language.
 
-Under /api/ they answer JSON in the API's error shape (core.api.error_body) instead: a client of
+Under /api/ they answer JSON in the API's error shape (core.errors.error_body) instead: a client of
 /api/v1/nope/ should not have to parse an HTML page. DRF's own messages are reused, so they are
 translated already.
 """
@@ -10,17 +10,13 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from rest_framework import exceptions
 
-from .api import error_body
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
+from .errors import error_body, is_api
 
 
 @login_not_required
 def bad_request(request, exception=None):
     """A request Django could not read (e.g. a form body over DATA_UPLOAD_MAX_MEMORY_SIZE)."""
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse(error_body(exceptions.ParseError.default_detail, "parse_error"),
                             status=400)
     return render(request, "errors/400.html", {"reason": ""}, status=400)
@@ -28,7 +24,7 @@ def bad_request(request, exception=None):
 
 @login_not_required
 def permission_denied(request, exception=None):
-    if _is_api(request):
+    if is_api(request):
         detail = str(exception or "") or exceptions.PermissionDenied.default_detail
         return JsonResponse(error_body(detail, "permission_denied"), status=403)
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
@@ -36,7 +32,7 @@ def permission_denied(request, exception=None):
 
 @login_not_required
 def page_not_found(request, exception=None):
-    if _is_api(request):
+    if is_api(request):
         # Never the exception's text: for an unmatched address it lists our URL patterns.
         return JsonResponse(error_body(exceptions.NotFound.default_detail, "not_found"),
                             status=404)
@@ -45,7 +41,7 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    if _is_api(request):
+    if is_api(request):
         return JsonResponse(error_body(exceptions.APIException.default_detail, "server_error"),
                             status=500)
     return render(request, "errors/500.html", status=500)

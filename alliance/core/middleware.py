@@ -1,5 +1,4 @@
 import logging
-import re
 import uuid
 
 from django.core.exceptions import PermissionDenied
@@ -9,18 +8,11 @@ from django.utils.translation import gettext as _
 
 from . import audit, context
 from .client import client_address
+from .errors import error_body, is_api
 from .models import AuditAction, AuditOutcome
+from .text import CONTROL_CHARACTERS, clean_text
 
 logger = logging.getLogger(__name__)
-
-# Characters no form, filter or address of ours ever needs, and that some databases cannot
-# store (PostgreSQL refuses NUL): C0 controls other than tab, line feed and carriage return.
-INVALID_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
 
 def _audit_action(request) -> str:
     return AuditAction.VIEW if request.method in ("GET", "HEAD") else AuditAction.CHANGE
@@ -28,16 +20,16 @@ def _audit_action(request) -> str:
 
 def _invalid_input(request) -> str:
     """The name of the first part of the request that carries an invalid character, or ""."""
-    if INVALID_CHARACTERS.search(request.path):
+    if CONTROL_CHARACTERS.search(request.path):
         return "path"
-    if INVALID_CHARACTERS.search(request.headers.get("X-Alliance-Purpose", "")):
+    if CONTROL_CHARACTERS.search(request.headers.get("X-Alliance-Purpose", "")):
         return "X-Alliance-Purpose"
     sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
     for source in sources:
         for key, values in source.lists():
-            if INVALID_CHARACTERS.search(key) or any(
-                    INVALID_CHARACTERS.search(v) for v in values if isinstance(v, str)):
-                return audit.clean_text(key)[:60]
+            if CONTROL_CHARACTERS.search(key) or any(
+                    CONTROL_CHARACTERS.search(v) for v in values if isinstance(v, str)):
+                return clean_text(key)[:60]
     return ""
 
 
@@ -61,7 +53,7 @@ class AuditContextMiddleware:
             context.RequestContext(
                 ip_address=client_address(request),
                 request_id=str(uuid.uuid4()),
-                purpose=audit.clean_text(purpose)[:300],
+                purpose=clean_text(purpose)[:300],
                 memo={},
             )
         )
@@ -88,8 +80,8 @@ class AuditContextMiddleware:
                               "method": request.method, "path": request.path[:300]})
         message = _("The request contains a control character (such as NUL) in “%(field)s”. "
                     "Remove it and try again.") % {"field": field}
-        if _is_api(request):
-            return JsonResponse({"detail": message, "code": "invalid_characters"}, status=400)
+        if is_api(request):
+            return JsonResponse(error_body(message, "invalid_characters"), status=400)
         return render(request, "errors/400.html", {"reason": message}, status=400)
 
     def process_exception(self, request, exception):
@@ -107,7 +99,7 @@ def record_failure(request, exception) -> None:
     refused = isinstance(exception, Http404 | PermissionDenied)
     details = {"method": request.method, "path": request.path[:300]}
     if refused:
-        details["reason"] = audit.clean_text(str(exception))[:200]
+        details["reason"] = clean_text(str(exception))[:200]
     else:
         details["error"] = type(exception).__name__
     try:

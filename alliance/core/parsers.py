@@ -18,11 +18,10 @@ from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
 
+from .text import CONTROL_CHARACTERS
+
 MAX_DEPTH = 32
 
-# C0 controls other than tab, line feed and carriage return, DEL (as the audit middleware
-# refuses in addresses and forms), and the surrogates that JSON's \uD800 escapes can produce.
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 FORBIDDEN_MESSAGE = gettext_lazy(
     "Text may not contain control characters (such as NUL); tab and line breaks are allowed.")
 
@@ -66,11 +65,11 @@ def forbidden_text_path(data) -> str | None:
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            if FORBIDDEN_CHARACTERS.search(value):
+            if CONTROL_CHARACTERS.search(value):
                 return path
         elif isinstance(value, dict):
             for key, item in value.items():
-                if FORBIDDEN_CHARACTERS.search(key):
+                if CONTROL_CHARACTERS.search(key):
                     return path
                 stack.append((f"{path}.{key}" if path else key, item))
         elif isinstance(value, list):

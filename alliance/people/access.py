@@ -131,6 +131,16 @@ def compartment_holders(user, compartment: str, via: str = "") -> Q:
     return _condition(via, agencies, on_team)
 
 
+def holders_among(user, people, compartment: str) -> set[int]:
+    """Which of these people (already visible) `user` holds `compartment` for: the same rule
+    again, in memory, for a page of rows (no query beyond the user's team places)."""
+    agencies = {g.agency_id for g in _holding_grants(user)
+                if compartment in _holding_compartments(g)}
+    team = open_team_scopes(user)
+    return {p.pk for p in people if p.responsible_agency_id in agencies
+            or (p.pk in team and compartment in _team_compartments(team[p.pk]))}
+
+
 def identity_holders(user) -> Q:
     """The people whose identity `user` holds. Searching by name, alias or national ID is
     limited to these, so a search never confirms whose record a reference-only user sees."""

@@ -22,9 +22,8 @@ from alliance.core.models import AuditAction
 from alliance.organisations.models import Jurisdiction
 
 from .access import (
-    holding_agency_ids,
+    holders_among,
     identity_holders,
-    open_team_scopes,
     persons,
     require_caseload,
 )
@@ -92,14 +91,8 @@ def caseload_queryset(user, filters: CaseloadFilters):
 
 
 def identity_visible_ids(user, people) -> set[int]:
-    """Which of these people the user may see by name (one query, whatever the page size)."""
-    holding = holding_agency_ids(user)
-    ids = {p.pk for p in people if p.responsible_agency_id in holding}
-    rest = [p.pk for p in people if p.pk not in ids]
-    if rest:
-        ids |= {pid for pid, scopes in open_team_scopes(user, rest).items()
-                if Compartment.IDENTITY in scopes}
-    return ids
+    """Which of these people the user may see by name."""
+    return holders_among(user, people, Compartment.IDENTITY)
 
 
 def _case_model():

@@ -115,8 +115,8 @@ def decorate_tasks(tasks, user, today: datetime.date) -> list[TaskRow]:
 def log_consultation(user, rows, resource: str, **details) -> None:
     """One audit event per response, naming the references of the people the rows show."""
     persons = list({row.person.pk: row.person for row in rows if row.person is not None}.values())
-    audit.record_consultation(actor=user, action=AuditAction.LIST, persons=persons,
-                              details={"resource": resource, **details})
+    audit.consulted(actor=user, action=AuditAction.LIST, persons=persons,
+                    details={"resource": resource, **details})
 
 
 @dataclass
