@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "alliance.people",
     "alliance.cases",
     "alliance.assessments",
+    "alliance.plans",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database

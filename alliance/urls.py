@@ -52,6 +52,7 @@ urlpatterns = [
     path("people/", include("alliance.people.urls")),
     path("cases/", include("alliance.cases.urls")),
     path("assessments/", include("alliance.assessments.urls")),
+    path("plans/", include("alliance.plans.urls")),
     path("work/", include("alliance.work.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,8 +4,6 @@ Statuses: 200 ok, 302 redirect (anonymous to sign-in, or a successful POST), 401
 credentials), 403 visible but not allowed, 404 not visible (indistinguishable from not existing).
 """
 
-from dataclasses import dataclass, field
-
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -14,24 +12,10 @@ from alliance.accounts.models import Membership
 from alliance.cases import services as case_services
 
 from .conftest import login
+from .matrix import PERSONAS, Row, only
+from .plans import matrix_api, matrix_engagement, matrix_plan
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ["anonymous", "treatment_a", "security_a", "manager_a", "treatment_b",
-            "probation_officer", "ngo_worker", "regional_coordinator", "dpo", "admin",
-            "manager_other"]
-
-
-@dataclass
-class Row:
-    url: object  # callable(world) -> path
-    expect: dict  # persona -> status; "*" for the rest
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-
-    def status_for(self, persona):
-        return self.expect.get(persona, self.expect.get("*"))
-
 
 def person(w):
     return w.person_a.uuid
@@ -109,10 +93,6 @@ def screening(w):
             bias_answers={q.code: {"answer": "no"} for q in definition.bias_check.questions},
             outcome="no_concern", rationale="Nothing observed")
     return w.screening
-
-
-def only(allowed: dict, rest: int, anonymous=302) -> dict:
-    return {"anonymous": anonymous, **allowed, "*": rest}
 
 
 # In these tests the NGO worker is on person A's case team (case-team scope only).
@@ -305,6 +285,11 @@ MATRIX.update({
                                                    args=[notification(w).uuid]),
                                  only({"treatment_a": 200}, 404, 401), method="post"),
 })
+
+# The modules' rows, kept beside their tests (tests/<module>/matrix_*.py).
+for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS):
+    assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
+    MATRIX.update(_rows)
 
 # Third-party URL families: each is guarded as a whole (the Django admin by our admin site's
 # permission check, allauth's by its own login requirements), and a representative of each is

@@ -27,6 +27,19 @@ class Jurisdiction(PublicModel):
     reassessment_interval_months = models.PositiveSmallIntegerField(
         _("reassessment interval (months)"), default=6)
     retention_years = models.PositiveSmallIntegerField(_("retention period (years)"), default=10)
+    # Rehabilitation plans and engagement (alliance.plans).
+    plan_review_interval_months = models.PositiveSmallIntegerField(
+        _("plan review interval (months)"), default=3)
+    refusal_pattern_count = models.PositiveSmallIntegerField(
+        _("refusals that make a pattern"), default=3,
+        help_text=_("This many refusals within the period below mark a reassessment due and "
+                    "put the person on the not-engaging worklist."))
+    refusal_pattern_days = models.PositiveSmallIntegerField(
+        _("refusal pattern period (days)"), default=30)
+    alliance_first_after_sessions = models.PositiveSmallIntegerField(
+        _("first working-alliance measure after (sessions)"), default=3)
+    alliance_every_sessions = models.PositiveSmallIntegerField(
+        _("then a working-alliance measure every (sessions)"), default=5)
 
     class Meta:
         ordering = ["name"]

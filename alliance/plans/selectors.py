@@ -1,0 +1,306 @@
+"""Scoped reads of the plans module: the person page's sections, worklists, statistics and
+trends. Every list starts from a policy's `visible(user)`; every function runs a constant
+number of queries whatever the person's history (bench/plans.py measures it), and notes the
+people it shows for the response's one audit event."""
+
+import datetime
+from collections import defaultdict
+from statistics import mean
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from alliance.assessments.charts import trend_svg
+from alliance.assessments.instruments.scoring import compute_outputs
+from alliance.assessments.selectors import ratings_map
+from alliance.core import audit
+from alliance.core.i18n import current_language
+from alliance.people.access import persons_visible_to
+
+from .access import (
+    PlanAction,
+    WorkAction,
+    alliance_measures,
+    enrolments,
+    offers,
+    plans,
+    sessions,
+    stages,
+    work_grant,
+)
+from .models import (
+    Attendance,
+    Enrolment,
+    EnrolmentStatus,
+    Goal,
+    OfferResponse,
+    PlanStatus,
+    Session,
+    Stage,
+    Step,
+)
+
+RECENT = 10  # sessions, offers shown on the person page (the rest on their own pages)
+DRIFT_DAYS = 30  # no session attended in this long, though sessions were held: drifting away
+SUBSCALES = ("goal", "task", "bond")
+
+
+def _steps_prefetch():
+    return Prefetch("goals", queryset=Goal.objects.prefetch_related(Prefetch(
+        "steps", queryset=Step.objects.select_related("actor_user", "actor_agency",
+                                                      "intervention"))))
+
+
+# --- what a plan is built from -------------------------------------------------------------------
+
+def latest_needs_of(assessment) -> dict:
+    """Need area code -> item codes, from the assessment's needs output (advisory)."""
+    outputs = compute_outputs(assessment.instrument_version.parsed, ratings_map(assessment))
+    return next((r.value for r in outputs.values() if r.type.value == "needs"), {})
+
+
+def plan_sources(plan) -> dict:
+    """The needs and protective factors of the plan's assessment, labelled in the reader's
+    language, for the goal form: [(code, label, [item texts])] and [(code, text, present)]."""
+    if plan.assessment is None:
+        return {"needs": [], "protective": []}
+    definition, lang = plan.assessment.instrument_version.parsed, current_language()
+    needs = [(area, definition.need_area(area).label.get(lang),
+              [definition.item(code).text.get(lang) for code in codes])
+             for area, codes in latest_needs_of(plan.assessment).items()]
+    protective = [(item.code, item.text.get(lang)) for item in definition.items
+                  if item.protective]
+    return {"needs": needs, "protective": protective}
+
+
+def goal_labels(plan) -> dict:
+    """need area / protective item code -> label in the reader's language."""
+    if plan is None or plan.assessment is None:
+        return {}
+    definition, lang = plan.assessment.instrument_version.parsed, current_language()
+    labels = {area.code: area.label.get(lang) for area in definition.need_areas}
+    labels.update({item.code: item.text.get(lang) for item in definition.items
+                   if item.protective})
+    return labels
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+def with_attendance(queryset):
+    """Enrolments annotated with their sessions: planned (all), held (recorded), attended,
+    refused, cancelled by the service, not produced, still to come — one query for any number
+    of enrolments."""
+    def n(**filters):
+        return Count("sessions", filter=Q(**{f"sessions__{k}": v for k, v in filters.items()}))
+
+    return queryset.annotate(
+        sessions_total=Count("sessions"),
+        sessions_attended=n(attendance=Attendance.ATTENDED),
+        sessions_refused=n(attendance=Attendance.REFUSED),
+        sessions_cancelled=n(attendance=Attendance.CANCELLED),
+        sessions_not_produced=n(attendance=Attendance.NOT_PRODUCED),
+        sessions_pending=n(attendance=""),
+        last_attended=Max("sessions__scheduled_at",
+                          filter=Q(sessions__attendance=Attendance.ATTENDED)))
+
+
+def attendance_rate(enrolment) -> int | None:
+    """Attended out of the sessions the person could attend (cancelled by the service does not
+    count against them), in percent; None before any."""
+    held = (enrolment.sessions_attended + enrolment.sessions_refused
+            + enrolment.sessions_not_produced)
+    return round(100 * enrolment.sessions_attended / held) if held else None
+
+
+# --- the person page -----------------------------------------------------------------------------
+
+def plan_section(user, person, grant) -> dict:
+    """The plan section: the current plan with its goals and steps, the version in progress (for
+    its planners and reviewers), the next review."""
+    shown = list(plans.visible(user).filter(person=person).select_related(
+        "author", "countersigned_by", "assessment__instrument_version")
+        .prefetch_related(_steps_prefetch()).order_by("-number"))
+    current = next((p for p in shown if p.status == PlanStatus.COUNTERSIGNED), None)
+    in_progress = next((p for p in shown if p.status in (PlanStatus.DRAFT,
+                                                         PlanStatus.SUBMITTED)), None)
+    planner = any(plans.grant_on_person(user, p, grant).can(PlanAction.EDIT) or
+                  plans.grant_on_person(user, p, grant).can(PlanAction.REVISE) for p in shown[:1])
+    work = work_grant(user, person, grant)
+    return {"plan_panel": {
+        "current": current, "in_progress": in_progress, "versions": len(shown),
+        "labels": goal_labels(current or in_progress),
+        "can_start": not shown and work.can(WorkAction.MANAGE),
+        "planner": planner or (not shown and work.can(WorkAction.MANAGE)),
+        "overdue": bool(current and current.next_review_on
+                        and current.next_review_on < timezone.localdate()),
+    }}
+
+
+def engagement_section(user, person, grant) -> dict:
+    """Enrolments with attendance, the next and the latest sessions (notes only for the
+    treatment compartment), offers and refusals, the stage of change."""
+    work = work_grant(user, person, grant)
+    now = timezone.now()
+    enrolment_rows = list(with_attendance(
+        enrolments.visible(user).filter(person=person)
+        .select_related("intervention", "practitioner")).order_by("-started_on", "-pk"))
+    for e in enrolment_rows:
+        e.rate = attendance_rate(e)
+    own = sessions.visible(user).filter(person=person).select_related(
+        "enrolment__intervention", "facilitator")
+    upcoming = list(own.filter(attendance="", scheduled_at__gte=now).order_by("scheduled_at")[:5])
+    recent = list(own.exclude(attendance="").order_by("-scheduled_at")[:RECENT])
+    to_record = list(own.filter(attendance="", scheduled_at__lt=now).order_by("scheduled_at")[:5])
+    offer_rows = list(offers.visible(user).filter(person=person)
+                      .select_related("intervention", "offered_by")[:RECENT])
+    days = person.jurisdiction.refusal_pattern_days
+    window = offers.visible(user).filter(
+        person=person, response=OfferResponse.REFUSED,
+        offered_on__gt=timezone.localdate() - datetime.timedelta(days=days)).count()
+    stage_rows = list(stages.visible(user).filter(person=person).select_related("recorded_by")[:6])
+    return {"engagement": {
+        "work": work, "notes": work.can(WorkAction.VIEW_NOTE),
+        "enrolments": enrolment_rows, "upcoming": upcoming, "recent": recent,
+        "to_record": to_record, "offers": offer_rows,
+        "refusals_in_window": window, "pattern_days": days,
+        "pattern": window >= person.jurisdiction.refusal_pattern_count,
+        "stage": stage_rows[0] if stage_rows else None, "stages": stage_rows,
+    }}
+
+
+def _trend_chart(measures, title: str) -> str:
+    labels = {"goal": _("Goal"), "task": _("Task"), "bond": _("Bond")}
+    series = {labels[code]: [(m.taken_on, m.scores.get(code)) for m in measures
+                             if m.scores.get(code) is not None] for code in SUBSCALES}
+    return mark_safe(trend_svg(  # noqa: S308 - charts.py escapes every text it draws
+        {"series": series}, title=title, empty_text=_("No working-alliance measure yet.")))
+
+
+def alliance_section(user, person, grant) -> dict:
+    """The working alliance (treatment compartment): the measures and their goal, task and bond
+    trend, per practitioner."""
+    measures = list(alliance_measures.visible(user).filter(person=person)
+                    .select_related("practitioner", "enrolment__intervention")
+                    .order_by("taken_on", "pk"))
+    by_practitioner = defaultdict(list)
+    for m in measures:
+        by_practitioner[m.practitioner].append(m)
+    return {"alliance": {
+        "measures": list(reversed(measures))[:RECENT], "count": len(measures),
+        "chart": _trend_chart(measures, _("Working alliance over time (advisory)")),
+        "practitioners": [{"practitioner": p, "count": len(ms), "latest": ms[-1]}
+                          for p, ms in by_practitioner.items()],
+    }}
+
+
+# --- worklists -----------------------------------------------------------------------------------
+
+def sessions_today(user, day: datetime.date | None = None) -> list[Session]:
+    """The sessions the user facilitates on `day` (today), of people they still see."""
+    day = day or timezone.localdate()
+    rows = list(sessions.visible(user).filter(facilitator=user, scheduled_at__date=day)
+                .select_related("person", "enrolment__intervention").order_by("scheduled_at"))
+    audit.consulted(actor=user, persons=[s.person for s in rows],
+                    details={"list": "sessions_today"})
+    return rows
+
+
+def not_engaging(user) -> list[dict]:
+    """People the user sees (with the case team's share) who refuse — a refusal pattern by their
+    jurisdiction's rule — or who have drifted away (sessions held in the last DRIFT_DAYS, none
+    attended), with the strategies already tried. Four queries whatever the caseload."""
+    today = timezone.localdate()
+    visible_people = persons_visible_to(user)
+    longest = max(visible_people.values_list("jurisdiction__refusal_pattern_days", flat=True)
+                  .distinct(), default=0)
+    refusals = defaultdict(list)
+    for offer in (offers.visible(user).filter(
+            response=OfferResponse.REFUSED,
+            offered_on__gt=today - datetime.timedelta(days=max(longest, DRIFT_DAYS)))
+            .select_related("person__jurisdiction", "intervention").order_by("-offered_on")):
+        refusals[offer.person_id].append(offer)
+    since = timezone.now() - datetime.timedelta(days=DRIFT_DAYS)
+    held = (sessions.visible(user).filter(scheduled_at__gte=since,
+                                          enrolment__status=EnrolmentStatus.ACTIVE)
+            .exclude(attendance__in=["", Attendance.CANCELLED])
+            .values("person_id").annotate(
+                held=Count("pk"), attended=Count("pk", filter=Q(attendance=Attendance.ATTENDED)),
+                missed=Count("pk", filter=~Q(attendance=Attendance.ATTENDED))))
+    drifting = {row["person_id"]: row for row in held if row["attended"] == 0}
+    candidates = set(drifting) | set(refusals)
+    people = {p.pk: p for p in visible_people.filter(pk__in=candidates)
+              .select_related("jurisdiction", "responsible_agency")}
+    last_attended = dict(sessions.visible(user).filter(
+        person_id__in=list(people), attendance=Attendance.ATTENDED)
+        .values_list("person_id").annotate(last=Max("scheduled_at")))
+    rows = []
+    for pid, person in people.items():
+        jurisdiction = person.jurisdiction
+        window_start = today - datetime.timedelta(days=jurisdiction.refusal_pattern_days)
+        in_window = [o for o in refusals.get(pid, []) if o.offered_on > window_start]
+        pattern = len(in_window) >= jurisdiction.refusal_pattern_count
+        if not pattern and pid not in drifting:
+            continue
+        recent = refusals.get(pid, [])
+        rows.append({
+            "person": person, "refusals": len(in_window), "pattern": pattern,
+            "pattern_days": jurisdiction.refusal_pattern_days,
+            "drifting": pid in drifting,
+            "missed": drifting.get(pid, {}).get("missed", 0),
+            "last_refusal": recent[0].offered_on if recent else None,
+            "strategies": sorted({o.get_strategy_display() for o in recent if o.strategy}),
+            "last_attended": last_attended.get(pid),
+        })
+    rows.sort(key=lambda r: (not r["pattern"], -r["refusals"], r["person"].reference))
+    audit.consulted(actor=user, persons=[r["person"] for r in rows],
+                    details={"list": "not_engaging"})
+    return rows
+
+
+def practitioner_trends(user) -> list[dict]:
+    """The working alliance per practitioner, over the measures the user may read (treatment
+    compartment): each practitioner's monthly mean of goal, task and bond, as a chart."""
+    measures = list(alliance_measures.visible(user).select_related("practitioner", "person")
+                    .order_by("taken_on", "pk"))
+    by_practitioner = defaultdict(list)
+    for m in measures:
+        by_practitioner[m.practitioner].append(m)
+    rows = []
+    labels = {"goal": _("Goal"), "task": _("Task"), "bond": _("Bond")}
+    for practitioner, ms in sorted(by_practitioner.items(),
+                                   key=lambda kv: kv[0].get_full_name() or kv[0].username):
+        monthly = defaultdict(lambda: defaultdict(list))
+        for m in ms:
+            month = m.taken_on.replace(day=1)
+            for code in SUBSCALES:
+                if m.scores.get(code) is not None:
+                    monthly[code][month].append(m.scores[code])
+        series = {labels[code]: sorted((month, round(mean(values), 2))
+                                       for month, values in monthly[code].items())
+                  for code in SUBSCALES}
+        rows.append({
+            "practitioner": practitioner, "count": len(ms),
+            "people": len({m.person_id for m in ms}),
+            "latest": {code: ms[-1].scores.get(code) for code in SUBSCALES},
+            "chart": mark_safe(trend_svg(  # noqa: S308 - escaped by charts.py
+                {"series": series}, title=_("Working alliance of %(name)s, monthly mean "
+                                            "(advisory)") % {
+                    "name": practitioner.get_full_name() or practitioner.username},
+                empty_text=_("No working-alliance measure yet."))),
+        })
+    audit.consulted(actor=user, persons=list({m.person_id: m.person for m in measures}.values()),
+                    details={"list": "alliance_by_practitioner"})
+    return rows
+
+
+def person_alliance_due(person) -> list[Enrolment]:
+    """Active enrolments of the person (for the measure form's choice)."""
+    return list(Enrolment.objects.filter(person=person, status=EnrolmentStatus.ACTIVE)
+                .select_related("intervention", "practitioner"))
+
+
+def stage_label(code: str) -> str:
+    return Stage(code).label if code in Stage.values else code
+

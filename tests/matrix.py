@@ -1,0 +1,24 @@
+"""The authorization matrix's shape (tests/test_authorization_matrix.py), shared with the
+modules' own rows (tests/<module>/matrix_*.py)."""
+
+from dataclasses import dataclass, field
+
+PERSONAS = ["anonymous", "treatment_a", "security_a", "manager_a", "treatment_b",
+            "probation_officer", "ngo_worker", "regional_coordinator", "dpo", "admin",
+            "manager_other"]
+
+
+@dataclass
+class Row:
+    url: object  # callable(world) -> path
+    expect: dict  # persona -> status; "*" for the rest
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+    def status_for(self, persona):
+        return self.expect.get(persona, self.expect.get("*"))
+
+
+def only(allowed: dict, rest: int, anonymous=302) -> dict:
+    """`allowed` personas get their status, the anonymous visitor `anonymous`, the rest `rest`."""
+    return {"anonymous": anonymous, **allowed, "*": rest}

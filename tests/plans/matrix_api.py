@@ -1,0 +1,3 @@
+"""Authorization matrix rows of the plans module (api). See tests/matrix.py."""
+
+ROWS = {}

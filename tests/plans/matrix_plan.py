@@ -1,0 +1,3 @@
+"""Authorization matrix rows of the plans module (plan). See tests/matrix.py."""
+
+ROWS = {}
