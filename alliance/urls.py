@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
 from alliance.people import api as people_api
+from alliance.plans import api as plans_api
 from alliance.site import views as site_views
 from alliance.work import api as work_api
 
@@ -39,6 +40,35 @@ api_v1 = [
     path("notifications/", work_api.NotificationList.as_view(), name="notification-list"),
     path("notifications/<uuid:notification_uuid>/read/", work_api.NotificationRead.as_view(),
          name="notification-read"),
+    path("interventions/", plans_api.InterventionList.as_view(), name="intervention-list"),
+    path("interventions/<uuid:intervention_uuid>/", plans_api.InterventionDetail.as_view(),
+         name="intervention-detail"),
+    path("persons/<uuid:person_uuid>/plans/", plans_api.PersonPlans.as_view(),
+         name="person-plans"),
+    path("plans/<uuid:plan_uuid>/", plans_api.PlanDetail.as_view(), name="plan-detail"),
+    path("plans/<uuid:plan_uuid>/goals/", plans_api.PlanGoals.as_view(), name="plan-goals"),
+    path("plans/<uuid:plan_uuid>/goals/<uuid:goal_uuid>/steps/", plans_api.PlanSteps.as_view(),
+         name="plan-steps"),
+    path("plans/<uuid:plan_uuid>/submit/", plans_api.PlanSubmit.as_view(), name="plan-submit"),
+    path("plans/<uuid:plan_uuid>/countersign/", plans_api.PlanCountersign.as_view(),
+         name="plan-countersign"),
+    path("plans/<uuid:plan_uuid>/return/", plans_api.PlanReturn.as_view(), name="plan-return"),
+    path("plans/<uuid:plan_uuid>/revise/", plans_api.PlanRevise.as_view(), name="plan-revise"),
+    path("plans/<uuid:plan_uuid>/review/", plans_api.PlanReview.as_view(), name="plan-review"),
+    path("persons/<uuid:person_uuid>/enrolments/", plans_api.PersonEnrolments.as_view(),
+         name="person-enrolments"),
+    path("enrolments/<uuid:enrolment_uuid>/sessions/", plans_api.EnrolmentSessions.as_view(),
+         name="enrolment-sessions"),
+    path("persons/<uuid:person_uuid>/sessions/", plans_api.PersonSessions.as_view(),
+         name="person-sessions"),
+    path("sessions/<uuid:session_uuid>/", plans_api.SessionDetail.as_view(),
+         name="session-detail"),
+    path("persons/<uuid:person_uuid>/refusals/", plans_api.PersonRefusals.as_view(),
+         name="person-refusals"),
+    path("persons/<uuid:person_uuid>/motivation/", plans_api.PersonMotivation.as_view(),
+         name="person-motivation"),
+    path("persons/<uuid:person_uuid>/alliance-measures/",
+         plans_api.PersonAllianceMeasures.as_view(), name="person-alliance-measures"),
 ]
 
 urlpatterns = [

@@ -27,9 +27,11 @@ from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.people.access import (
     HOLDING_AGENCY_ROLES,
     RECORD_KEEPER_ROLES,
+    SECTOR_COMPARTMENTS,
     Action,
     compartment_holders,
     get_person_for_user,
+    open_team_scopes,
     person_grant,
     refuse,
     visible_condition,
@@ -292,3 +294,17 @@ def catalogue_jurisdiction_ids(user) -> set[int]:
     """Jurisdictions whose intervention catalogue the user keeps: prison managers of an agency
     there. (System administrators keep it in the admin.)"""
     return {g.agency.jurisdiction_id for g in profile_for(user).grants_with(Role.PRISON_MANAGER)}
+
+
+# --- the working alliance across people ----------------------------------------------------------
+
+def can_see_alliance_trends(user) -> bool:
+    """Whether the user holds the treatment compartment for anyone (a treatment-sector place in
+    a holding agency, or a treatment scope on an open case team), the people's rule
+    (people/access.py): the per-practitioner alliance trends and their menu entry."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if any(Compartment.TREATMENT in SECTOR_COMPARTMENTS.get(g.sector, set())
+           for g in profile_for(user).grants_with(*HOLDING_AGENCY_ROLES)):
+        return True
+    return any(Compartment.TREATMENT in scopes for scopes in open_team_scopes(user).values())

@@ -12,11 +12,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from alliance.accounts.access import profile_for
+from alliance.accounts.models import User
 from alliance.assessments.charts import trend_svg
 from alliance.assessments.instruments.scoring import compute_outputs
-from alliance.assessments.selectors import ratings_map
+from alliance.assessments.models import InstrumentKind
+from alliance.assessments.selectors import instrument_versions, ratings_map
 from alliance.core import audit
 from alliance.core.i18n import current_language
+from alliance.organisations.models import Agency, Jurisdiction
 from alliance.people.access import persons_visible_to
 
 from .access import (
@@ -35,15 +39,18 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     Goal,
+    Intervention,
     OfferResponse,
     PlanStatus,
     Session,
     Stage,
     Step,
+    StepStatus,
 )
 
 RECENT = 10  # sessions, offers shown on the person page (the rest on their own pages)
 DRIFT_DAYS = 30  # no session attended in this long, though sessions were held: drifting away
+DRIFT_MISSED = 2  # ... and at least this many missed (refused or not produced) in that time
 SUBSCALES = ("goal", "task", "bond")
 
 
@@ -85,6 +92,67 @@ def goal_labels(plan) -> dict:
                    if item.protective})
     return labels
 
+
+
+# --- the plan page and the catalogue -------------------------------------------------------------
+
+def plan_page(user, plan) -> dict:
+    """What the plan page shows beside the plan (fetched through access.get_plan_for_user): its
+    goals with their steps, its reviews, the versions of the person's plan the user may see, and
+    what it is built from. A constant number of queries."""
+    goals = list(plan.goals.prefetch_related(Prefetch(
+        "steps", queryset=Step.objects.select_related("actor_user", "actor_agency",
+                                                      "intervention"))))
+    versions = list(plans.visible(user).filter(person_id=plan.person_id)
+                    .select_related("author", "countersigned_by").order_by("-number"))
+    return {"goals": goals, "reviews": list(plan.reviews.select_related("reviewed_by")),
+            "versions": versions, "labels": goal_labels(plan), "sources": plan_sources(plan)}
+
+
+def goal_of(plan, goal_uuid) -> Goal | None:
+    """A goal of this plan (None for any other goal)."""
+    return plan.goals.filter(uuid=goal_uuid).first()
+
+
+def step_of(plan, step_uuid) -> Step | None:
+    """A step of one of this plan's goals (None for any other step)."""
+    return Step.objects.filter(goal__plan=plan, uuid=step_uuid).select_related("goal").first()
+
+
+def step_options(person) -> dict:
+    """Whom and what a step of the person's plan may name: the staff who may work with them
+    (active members of the responsible agency and of the open case team; the service checks that
+    the one chosen sees the person), the agencies of their jurisdiction, and its catalogue."""
+    staff = (User.objects.filter(is_active=True).filter(
+        Q(memberships__agency_id=person.responsible_agency_id, memberships__is_active=True)
+        | Q(case_memberships__case__person_id=person.pk, case_memberships__case__status="open",
+            case_memberships__ended_at__isnull=True))
+        .distinct().order_by("last_name", "first_name", "username"))
+    agencies = Agency.objects.filter(jurisdiction_id=person.jurisdiction_id, is_active=True)
+    interventions = Intervention.objects.filter(jurisdiction_id=person.jurisdiction_id,
+                                                is_active=True)
+    return {"staff": list(staff), "agencies": list(agencies.order_by("name")),
+            "interventions": list(interventions.order_by("name"))}
+
+
+def catalogue_for(user):
+    """The intervention catalogues the user reads: those of their agencies' jurisdictions, or
+    every jurisdiction's for a user whose agencies have none (a regional programme)."""
+    jurisdictions = {g.jurisdiction_id for g in profile_for(user).grants if g.jurisdiction_id}
+    rows = Intervention.objects.select_related("jurisdiction", "provider")
+    if jurisdictions:
+        rows = rows.filter(jurisdiction_id__in=sorted(jurisdictions))
+    return rows.order_by("jurisdiction__name", "-is_active", "name")
+
+
+def need_area_labels() -> dict[str, str]:
+    """Need area code -> label in the reader's language, from the published risk and needs
+    instruments (the newest version's label wins)."""
+    labels, lang = {}, current_language()
+    for version in instrument_versions(InstrumentKind.RISK_NEEDS).filter(is_active=True):
+        for area in version.parsed.need_areas:
+            labels.setdefault(area.code, area.label.get(lang))
+    return labels
 
 # --- statistics ----------------------------------------------------------------------------------
 
@@ -128,9 +196,16 @@ def plan_section(user, person, grant) -> dict:
     planner = any(plans.grant_on_person(user, p, grant).can(PlanAction.EDIT) or
                   plans.grant_on_person(user, p, grant).can(PlanAction.REVISE) for p in shown[:1])
     work = work_grant(user, person, grant)
+    labels = goal_labels(current or in_progress)
+    progress = [{"goal": g, "label": labels.get(g.need_area or g.protective_item, ""),
+                 "steps": len(g.steps.all()),
+                 "done": sum(1 for s in g.steps.all() if s.status == StepStatus.DONE)}
+                for g in (current.goals.all() if current else [])]
     return {"plan_panel": {
         "current": current, "in_progress": in_progress, "versions": len(shown),
-        "labels": goal_labels(current or in_progress),
+        "labels": labels, "progress": progress,
+        "can_revise": bool(current and not in_progress and plans.grant_on_person(
+            user, current, grant).can(PlanAction.REVISE)),
         "can_start": not shown and work.can(WorkAction.MANAGE),
         "planner": planner or (not shown and work.can(WorkAction.MANAGE)),
         "overdue": bool(current and current.next_review_on
@@ -209,8 +284,9 @@ def sessions_today(user, day: datetime.date | None = None) -> list[Session]:
 
 def not_engaging(user) -> list[dict]:
     """People the user sees (with the case team's share) who refuse — a refusal pattern by their
-    jurisdiction's rule — or who have drifted away (sessions held in the last DRIFT_DAYS, none
-    attended), with the strategies already tried. Four queries whatever the caseload."""
+    jurisdiction's rule — or who have drifted away (in the last DRIFT_DAYS, at least DRIFT_MISSED
+    sessions missed and none attended), with the strategies already tried. A constant number of
+    queries whatever the caseload."""
     today = timezone.localdate()
     visible_people = persons_visible_to(user)
     longest = max(visible_people.values_list("jurisdiction__refusal_pattern_days", flat=True)
@@ -228,7 +304,8 @@ def not_engaging(user) -> list[dict]:
             .values("person_id").annotate(
                 held=Count("pk"), attended=Count("pk", filter=Q(attendance=Attendance.ATTENDED)),
                 missed=Count("pk", filter=~Q(attendance=Attendance.ATTENDED))))
-    drifting = {row["person_id"]: row for row in held if row["attended"] == 0}
+    drifting = {row["person_id"]: row for row in held
+                if row["attended"] == 0 and row["missed"] >= DRIFT_MISSED}
     candidates = set(drifting) | set(refusals)
     people = {p.pk: p for p in visible_people.filter(pk__in=candidates)
               .select_related("jurisdiction", "responsible_agency")}
@@ -304,3 +381,42 @@ def person_alliance_due(person) -> list[Enrolment]:
 def stage_label(code: str) -> str:
     return Stage(code).label if code in Stage.values else code
 
+
+# --- look-ups of the REST API (api.py) -----------------------------------------------------------
+
+def interventions_for_api(user, *, jurisdiction: str = "", type: str = "",
+                          active: bool | None = None):
+    """The catalogues the user reads (`catalogue_for`), by jurisdiction code, type and whether
+    they are offered."""
+    rows = catalogue_for(user)
+    if jurisdiction:
+        rows = rows.filter(jurisdiction__code=jurisdiction)
+    if type:
+        rows = rows.filter(type=type)
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows
+
+
+def intervention_by_uuid(uuid) -> Intervention | None:
+    """Any jurisdiction's intervention, for a request that names one: the services refuse one
+    of another jurisdiction with that reason."""
+    return Intervention.objects.select_related("jurisdiction", "provider").filter(
+        uuid=uuid).first()
+
+
+def jurisdictions_for_api():
+    return Jurisdiction.objects.order_by("code")
+
+
+def active_user_by_uuid(uuid) -> User | None:
+    """An active user by their public id: whether they may act for a person is the service's
+    question (it names them in its refusal)."""
+    return User.objects.filter(uuid=uuid, is_active=True).first()
+
+
+def person_plan_step(user, person, step_uuid) -> Step | None:
+    """A step of one of the person's plans that `user` sees (None for any other step)."""
+    return Step.objects.filter(
+        uuid=step_uuid, goal__plan__in=plans.visible(user).filter(person=person)
+    ).select_related("goal__plan").first()

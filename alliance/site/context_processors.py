@@ -3,6 +3,7 @@ from django.conf import settings
 from alliance.accounts.access import can_administer, profile_for
 from alliance.assessments.access import can_view_accreditation
 from alliance.people.access import can_have_caseload, can_view_aggregates
+from alliance.plans.access import can_see_alliance_trends
 
 from .audit_trail import can_read_audit
 
@@ -17,6 +18,9 @@ def alliance(request):
         nav = {
             "caseload": can_have_caseload(user),
             "assessments": can_have_caseload(user),  # the worklist's require_caseload
+            "sessions_today": can_have_caseload(user),  # plans' worklists: require_caseload
+            "not_engaging": can_have_caseload(user),
+            "alliance_trends": can_see_alliance_trends(user),
             "accreditation": can_view_accreditation(user),
             "overview": can_view_aggregates(user),
             "audit": can_read_audit(user),

@@ -48,7 +48,9 @@ def _require(actor, plan, action: str, message: str) -> None:
 
 
 def _lock(plan, expected_version=None) -> Plan:
-    locked = Plan.objects.select_for_update().select_related(
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer join that
+    # a plan without an assessment needs.
+    locked = Plan.objects.select_for_update(of=("self",)).select_related(
         "person__jurisdiction", "person__responsible_agency", "assessment__instrument_version"
     ).get(pk=plan.pk)
     check_version(locked, expected_version)
