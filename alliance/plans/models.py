@@ -11,6 +11,7 @@ the treatment side chooses to tell the case team.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import PublicModel, VersionedModel
@@ -71,10 +72,12 @@ class Intervention(PublicModel):
 # --- the plan ------------------------------------------------------------------------------------
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    # A context: the assessments' statuses are the same English words, of another gender in
+    # some languages.
+    DRAFT = "draft", pgettext_lazy("plan status", "Draft")
     SUBMITTED = "submitted", _("Waiting for countersignature")
-    COUNTERSIGNED = "countersigned", _("Countersigned")
-    SUPERSEDED = "superseded", _("Superseded")
+    COUNTERSIGNED = "countersigned", pgettext_lazy("plan status", "Countersigned")
+    SUPERSEDED = "superseded", pgettext_lazy("plan status", "Superseded")
 
 
 # The plan status machine (STYLE.md rule 5): the services refuse any other move. A manager
@@ -300,11 +303,12 @@ class Session(VersionedModel):
 # --- motivation ----------------------------------------------------------------------------------
 
 class Stage(models.TextChoices):
-    PRECONTEMPLATION = "precontemplation", _("Precontemplation")
-    CONTEMPLATION = "contemplation", _("Contemplation")
-    PREPARATION = "preparation", _("Preparation")
-    ACTION = "action", _("Action")
-    MAINTENANCE = "maintenance", _("Maintenance")
+    # A context: "Action" and "Maintenance" are other words elsewhere (the audit trail's).
+    PRECONTEMPLATION = "precontemplation", pgettext_lazy("stage of change", "Precontemplation")
+    CONTEMPLATION = "contemplation", pgettext_lazy("stage of change", "Contemplation")
+    PREPARATION = "preparation", pgettext_lazy("stage of change", "Preparation")
+    ACTION = "action", pgettext_lazy("stage of change", "Action")
+    MAINTENANCE = "maintenance", pgettext_lazy("stage of change", "Maintenance")
 
 
 class StageOfChange(PublicModel):

@@ -60,7 +60,8 @@ def _session_page(obj) -> str:
 
 
 def _alliance_page(task) -> str:
-    return reverse("plans:alliance_record", args=[task.person.uuid])
+    return (reverse("plans:alliance_record", args=[task.person.uuid])
+            + f"?enrolment={task.source_uuid}")
 
 
 def _engagement_page(obj) -> str:

@@ -257,7 +257,8 @@ def alliance_record(request, person_uuid):
     definition, lang = version.parsed, current_language()
     enrolments = selectors.person_alliance_due(person)
     initial = {"practitioner": str(request.user.uuid)}
-    chosen = request.GET.get("enrolment")
+    own = [e for e in enrolments if e.practitioner_id == request.user.pk]
+    chosen = request.GET.get("enrolment") or (str(own[0].uuid) if len(own) == 1 else None)
     for e in enrolments:
         if str(e.uuid) == chosen:
             initial = {"enrolment": chosen, "practitioner": str(e.practitioner.uuid)}
@@ -315,4 +316,5 @@ def sessions_today(request):
 def not_engaging(request):
     require_caseload(request.user)
     return render(request, "plans/engagement/not_engaging.html", {
-        "rows": selectors.not_engaging(request.user), "drift_days": selectors.DRIFT_DAYS})
+        "rows": selectors.not_engaging(request.user), "drift_days": selectors.DRIFT_DAYS,
+        "drift_missed": selectors.DRIFT_MISSED})
