@@ -306,23 +306,15 @@ def _write_batch(indices, agencies, units, references, today, now, manager, syst
 
 
 
-def seed_assessments(users, *, people: int = 12) -> int:
-    """Reference instruments, certifications, and a few screenings and countersigned assessments
-    in the home prison, so that the worklists, the history, the comparison and the trend chart
-    have something to show. Idempotent: people who already have assessments are skipped."""
+def reference_versions() -> dict:
+    """The open reference instruments, loaded (idempotent): {kind: InstrumentVersion}."""
     from alliance.assessments import services as a_services
     from alliance.assessments.instruments import (
         InstrumentDefinitionError,
         load_definition,
         reference_definition_paths,
     )
-    from alliance.assessments.models import (
-        Assessment,
-        Certification,
-        Course,
-        DueReason,
-        InstrumentVersion,
-    )
+    from alliance.assessments.models import InstrumentVersion
 
     versions = {}
     for path in reference_definition_paths():
@@ -336,6 +328,55 @@ def seed_assessments(users, *, people: int = 12) -> int:
             version = InstrumentVersion.objects.get(instrument__code=definition.code,
                                                     version=definition.version)
         versions[version.instrument.kind] = version
+    return versions
+
+
+def countersigned_assessment(person, version, treatment, manager, rng, levels, judgement,
+                             when):
+    """A risk and needs assessment of `person` through the services, rated at random within
+    `levels`, countersigned by `manager`, then dated `when` (demo only: so the history and the
+    trend chart have a shape; the audit trail keeps the real times)."""
+    from alliance.assessments import services as a_services
+    from alliance.assessments.models import Assessment
+
+    today = timezone.localdate()
+    draft = a_services.assessment_start(actor=treatment, person=person,
+                                        instrument_version=version)
+    definition = draft.instrument_version.parsed
+    for item in definition.items:
+        scale = definition.scale_of(item)
+        codes = [p.code for p in scale.points]
+        rating = ("unknown" if item.unknown_allowed and rng.random() < 0.1 else
+                  rng.choice([c for c in codes if c in levels] or codes))
+        a_services.assessment_rate_item(actor=treatment, assessment=draft,
+                                        item_code=item.code, rating=rating,
+                                        evidence="Fictional evidence for the demo.")
+    draft = a_services.assessment_update(
+        actor=treatment, assessment=draft, expected_version=None,
+        sources=[{"kind": "interview", "description": "Two interviews (fictional)",
+                  "on": today.isoformat()},
+                 {"kind": "file", "description": "Prison file", "on": ""}],
+        formulation="Fictional formulation for the demonstration.",
+        overall_judgement=judgement,
+        judgement_rationale="Fictional rationale for the demonstration.")
+    draft = a_services.assessment_submit(actor=treatment, assessment=draft,
+                                         expected_version=None)
+    draft = a_services.assessment_countersign(actor=manager, assessment=draft,
+                                              expected_version=None)
+    Assessment.objects.filter(pk=draft.pk).update(created_at=when, submitted_at=when,
+                                                  countersigned_at=when)
+    draft.refresh_from_db()
+    return draft
+
+
+def seed_assessments(users, *, people: int = 12) -> int:
+    """Reference instruments, certifications, and a few screenings and countersigned assessments
+    in the home prison, so that the worklists, the history, the comparison and the trend chart
+    have something to show. Idempotent: people who already have assessments are skipped."""
+    from alliance.assessments import services as a_services
+    from alliance.assessments.models import Assessment, Certification, Course, DueReason
+
+    versions = reference_versions()
     today = timezone.localdate()
     course, _ = Course.objects.get_or_create(name="Alliance risk and needs assessment (demo)",
                                              instrument_code="alliance-risk-needs")
@@ -361,38 +402,37 @@ def seed_assessments(users, *, people: int = 12) -> int:
                 due_on=today - datetime.timedelta(days=n))
             continue
         rng = random.Random(1000 + n)  # noqa: S311 - fictional, reproducible
+        # A first assessment a year ago, and the reassessment the current plan is built on
+        # (seed_plan_work) some months ago.
         for round_, levels in enumerate([("moderate", "high"), ("low", "moderate")]):
-            draft = a_services.assessment_start(actor=treatment, person=person,
-                                                instrument_version=versions["risk_needs"])
-            definition = draft.instrument_version.parsed
-            for item in definition.items:
-                scale = definition.scale_of(item)
-                codes = [p.code for p in scale.points]
-                rating = ("unknown" if item.unknown_allowed and rng.random() < 0.1 else
-                          rng.choice([c for c in codes if c in levels] or codes))
-                a_services.assessment_rate_item(actor=treatment, assessment=draft,
-                                                item_code=item.code, rating=rating,
-                                                evidence="Fictional evidence for the demo.")
-            draft = a_services.assessment_update(
-                actor=treatment, assessment=draft, expected_version=None,
-                sources=[{"kind": "interview", "description": "Two interviews (fictional)",
-                          "on": today.isoformat()},
-                         {"kind": "file", "description": "Prison file", "on": ""}],
-                formulation="Fictional formulation for the demonstration.",
-                overall_judgement=levels[1] if round_ == 0 else levels[0],
-                judgement_rationale="Fictional rationale for the demonstration.")
-            draft = a_services.assessment_submit(actor=treatment, assessment=draft,
-                                                 expected_version=None)
-            a_services.assessment_countersign(actor=manager, assessment=draft,
-                                              expected_version=None)
-            # Demo only: spread the history over time so the trend chart has a shape (the
-            # audit trail keeps the real times).
-            when = timezone.now() - datetime.timedelta(days=200 if round_ == 0 else 20 + n)
-            Assessment.objects.filter(pk=draft.pk).update(created_at=when, submitted_at=when,
-                                                          countersigned_at=when)
+            countersigned_assessment(
+                person, versions["risk_needs"], treatment, manager, rng, levels,
+                levels[1] if round_ == 0 else levels[0],
+                timezone.now() - datetime.timedelta(days=380 if round_ == 0 else 140 + 2 * n))
         added += 1
     seed_work(users)
     return added
+
+
+def seed_plan_work(users, agencies) -> int:
+    """The intervention catalogues, and plans with a few months of work for most people of the
+    home prison A (plans.py); people there without an assessment get one first. Returns how
+    many plans were started."""
+    from . import plans
+
+    catalogue = plans.seed_catalogue(agencies, users["demo.admin"])
+    version = reference_versions()["risk_needs"]
+    treatment, manager = users["demo.treatment"], users["demo.manager"]
+
+    def assess(person, n):
+        rng = random.Random(1000 + n)  # noqa: S311 - fictional, reproducible
+        return countersigned_assessment(
+            person, version, treatment, manager, rng, ("low", "moderate", "high"), "moderate",
+            timezone.now() - datetime.timedelta(days=100 + 3 * (n % 12)))
+
+    started = plans.seed_plans(users, agencies, catalogue[HOME], assess)
+    read_countersignature_notices(manager)
+    return started
 
 
 # Casework demo users, each left with a few open tasks (two overdue) and unread notifications.
@@ -408,11 +448,9 @@ def seed_work(users) -> int:
     a notification. People are taken in id order, none twice, so a second run finds the same
     tasks open and creates nothing (task_ensure and notify are idempotent). Returns how many
     open follow-ups the demo users have."""
-    from alliance.assessments.models import Assessment, AssessmentStatus
     from alliance.people.access import persons_visible_to
     from alliance.work import kinds
     from alliance.work import services as work_services
-    from alliance.work.models import Notification
 
     today = timezone.localdate()
     manager, taken, total = users["demo.manager"], set(), 0
@@ -435,11 +473,19 @@ def seed_work(users) -> int:
                                                       "due_on": task.due_on},
                                  occurrence="assigned", actor=manager)
             total += 1
-    # The assessments seeded above were submitted and countersigned at once: the manager has
-    # read the notices that they were waiting.
+    read_countersignature_notices(manager)
+    return total
+
+
+def read_countersignature_notices(manager) -> None:
+    """The assessments seeded were submitted and countersigned at once: the manager has read
+    the notices that they were waiting."""
+    from alliance.assessments.models import Assessment, AssessmentStatus
+    from alliance.work import services as work_services
+    from alliance.work.models import Notification
+
     countersigned = Assessment.objects.exclude(status=AssessmentStatus.SUBMITTED).values("uuid")
     for note in Notification.objects.filter(recipient=manager, read_at__isnull=True,
                                             kind="countersignature_waiting",
                                             target_uuid__in=countersigned):
         work_services.notification_read(actor=manager, notification=note)
-    return total

@@ -20,8 +20,10 @@ from alliance.cases import services as case_services
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditEvent
 from alliance.people import services as people_services
+from alliance.plans import services as plan_services
 
 from ..conftest import complete_ratings, login
+from ..plans import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,8 @@ HOLDERS = {
     "treatment": {"treatment_a"},
     "treatment_reviewed": {"treatment_a", "manager_a"},
     "security": {"security_a"},
+    # the case team's share: prison A's sectors, and both team members
+    "case_team": {"treatment_a", "security_a", "manager_a", "probation_officer", "ngo_worker"},
 }
 
 # Third-party families guarded as a whole (see the authorization matrix) and static files.
@@ -103,6 +107,9 @@ def plant(w) -> dict:
         evidence={definition.items[0].code: mark("screeningevidence", "treatment")},
         bias_answers={q.code: {"answer": "no"} for q in definition.bias_check.questions},
         outcome="no_concern", rationale=mark("screeningrationale", "treatment"))
+    canary_assessment = w.assessment
+    plant_plans(w, mark)  # (its assessment reschedules the reassessment: before the due below)
+    w.assessment = canary_assessment  # builders.ensure_planning set its own
     # security: the detail of a due reason that came from an escalated observation
     assessment_services.mark_reassessment_due(
         person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
@@ -111,6 +118,63 @@ def plant(w) -> dict:
     markers["Domain scores over time"] = "treatment"
     markers["Since the previous assessment"] = "treatment"
     return markers
+
+
+def plant_plans(w, mark) -> None:
+    """The plans module: the current plan (its summary, a goal, a step, the person's words, a
+    review), the next version (its reason, and the comments it was returned with), a session's
+    note and shared summary, a refusal's words and strategy note, an enrolment's end reason, a
+    stage's rationale and a working-alliance measure's note."""
+    today = datetime.date.today()
+    builders.ensure_planning(w)
+    plan = plan_services.plan_start(actor=w.treatment_a, person=w.person_a)
+    for n, goal in enumerate(plan.goals.all()):
+        if n == 0:
+            goal = plan_services.goal_save(actor=w.treatment_a, plan=plan, expected_version=None,
+                                           goal=goal, text=mark("goal", "case_team"),
+                                           need_area=goal.need_area)
+        plan_services.step_save(actor=w.treatment_a, plan=plan, expected_version=None, goal=goal,
+                                text=mark("step", "case_team") if n == 0 else "Attend",
+                                actor_kind="prisoner", intervention=w.mentoring)
+    plan_services.plan_update(actor=w.treatment_a, plan=plan, expected_version=None,
+                              summary=mark("plansummary", "case_team"), position="agreed",
+                              position_words=mark("positionwords", "case_team"))
+    plan = plan_services.plan_submit(actor=w.treatment_a, plan=plan, expected_version=None)
+    w.plan = plan_services.plan_countersign(actor=w.manager_a, plan=plan, expected_version=None)
+    plan_services.plan_review(actor=w.treatment_a, plan=w.plan, expected_version=None,
+                              note=mark("reviewnote", "case_team"), reviewed_on=today,
+                              next_review_on=today + datetime.timedelta(days=90))
+    # the next version, submitted and returned with comments: its planners' alone
+    draft = plan_services.plan_revise(actor=w.treatment_a, plan=w.plan,
+                                      reason=mark("changereason", "case_team"))
+    plan_services.plan_update(actor=w.treatment_a, plan=draft, expected_version=None,
+                              position="could_not_answer")
+    draft = plan_services.plan_submit(actor=w.treatment_a, plan=draft, expected_version=None)
+    w.draft_plan = plan_services.plan_return(actor=w.manager_a, plan=draft, expected_version=None,
+                                             comments=mark("returncomments", "case_team"))
+    w.plan.refresh_from_db()
+    builders.enrolment(w)
+    w.recorded_session = plan_services.session_record(
+        actor=w.treatment_a, session=w.sessions[0], expected_version=None,
+        attendance="attended", note=mark("sessionnote", "treatment"),
+        shared_summary=mark("sessionsummary", "case_team"))
+    w.refused_session = plan_services.session_record(
+        actor=w.treatment_a, session=w.sessions[1], expected_version=None, attendance="refused",
+        reason="distrust", reason_words=mark("refusalwords", "case_team"),
+        strategy="different_provider", strategy_note=mark("strategynote", "case_team"))
+    ended = plan_services.enrolment_create(
+        actor=w.treatment_a, person=w.person_a, intervention=w.cbt, practitioner=w.treatment_a,
+        started_on=today - datetime.timedelta(days=20))
+    w.ended_enrolment = plan_services.enrolment_end(
+        actor=w.treatment_a, enrolment=ended, expected_version=None, status="ended",
+        ended_on=today, reason=mark("endreason", "case_team"))
+    plan_services.stage_record(actor=w.treatment_a, person=w.person_a, stage="contemplation",
+                               assessed_on=today, rationale=mark("stagerationale", "treatment"))
+    w.measure = plan_services.alliance_record(
+        actor=w.treatment_a, person=w.person_a, instrument_version=w.instruments.alliance,
+        practitioner=w.treatment_a, enrolment=w.enrolment, occasion="scheduled",
+        taken_on=today, ratings=builders.ALLIANCE_RATINGS,
+        note=mark("alliancenote", "treatment"))
 
 
 @pytest.fixture
@@ -140,6 +204,14 @@ def parameters(w) -> dict:
         "item_code": ["BA1"],
         "key_date": ["expected_release"],
         "index": [0],
+        "plan_uuid": [w.plan.uuid, w.draft_plan.uuid],
+        "goal_uuid": [w.plan.goals.first().uuid, w.draft_plan.goals.first().uuid],
+        "step_uuid": [w.plan.goals.first().steps.first().uuid,
+                      w.draft_plan.goals.first().steps.first().uuid],
+        "enrolment_uuid": [w.enrolment.uuid, w.ended_enrolment.uuid],
+        "session_uuid": [w.recorded_session.uuid, w.refused_session.uuid],
+        "measure_uuid": [w.measure.uuid],
+        "intervention_uuid": [w.mentoring.uuid],
         # POST-only addresses (marking done, read): a GET shows nothing, any id will do.
         "task_uuid": [uuid.uuid4()],
         "notification_uuid": [uuid.uuid4()],

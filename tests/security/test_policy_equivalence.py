@@ -11,13 +11,18 @@ from alliance.assessments.models import Assessment, Screening
 from alliance.cases.access import cases
 from alliance.cases.models import Case
 from alliance.core.models import AuditEvent
+from alliance.people import services as people_services
 from alliance.people.access import custody_episodes, persons
 from alliance.people.models import Person
+from alliance.plans import services as plan_services
+from alliance.plans.access import alliance_measures, enrolments, offers, plans, sessions, stages
+from alliance.plans.models import AllianceMeasure, Enrolment, Plan, Session
 from alliance.site.audit_trail import audit_events
 from alliance.work import services as work_services
 from alliance.work.access import notification_policy, task_policy
 
 from ..conftest import complete_ratings, login
+from ..factories import person_fields
 from .test_canary_walk import PERSONAS, walk_world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +51,36 @@ def seeded(walk_world):  # noqa: F811 - the imported fixture
     work_services.notify(recipient=w.ngo_worker, kind="task_assigned", person=w.person_a,
                          target=w.case_a, params={"reference": w.person_a.reference,
                                                   "due_on": w.case_a.opened_at.date()})
+    # Person A has a current plan and its next version in draft (the walk planted them), an
+    # enrolment with sessions, offers, a stage of change and an alliance measure. Person C, in
+    # the same prison without a case, has a superseded, a current and a submitted version: the
+    # draft is for its planners, the submitted one also for the managers who countersign.
+    w.person_c = people_services.person_create(actor=w.manager_a, **person_fields(
+        w.prison_a, given_name="Driton", national_id="2002991450012"))
+    plan = plan_services.plan_start(actor=w.treatment_a, person=w.person_c)
+    goal = plan_services.goal_save(actor=w.treatment_a, plan=plan, expected_version=None,
+                                   text="Finish school")
+    plan_services.step_save(actor=w.treatment_a, plan=plan, expected_version=None, goal=goal,
+                            text="Enrol in classes", actor_kind="prisoner")
+    for n in range(3):
+        plan_services.plan_update(actor=w.treatment_a, plan=plan, expected_version=None,
+                                  position="agreed", position_words="Yes")
+        plan = plan_services.plan_submit(actor=w.treatment_a, plan=plan, expected_version=None)
+        if n < 2:
+            plan = plan_services.plan_countersign(actor=w.manager_a, plan=plan,
+                                                  expected_version=None)
+            plan = plan_services.plan_revise(actor=w.treatment_a, plan=plan,
+                                             reason=f"Version {n + 2}")
+    plan_services.offer_record(actor=w.treatment_a, person=w.person_a, response="accepted",
+                               offered_on=w.case_a.opened_at.date(), intervention=w.cbt)
+    assert set(Plan.objects.values_list("status", flat=True)) == {
+        "draft", "submitted", "countersigned", "superseded"}
     return w
 
 
 POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events,
-            task_policy, notification_policy]
+            task_policy, notification_policy, plans, enrolments, sessions, offers, stages,
+            alliance_measures]
 
 
 def test_each_policys_list_and_object_check_agree(seeded):
@@ -76,8 +106,18 @@ def _detail_status(client, kind, obj) -> int:
         "case": lambda: reverse("api:case-detail", args=[obj.uuid]),
         "assessment": lambda: reverse("api:assessment-detail", args=[obj.uuid]),
         "screening": lambda: reverse("assessments:screening", args=[obj.uuid]),
+        "plan": lambda: reverse("api:plan-detail", args=[obj.uuid]),
+        "enrolment": lambda: reverse("plans:enrolment", args=[obj.uuid]),
+        "session": lambda: reverse("api:session-detail", args=[obj.uuid]),
+        "alliance measure": lambda: reverse("plans:alliance_measure", args=[obj.uuid]),
     }[kind]()
     return client.get(url).status_code
+
+
+PERSON_LISTS = {"assessment": "api:person-assessments", "screening": "api:person-screenings",
+                "plan": "api:person-plans", "enrolment": "api:person-enrolments",
+                "session": "api:person-sessions",
+                "alliance measure": "api:person-alliance-measures"}
 
 
 def _listed(client, kind, w) -> set:
@@ -85,14 +125,18 @@ def _listed(client, kind, w) -> set:
         return {r["uuid"] for r in client.get("/api/v1/persons/").json().get("results", [])}
     if kind == "case":
         return {r["uuid"] for r in client.get("/api/v1/cases/").json().get("results", [])}
-    url = reverse("api:person-assessments" if kind == "assessment" else
-                  "api:person-screenings", args=[w.person_a.uuid])
-    return {r["uuid"] for r in client.get(url).json().get("results", [])}
+    listed = set()
+    for person in (w.person_a, w.person_c):
+        url = reverse(PERSON_LISTS[kind], args=[person.uuid])
+        listed |= {r["uuid"] for r in client.get(url).json().get("results", [])}
+    return listed
 
 
 def test_over_http_an_object_is_listed_exactly_when_its_detail_opens(seeded):
     w = seeded
-    kinds = {"person": Person, "case": Case, "assessment": Assessment, "screening": Screening}
+    kinds = {"person": Person, "case": Case, "assessment": Assessment, "screening": Screening,
+             "plan": Plan, "enrolment": Enrolment, "session": Session,
+             "alliance measure": AllianceMeasure}
     problems = []
     for persona in PERSONAS:
         client = login(getattr(w, persona))

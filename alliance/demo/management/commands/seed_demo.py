@@ -23,6 +23,7 @@ class Command(BaseCommand):
         users = seed.seed_users(agencies, password)
         added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
         assessed = seed.seed_assessments(users)
+        planned = seed.seed_plan_work(users, agencies)
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
         with connection.cursor() as cursor:
@@ -30,6 +31,6 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
-            f"assessments, in {elapsed:.1f} s."))
+            f"assessments, {planned} plans started, in {elapsed:.1f} s."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
