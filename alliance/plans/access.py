@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
 from alliance.assessments.access import countersign_agency_ids
-from alliance.core import audit
+from alliance.core import audit, context
 from alliance.core.compartments import Compartment
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.people.access import (
@@ -77,7 +77,15 @@ def _planning_agency_ids(user) -> set[int]:
 
 
 def _managed_person_ids(user) -> list[int]:
-    return list(user.managed_cases.filter(status="open").values_list("person_id", flat=True))
+    """The people whose open case `user` manages (one query, once per request: the plan
+    section, its grants and the policies' filters all read it)."""
+    cache, key = context.memo(), ("managed_person_ids", user.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    ids = sorted(user.managed_cases.filter(status="open").values_list("person_id", flat=True))
+    if cache is not None:
+        cache[key] = ids
+    return ids
 
 
 def planner_condition(user, via: str = "person__") -> Q:
@@ -93,7 +101,7 @@ def is_planner(user, person, grant: Grant) -> bool:
     if not grant.can(Action.VIEW):
         return False
     return (person.responsible_agency_id in _planning_agency_ids(user)
-            or user.managed_cases.filter(status="open", person=person).exists())
+            or person.pk in _managed_person_ids(user))
 
 
 def holds(grant: Grant, compartment: str) -> bool:

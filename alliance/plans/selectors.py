@@ -187,14 +187,19 @@ def attendance_rate(enrolment) -> int | None:
 def plan_section(user, person, grant) -> dict:
     """The plan section: the current plan with its goals and steps, the version in progress (for
     its planners and reviewers), the next review."""
-    shown = list(plans.visible(user).filter(person=person).select_related(
-        "author", "countersigned_by", "assessment__instrument_version")
-        .prefetch_related(_steps_prefetch()).order_by("-number"))
-    current = next((p for p in shown if p.status == PlanStatus.COUNTERSIGNED), None)
-    in_progress = next((p for p in shown if p.status in (PlanStatus.DRAFT,
-                                                         PlanStatus.SUBMITTED)), None)
-    planner = any(plans.grant_on_person(user, p, grant).can(PlanAction.EDIT) or
-                  plans.grant_on_person(user, p, grant).can(PlanAction.REVISE) for p in shown[:1])
+    visible = plans.visible(user).filter(person=person)
+    # Every version's status (a cheap query), then only the current one and the one in
+    # progress with their goals and steps: past versions are on the plan page.
+    shown = list(visible.order_by("-number").values_list("status", flat=True))
+    open_versions = {p.status: p for p in visible.filter(status__in=[
+        PlanStatus.COUNTERSIGNED, PlanStatus.DRAFT, PlanStatus.SUBMITTED]).select_related(
+        "person", "author", "countersigned_by", "assessment__instrument_version")
+        .prefetch_related(_steps_prefetch())}
+    current = open_versions.get(PlanStatus.COUNTERSIGNED)
+    in_progress = open_versions.get(PlanStatus.DRAFT) or open_versions.get(PlanStatus.SUBMITTED)
+    newest = in_progress or current
+    planner = bool(newest) and (
+        plans.grant_on_person(user, newest, grant).actions & {PlanAction.EDIT, PlanAction.REVISE})
     work = work_grant(user, person, grant)
     labels = goal_labels(current or in_progress)
     progress = [{"goal": g, "label": labels.get(g.need_area or g.protective_item, ""),
