@@ -15,3 +15,9 @@ class InterventionAdmin(AuditedAdmin):
                     "typical_sessions", "is_active"]
     list_filter = ["jurisdiction", "type", "format", "is_active"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        # A change here is a new version too, so an API client holding the old one gets a 409.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)

@@ -35,9 +35,9 @@ class InterventionFormat(models.TextChoices):
     GROUP = "group", _("Group")
 
 
-class Intervention(PublicModel):
+class Intervention(VersionedModel):
     """An intervention a jurisdiction offers, with the need areas (codes of the risk and needs
-    instruments' need areas) it addresses."""
+    instruments' need areas) it addresses. Versioned: a stale change is refused (409)."""
 
     jurisdiction = models.ForeignKey("organisations.Jurisdiction", on_delete=models.PROTECT,
                                      related_name="interventions",

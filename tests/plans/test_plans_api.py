@@ -106,16 +106,28 @@ def test_only_a_prison_manager_of_that_jurisdiction_keeps_its_catalogue(planning
 
 def test_a_manager_withdraws_an_intervention_of_their_catalogue(planning):
     url = reverse("api:intervention-detail", args=[planning.cbt.uuid])
-    withdrawn = _json(login(planning.manager_a), "patch", url, {"is_active": False})
+    withdrawn = _json(login(planning.manager_a), "patch", url, {"is_active": False, "version": 1})
     assert withdrawn.status_code == 200 and withdrawn.json()["is_active"] is False
-    assert_error(_json(login(planning.treatment_a), "patch", url, {"is_active": True}), 403)
+    assert withdrawn.json()["version"] == 2
+    assert_error(_json(login(planning.treatment_a), "patch", url,
+                       {"is_active": True, "version": 2}), 403)
     # the catalogue of another jurisdiction is not theirs to read (as on the catalogue page)
-    assert_error(_json(login(planning.manager_other), "patch", url, {"is_active": True}), 404)
+    assert_error(_json(login(planning.manager_other), "patch", url,
+                       {"is_active": True, "version": 2}), 404)
     assert_error(login(planning.manager_other).get(url), 404)
     assert Intervention.objects.get(pk=planning.cbt.pk).is_active is False
     offered = login(planning.treatment_a).get(reverse("api:intervention-list"),
                                               {"active": "true"}).json()["results"]
     assert [row["code"] for row in offered] == ["MENTOR"]
+
+
+def test_a_stale_change_of_an_intervention_is_a_conflict(planning):
+    url = reverse("api:intervention-detail", args=[planning.cbt.uuid])
+    client = login(planning.manager_a)
+    assert _json(client, "patch", url,
+                 {"name": "Thinking skills (new)", "version": 1}).status_code == 200
+    assert_error(_json(client, "patch", url, {"name": "Older idea", "version": 1}), 409)
+    assert Intervention.objects.get(pk=planning.cbt.pk).name == "Thinking skills (new)"
 
 
 def test_the_catalogue_refuses_unknown_filters_and_fields(planning):

@@ -72,6 +72,7 @@ class InterventionSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
     evidence_notes = serializers.CharField(allow_blank=True)
     is_active = serializers.BooleanField(help_text="Offered for new enrolments.")
+    version = serializers.IntegerField(help_text="Send it back to change the intervention.")
     updated_at = serializers.DateTimeField()
 
 
@@ -122,6 +123,10 @@ class InterventionCreateSerializer(InterventionChangeSerializer):
     name = serializers.CharField(max_length=200)
     type = serializers.ChoiceField(choices=InterventionType.choices)
     format = serializers.ChoiceField(choices=InterventionFormat.choices)
+
+
+class InterventionPatchSerializer(InterventionChangeSerializer):
+    version = serializers.IntegerField(help_text="The version you read; 409 if it changed.")
 
 
 class InterventionListQuery(ListQuery):
@@ -182,17 +187,17 @@ class InterventionDetail(APIView):
     def get(self, request, intervention_uuid):
         return Response(InterventionSerializer(self._get(request, intervention_uuid)).data)
 
-    @extend_schema(tags=CATALOGUE, request=InterventionChangeSerializer,
+    @extend_schema(tags=CATALOGUE, request=InterventionPatchSerializer,
                    responses=InterventionSerializer,
                    description="Change an intervention of the catalogue (the jurisdiction's "
                                "prison managers). Withdraw it with is_active false.")
     def patch(self, request, intervention_uuid):
         intervention = self._get(request, intervention_uuid)
         _require_catalogue_keeper(request.user, intervention.jurisdiction)
-        data = _valid(InterventionChangeSerializer, request)
+        data = _valid(InterventionPatchSerializer, request)
         intervention = services.intervention_save(
             actor=request.user, jurisdiction=intervention.jurisdiction,
-            intervention=intervention, **data)
+            intervention=intervention, expected_version=data.pop("version"), **data)
         return Response(InterventionSerializer(intervention).data)
 
 

@@ -108,12 +108,17 @@ def _check_intervention(jurisdiction, fields: dict) -> None:
 
 
 @transaction.atomic
-def intervention_save(*, actor, jurisdiction, intervention=None, **fields) -> Intervention:
+def intervention_save(*, actor, jurisdiction, intervention=None, expected_version=None,
+                      **fields) -> Intervention:
     """Add an intervention to a jurisdiction's catalogue, or change one (prison managers of that
-    jurisdiction; system administrators use the admin)."""
+    jurisdiction; system administrators use the admin). A change of a version that is no longer
+    the stored one is a Conflict (409)."""
     if jurisdiction.pk not in catalogue_jurisdiction_ids(actor):
         raise PermissionDenied(_("Only a prison manager of this jurisdiction keeps its "
                                  "catalogue of interventions."))
+    if intervention is not None:
+        intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+        check_version(intervention, expected_version)
     unknown = set(fields) - set(CATALOGUE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
@@ -133,6 +138,8 @@ def intervention_save(*, actor, jurisdiction, intervention=None, **fields) -> In
         intervention = Intervention(jurisdiction=jurisdiction)
     for name, value in current.items():
         setattr(intervention, name, value)
+    if not created:
+        intervention.version += 1
     intervention.save()
     audit.record(actor=actor, action=AuditAction.CREATE if created else AuditAction.CHANGE,
                  obj=intervention, details={"fields": sorted(fields), "code": intervention.code,
