@@ -289,6 +289,10 @@ class Session(VersionedModel):
     concern = models.BooleanField(_("concern"), default=False)
     rupture_suspected = models.BooleanField(_("rupture in the working alliance suspected"),
                                             default=False)
+    # A recorded attendance is corrected only with a reason (kept, encrypted, with its date).
+    correction_reason = EncryptedTextField(_("reason for correcting the attendance"),
+                                           blank=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-scheduled_at"]

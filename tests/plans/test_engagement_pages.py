@@ -99,7 +99,28 @@ def test_recording_a_session_shows_what_was_recorded(enrolled):
     page = client.get(response["Location"]).content.decode()
     assert "Engaged well." in page and "Spoke about work." in page
     assert "Attended" in page and "concern" in page
-    assert "Attendance was recorded and cannot be changed" in page
+    # once recorded, changing the attendance asks for the reason of the correction
+    assert 'name="correction_reason"' in page
+
+
+def test_correcting_an_attendance_on_the_page_needs_its_reason_and_keeps_what_was_typed(
+        enrolled):
+    w = enrolled
+    client = login(w.treatment_a)
+    _record(client, w.sessions[0], attendance="not_produced")
+    w.sessions[0].refresh_from_db()
+    response = _record(client, w.sessions[0], attendance="attended",
+                       shared_summary="He came after all.")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "say why it is corrected" in page and "He came after all." in page
+    w.sessions[0].refresh_from_db()
+    assert w.sessions[0].attendance == "not_produced"
+    response = _record(client, w.sessions[0], attendance="attended",
+                       correction_reason="Escorted late; the first entry was wrong.")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Attendance corrected" in page and "Escorted late" in page
 
 
 def test_a_future_session_marked_attended_is_refused_with_the_field_error(enrolled):

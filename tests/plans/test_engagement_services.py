@@ -163,3 +163,28 @@ def test_the_stage_of_change_is_for_treatment_staff(planning):
     entry = services.stage_record(actor=w.treatment_a, person=w.person_a, stage="contemplation",
                                   assessed_on=TODAY(), rationale="Talks about leaving.")
     assert entry.stage == "contemplation"
+
+
+def test_a_recorded_attendance_is_corrected_only_with_a_reason_and_the_refusal_is_withdrawn(
+        enrolled):
+    w = enrolled
+    record(w, w.sessions[0], "refused", **refusal())
+    assert Offer.objects.filter(session=w.sessions[0]).exists()
+    with pytest.raises(ValidationError) as exc:
+        record(w, w.sessions[0], "attended")
+    assert "correction_reason" in exc.value.message_dict
+    session = record(w, w.sessions[0], "attended", correction_reason="Wrong button on the wing.")
+    assert (session.attendance, session.correction_reason) == ("attended",
+                                                               "Wrong button on the wing.")
+    assert session.corrected_at is not None
+    assert not Offer.objects.filter(session=w.sessions[0]).exists()
+
+
+def test_a_correction_to_refused_needs_the_reason_and_counts_as_a_refusal(enrolled):
+    w = enrolled
+    record(w, w.sessions[0], "attended")
+    with pytest.raises(ValidationError) as exc:
+        record(w, w.sessions[0], "refused", correction_reason="It was the other man.")
+    assert {"reason", "strategy"} <= set(exc.value.message_dict)
+    record(w, w.sessions[0], "refused", correction_reason="It was the other man.", **refusal())
+    assert Offer.objects.get(session=w.sessions[0]).response == "refused"

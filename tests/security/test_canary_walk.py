@@ -162,6 +162,12 @@ def plant_plans(w, mark) -> None:
         actor=w.treatment_a, session=w.sessions[1], expected_version=None, attendance="refused",
         reason="distrust", reason_words=mark("refusalwords", "case_team"),
         strategy="different_provider", strategy_note=mark("strategynote", "case_team"))
+    corrected = plan_services.session_record(
+        actor=w.treatment_a, session=w.sessions[2], expected_version=None,
+        attendance="not_produced")
+    plan_services.session_record(
+        actor=w.treatment_a, session=corrected, expected_version=None, attendance="attended",
+        correction_reason=mark("correction", "case_team"))
     ended = plan_services.enrolment_create(
         actor=w.treatment_a, person=w.person_a, intervention=w.cbt, practitioner=w.treatment_a,
         started_on=today - datetime.timedelta(days=20))

@@ -177,6 +177,10 @@ class SessionSerializer(serializers.Serializer):
                                                  "told).")
     rupture_suspected = serializers.BooleanField(
         help_text="A rupture of the working alliance is suspected (a measure falls due).")
+    corrected_at = serializers.DateTimeField(allow_null=True,
+                                             help_text="When the attendance was corrected.")
+    correction_reason = serializers.CharField(allow_blank=True,
+                                              help_text="Why the attendance was corrected.")
     version = serializers.IntegerField(help_text="Send it back when you record the session.")
 
     def to_representation(self, session):
@@ -265,8 +269,11 @@ class EnrolmentSessions(APIView):
 class SessionRecordSerializer(VersionSerializer):
     attendance = serializers.ChoiceField(
         choices=Attendance.choices, required=False,
-        help_text="Required the first time; recorded once (later changes amend the note, the "
-                  "summary and the flags).")
+        help_text="Required the first time. A different value later is a correction, which "
+                  "needs `correction_reason`; a refusal it replaces no longer counts.")
+    correction_reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                              max_length=4000,
+                                              help_text="Why a recorded attendance is corrected.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text=(
         "The session note: treatment staff only. Left out, it stays as it is."))
     shared_summary = serializers.CharField(required=False, allow_blank=True, max_length=4000,

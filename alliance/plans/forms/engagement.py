@@ -153,9 +153,9 @@ class RefusalFields(forms.Form):
 
 
 class SessionRecordForm(VersionedForm, RefusalFields):
-    """What happened at a session. Attendance is recorded once (the fields of a refusal with
-    it); the note exists only for holders of the treatment compartment, so it is neither shown
-    to nor accepted from anyone else."""
+    """What happened at a session: attendance (the fields of a refusal with it; changing a
+    recorded attendance needs the reason for the correction); the note exists only for holders
+    of the treatment compartment, so it is neither shown to nor accepted from anyone else."""
 
     attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices,
                                    widget=forms.RadioSelect)
@@ -172,20 +172,28 @@ class SessionRecordForm(VersionedForm, RefusalFields):
         label=_("A rupture in the working alliance is suspected (a measure falls due)"),
         required=False)
 
-    field_order = ["version", "attendance", *RefusalFields.REFUSAL, "note", "shared_summary",
-                   "concern", "rupture_suspected"]
+    field_order = ["version", "attendance", *RefusalFields.REFUSAL, "correction_reason", "note",
+                   "shared_summary", "concern", "rupture_suspected"]
+
+    correction_reason = forms.CharField(
+        label=_("Reason for correcting the attendance"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when you change the attendance recorded, e.g. a wrong button on the "
+                    "wing. A refusal it replaces no longer counts."))
 
     def __init__(self, *args, recorded: bool, notes: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        if recorded:  # attendance (and its refusal) is recorded once and never changed
-            for name in ("attendance", *self.REFUSAL):
-                del self.fields[name]
+        if recorded:  # left out, the attendance stays as recorded
+            self.fields["attendance"].required = False
+        else:  # a first record corrects nothing
+            del self.fields["correction_reason"]
         if not notes:
             del self.fields["note"]
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         kwargs = {"attendance": data.get("attendance", ""),
+                  "correction_reason": data.get("correction_reason", ""),
                   "shared_summary": data["shared_summary"], "concern": data["concern"],
                   "rupture_suspected": data["rupture_suspected"], **self.refusal_kwargs()}
         if "note" in self.fields:

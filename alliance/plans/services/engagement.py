@@ -181,12 +181,14 @@ def _check_refusal(fields: dict, errors: dict) -> None:
 def session_record(*, actor, session, expected_version, attendance: str, note: str = "",
                    shared_summary: str = "", concern: bool = False,
                    rupture_suspected: bool = False, reason: str = "", reason_words: str = "",
-                   strategy: str = "", strategy_note: str = "") -> Session:
+                   strategy: str = "", strategy_note: str = "",
+                   correction_reason: str = "") -> Session:
     """Record what happened at a session: attendance (a refusal with the reason given and the
     strategy tried next), the note (treatment staff only), the summary shared with the case
     team, a concern (a task and a notification for the case manager) and a suspected rupture
-    of the working alliance (a measure falls due). Recorded once; later calls amend the note,
-    the summary and the flags, never the attendance."""
+    of the working alliance (a measure falls due). Later calls amend the note, the summary and
+    the flags; a different attendance is a correction, which needs its reason: a refusal it
+    replaces is withdrawn (audited), a refusal it records counts like any other."""
     session = Session.objects.select_for_update().select_related(
         "person__jurisdiction", "person__responsible_agency", "enrolment__intervention",
         "facilitator").get(pk=session.pk)
@@ -197,12 +199,14 @@ def session_record(*, actor, session, expected_version, attendance: str, note: s
                                  "the treatment staff of the agency responsible for the person."))
     errors = {}
     first = not session.is_recorded
-    if first and attendance not in Attendance.values:
+    previous = session.attendance
+    correcting = not first and bool(attendance) and attendance != previous
+    if (first or correcting) and attendance not in Attendance.values:
         errors["attendance"] = _("Record whether the person attended.")
-    elif not first and attendance and attendance != session.attendance:
-        errors["attendance"] = _(
-            "Attendance was already recorded as “%(attendance)s” and cannot be changed; add "
-            "what happened to the note.") % {"attendance": session.get_attendance_display()}
+    elif correcting and not correction_reason.strip():
+        errors["correction_reason"] = _(
+            "Attendance was recorded as “%(attendance)s”: say why it is corrected.") % {
+            "attendance": session.get_attendance_display()}
     attendance = attendance or session.attendance
     if attendance in (Attendance.ATTENDED, Attendance.NOT_PRODUCED) \
             and session.scheduled_at > timezone.now():
@@ -212,7 +216,7 @@ def session_record(*, actor, session, expected_version, attendance: str, note: s
     if note and not holds(grant, Compartment.TREATMENT):
         errors["note"] = _("Session notes belong to the treatment staff; write what the case "
                            "team may know in the shared summary.")
-    if first and attendance == Attendance.REFUSED:
+    if (first or correcting) and attendance == Attendance.REFUSED:
         _check_refusal({"reason": reason, "strategy": strategy}, errors)
     if errors:
         raise ValidationError(errors)
@@ -223,6 +227,16 @@ def session_record(*, actor, session, expected_version, attendance: str, note: s
         session.attendance, session.recorded_at, session.recorded_by = \
             attendance, timezone.now(), actor
         changed.append("attendance")
+    elif correcting:
+        session.attendance, session.corrected_at = attendance, timezone.now()
+        session.correction_reason = _text(correction_reason, "correction_reason")
+        changed += ["attendance", "correction_reason"]
+        withdrawn = Offer.objects.filter(session=session).first()
+        if withdrawn is not None:
+            audit.record(actor=actor, action=AuditAction.DELETE, obj=withdrawn,
+                         person=session.person, details={"session": str(session.uuid),
+                                                         "reason": "attendance_corrected"})
+            withdrawn.delete()
     for name, value in (("note", note), ("shared_summary",
                                          _text(shared_summary, "shared_summary", required=False)),
                         ("concern", concern or session.concern),
@@ -238,8 +252,9 @@ def session_record(*, actor, session, expected_version, attendance: str, note: s
     session.save()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=session, person=session.person,
                  details={"fields": changed, "attendance": session.attendance,
-                          "concern": session.concern})
-    if first and attendance == Attendance.REFUSED:
+                          "concern": session.concern,
+                          **({"attendance_before": previous} if correcting else {})})
+    if (first or correcting) and attendance == Attendance.REFUSED:
         _offer_create(actor=actor, person=session.person,
                       intervention=session.enrolment.intervention, session=session,
                       offered_on=timezone.localtime(session.scheduled_at).date(),
@@ -250,7 +265,7 @@ def session_record(*, actor, session, expected_version, attendance: str, note: s
                      compartment=Compartment.CASE_TEAM, actor=actor,
                      params={"intervention": session.enrolment.intervention.name})
         work.on_session_concern(session, actor)
-    if (first and attendance == Attendance.ATTENDED) or rupture:
+    if ((first or correcting) and attendance == Attendance.ATTENDED) or rupture:
         work.on_alliance_check(session.enrolment, actor, rupture=rupture)
     return session
 

@@ -148,7 +148,8 @@ def _session_page(request, session, grant, form=None, status=200):
     can_record = grant.can(WorkAction.RECORD)
     if form is None and can_record:
         form = SessionRecordForm(recorded=session.is_recorded, notes=notes, initial={
-            "version": session.version, "note": session.note if notes else "",
+            "version": session.version, "attendance": session.attendance,
+            "note": session.note if notes else "",
             "shared_summary": session.shared_summary, "concern": session.concern,
             "rupture_suspected": session.rupture_suspected})
     refusal = (access.offers.visible(request.user).filter(session=session).first()
