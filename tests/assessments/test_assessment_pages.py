@@ -100,7 +100,7 @@ def test_the_whole_workflow_through_the_pages(assessing):
         "kind": "interview", "description": "Interview, 3 November", "version": a.version})
     a.refresh_from_db()
     assessor.post(reverse("assessments:summary", args=[a.uuid]), {
-        "formulation": "F", "overall_judgement": "high", "judgement_rationale": "R",
+        "formulation": "FORMULATIONQ", "overall_judgement": "high", "judgement_rationale": "R",
         "consensus_note": "", "version": a.version})
     a.refresh_from_db()
     assert (a.overall_judgement, len(a.sources)) == ("high", 1)
@@ -127,7 +127,7 @@ def test_the_whole_workflow_through_the_pages(assessing):
     summary = ngo.get(reverse("assessments:detail", args=[a.uuid]))
     assert summary.status_code == 200
     text = summary.content.decode()
-    assert "High concern" in text and "Evidence" not in text and "F</" not in text
+    assert "High concern" in text and "Evidence" not in text and "FORMULATIONQ" not in text
 
 
 def test_a_returned_assessment_shows_the_comments(assessing):
