@@ -17,36 +17,16 @@ import time
 import warnings
 from pathlib import Path
 
+from databases import database_url, reset
+
 ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", message="No directory at")
 
 
-def _database_url(size: int) -> str:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        return base.rsplit("/", 1)[0] + f"/alliance_bench_{size}"
-    return f"sqlite:///{ROOT / 'var' / f'bench-{size}.sqlite3'}"
-
-
-def _reset(url: str) -> None:
-    if url.startswith("postgres"):
-        import psycopg
-
-        admin_url, name = url.rsplit("/", 1)
-        with psycopg.connect(admin_url + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-
 def orchestrate(sizes, requests):
     for size in sizes:
-        url = _database_url(size)
-        _reset(url)
+        url = database_url(str(size))
+        reset(url)
         env = {**os.environ, "DATABASE_URL": url, "ALLIANCE_DEMO": "1",
                "ALLIANCE_FAST_PASSWORDS": "1", "DJANGO_SETTINGS_MODULE": "alliance.settings"}
         manage = [sys.executable, str(ROOT / "manage.py")]

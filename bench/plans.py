@@ -28,6 +28,8 @@ import time
 import warnings
 from pathlib import Path
 
+from databases import database_url, reset
+
 ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", message="No directory at")
 
@@ -39,31 +41,9 @@ MEASURES = 20
 VERSIONS = 4
 
 
-def _database_url() -> str:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        return base.rsplit("/", 1)[0] + "/alliance_bench_plans"
-    return f"sqlite:///{ROOT / 'var' / 'bench-plans.sqlite3'}"
-
-
-def _reset(url: str) -> None:
-    if url.startswith("postgres"):
-        import psycopg
-
-        admin_url, name = url.rsplit("/", 1)
-        with psycopg.connect(admin_url + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        path = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-
 def orchestrate(persons: int, requests: int) -> None:
-    url = _database_url()
-    _reset(url)
+    url = database_url("plans")
+    reset(url)
     env = {**os.environ, "DATABASE_URL": url, "ALLIANCE_DEMO": "1",
            "ALLIANCE_FAST_PASSWORDS": "1", "DJANGO_SETTINGS_MODULE": "alliance.settings"}
     manage = [sys.executable, str(ROOT / "manage.py")]

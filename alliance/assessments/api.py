@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.core import audit
-from alliance.core.api import ChoiceFilter, ListQuery, Pagination
+from alliance.core.api import ChoiceFilter, ListQuery, Pagination, one_of, validated
 from alliance.core.i18n import current_language
 from alliance.people.access import Action, get_person_for_user
 
@@ -46,19 +46,6 @@ from .selectors import judgement_label
 INSTRUMENTS, ASSESSMENTS = ["instruments"], ["assessments"]
 
 
-def _one_of(choices) -> str:
-    # Output-only choices are documented in words: an enum shared by several components under a
-    # name other components also use ("status", "kind") cannot be named without a settings entry.
-    return "One of: " + ", ".join(choices.values) + "."
-
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _instrument_version(uuid) -> InstrumentVersion:
     version = selectors.instrument_version(uuid)
     if version is None:
@@ -72,7 +59,7 @@ class InstrumentVersionSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     code = serializers.CharField(source="instrument.code")
     version = serializers.CharField()
-    kind = serializers.CharField(source="instrument.kind", help_text=_one_of(InstrumentKind))
+    kind = serializers.CharField(source="instrument.kind", help_text=one_of(InstrumentKind))
     name = serializers.SerializerMethodField(help_text="In the request's language.")
     licence = serializers.CharField()
     is_active = serializers.BooleanField(help_text="Offered for new assessments.")
@@ -205,7 +192,7 @@ class PersonScreenings(APIView):
     def post(self, request, person_uuid):
         person, _grant = get_person_for_assessment_work(request.user, person_uuid)
         screening = services.screening_create(actor=request.user, person=person,
-                                              **_valid(ScreeningCreateSerializer, request))
+                                              **validated(ScreeningCreateSerializer, request))
         return Response(ScreeningSerializer(screening).data, status=status.HTTP_201_CREATED)
 
 
@@ -282,7 +269,7 @@ class AssessmentSummarySerializer(serializers.Serializer):
 
     uuid = serializers.UUIDField()
     instrument = InstrumentVersionSerializer(source="instrument_version")
-    status = serializers.CharField(help_text=_one_of(AssessmentStatus))
+    status = serializers.CharField(help_text=one_of(AssessmentStatus))
     overall_judgement = serializers.CharField(allow_blank=True)
     judgement_label = serializers.SerializerMethodField(help_text="In the request's language.")
     created_at = serializers.DateTimeField()
@@ -404,7 +391,7 @@ class PersonAssessments(APIView):
                    responses={201: AssessmentSerializer})
     def post(self, request, person_uuid):
         person, _grant = get_person_for_assessment_work(request.user, person_uuid)
-        data = _valid(AssessmentStartSerializer, request)
+        data = validated(AssessmentStartSerializer, request)
         assessment = services.assessment_start(actor=request.user, person=person,
                                                instrument_version=data["instrument_version"])
         return _saved(request, assessment, status.HTTP_201_CREATED)
@@ -437,7 +424,7 @@ class AssessmentDetail(APIView):
     def patch(self, request, assessment_uuid):
         assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
                                                      AssessmentAction.EDIT)
-        data = _valid(AssessmentUpdateSerializer, request)
+        data = validated(AssessmentUpdateSerializer, request)
         version = data.pop("version")
         services.assessment_update(actor=request.user, assessment=assessment,
                                    expected_version=version, **data)
@@ -460,7 +447,7 @@ class AssessmentItem(APIView):
     def put(self, request, assessment_uuid, item_code):
         assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
                                                      AssessmentAction.EDIT)
-        data = _valid(RateItemSerializer, request)
+        data = validated(RateItemSerializer, request)
         saved = services.assessment_rate_item(
             actor=request.user, assessment=assessment, item_code=item_code,
             rating=data["rating"], evidence=data["evidence"], expected_stamp=data.get("stamp"))
@@ -483,7 +470,7 @@ class AssessmentSubmit(APIView):
     def post(self, request, assessment_uuid):
         assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
                                                      AssessmentAction.EDIT)
-        data = _valid(VersionSerializer, request)
+        data = validated(VersionSerializer, request)
         services.assessment_submit(actor=request.user, assessment=assessment,
                                    expected_version=data["version"])
         return _saved(request, assessment)
@@ -496,7 +483,7 @@ class AssessmentCountersign(APIView):
     def post(self, request, assessment_uuid):
         assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
                                                      AssessmentAction.COUNTERSIGN)
-        data = _valid(VersionSerializer, request)
+        data = validated(VersionSerializer, request)
         services.assessment_countersign(actor=request.user, assessment=assessment,
                                         expected_version=data["version"])
         return _saved(request, assessment)
@@ -509,7 +496,7 @@ class AssessmentReturn(APIView):
     def post(self, request, assessment_uuid):
         assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
                                                      AssessmentAction.COUNTERSIGN)
-        data = _valid(ReturnSerializer, request)
+        data = validated(ReturnSerializer, request)
         services.assessment_return(actor=request.user, assessment=assessment,
                                    comments=data["comments"], expected_version=data["version"])
         return _saved(request, assessment)

@@ -98,6 +98,20 @@ def exception_handler(exc, context):
     return response
 
 
+def one_of(choices) -> str:
+    """Output-only choices, documented in words: an enum shared by several components under a
+    name other components also use ("status", "kind") cannot be named without a settings
+    entry."""
+    return "One of: " + ", ".join(choices.values) + "."
+
+
+def validated(serializer_class, request) -> dict:
+    """The request body checked by `serializer_class` (400 with the fields otherwise)."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 class ErrorSerializer(serializers.Serializer):
     """The shape of every error answer (for the schema; responses are built by error_body)."""
 

@@ -19,18 +19,6 @@ RATIONALE_RULE = ("`rationale` is the treatment compartment's: the key is presen
                   "users who hold the person's treatment compartment, absent for everyone else.")
 
 
-def _one_of(choices) -> str:
-    # Output-only choices are documented in words, as in assessments/api.py: an enum named
-    # after a field that other components also use ("status", "type") would collide.
-    return "One of: " + ", ".join(choices.values) + "."
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _require_some(attrs: dict, *, besides=("version",)) -> dict:
     if not set(attrs) - set(besides):
         raise serializers.ValidationError(_("Send at least one field to change."))

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from alliance.assessments.api import RatingField, VersionSerializer
 from alliance.assessments.selectors import instrument_version as find_instrument_version
-from alliance.core.api import ChoiceFilter, ListQuery, Pagination
+from alliance.core.api import ChoiceFilter, ListQuery, Pagination, one_of, validated
 
 from .. import selectors, services
 from ..access import (
@@ -45,9 +45,7 @@ from .common import (
     StaffSerializer,
     _intervention,
     _list_consulted,
-    _one_of,
     _user,
-    _valid,
 )
 
 # --- enrolments ----------------------------------------------------------------------------------
@@ -80,7 +78,7 @@ class EnrolmentSerializer(serializers.Serializer):
     practitioner = StaffSerializer()
     step = serializers.UUIDField(source="step.uuid", default=None, allow_null=True,
                                  help_text="The plan step it serves, if any.")
-    status = serializers.CharField(help_text=_one_of(EnrolmentStatus))
+    status = serializers.CharField(help_text=one_of(EnrolmentStatus))
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
     end_reason = serializers.CharField(allow_blank=True)
@@ -142,7 +140,7 @@ class PersonEnrolments(APIView):
                                "responsible agency).")
     def post(self, request, person_uuid):
         person, _grant = get_person_for_plan_work(request.user, person_uuid, WorkAction.MANAGE)
-        data = _valid(EnrolmentCreateSerializer, request)
+        data = validated(EnrolmentCreateSerializer, request)
         if data["step"] is not None:
             data["step"] = selectors.person_plan_step(request.user, person, data["step"])
             if data["step"] is None:
@@ -164,7 +162,7 @@ class SessionSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField()
     facilitator = StaffSerializer()
     attendance = serializers.CharField(allow_blank=True, help_text="\"\" until recorded. "
-                                       + _one_of(Attendance))
+                                       + one_of(Attendance))
     recorded_at = serializers.DateTimeField(allow_null=True)
     recorded_by = serializers.CharField(source="recorded_by.username", default=None,
                                         allow_null=True)
@@ -260,7 +258,7 @@ class EnrolmentSessions(APIView):
     def post(self, request, enrolment_uuid):
         enrolment, grant = get_enrolment_for_user(request.user, enrolment_uuid,
                                                   WorkAction.MANAGE)
-        data = _valid(ScheduleSerializer, request)
+        data = validated(ScheduleSerializer, request)
         created = services.sessions_schedule(actor=request.user, enrolment=enrolment, **data)
         return Response(_sessions_response(created, grant, many=True),
                         status=status.HTTP_201_CREATED)
@@ -308,7 +306,7 @@ class SessionDetail(APIView):
                                "session not yet held cannot be attended. " + NOTE_RULE)
     def patch(self, request, session_uuid):
         session, grant = get_session_for_user(request.user, session_uuid, WorkAction.RECORD)
-        data = _valid(SessionRecordSerializer, request)
+        data = validated(SessionRecordSerializer, request)
         # A PATCH keeps what it leaves out; the service records the texts whole.
         data.setdefault("attendance", "")
         data.setdefault("shared_summary", session.shared_summary)
@@ -327,17 +325,17 @@ class OfferSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     offered_on = serializers.DateField()
     offered_by = serializers.CharField(source="offered_by.username")
-    response = serializers.CharField(help_text=_one_of(OfferResponse))
+    response = serializers.CharField(help_text=one_of(OfferResponse))
     intervention = InterventionBriefSerializer(allow_null=True)
     session = serializers.UUIDField(source="session.uuid", default=None, allow_null=True,
                                     help_text="The session refused, if it was one.")
     reason = serializers.CharField(allow_blank=True, help_text="A refusal: the reason given. "
-                                   + _one_of(RefusalReason))
+                                   + one_of(RefusalReason))
     reason_label = serializers.CharField(source="get_reason_display", allow_blank=True,
                                          help_text="In the request's language.")
     reason_words = serializers.CharField(allow_blank=True, help_text="In their words.")
     strategy = serializers.CharField(allow_blank=True, help_text="A refusal: the strategy tried "
-                                     "next. " + _one_of(Strategy))
+                                     "next. " + one_of(Strategy))
     strategy_label = serializers.CharField(source="get_strategy_display", allow_blank=True,
                                            help_text="In the request's language.")
     strategy_note = serializers.CharField(allow_blank=True)
@@ -393,7 +391,7 @@ class PersonRefusals(APIView):
                                "the jurisdiction's refusal pattern marks a reassessment due.")
     def post(self, request, person_uuid):
         person, _grant = get_person_for_plan_work(request.user, person_uuid, WorkAction.MANAGE)
-        data = _valid(OfferCreateSerializer, request)
+        data = validated(OfferCreateSerializer, request)
         offer = services.offer_record(actor=request.user, person=person, **data)
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
@@ -402,7 +400,7 @@ class PersonRefusals(APIView):
 
 class StageSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
-    stage = serializers.CharField(help_text=_one_of(Stage))
+    stage = serializers.CharField(help_text=one_of(Stage))
     stage_label = serializers.CharField(source="get_stage_display",
                                         help_text="In the request's language.")
     assessed_on = serializers.DateField()
@@ -448,7 +446,7 @@ class PersonMotivation(APIView):
                                "(treatment staff).")
     def post(self, request, person_uuid):
         person, _grant = get_person_for_treatment(request.user, person_uuid)
-        data = _valid(StageCreateSerializer, request)
+        data = validated(StageCreateSerializer, request)
         entry = services.stage_record(actor=request.user, person=person, **data)
         return Response(StageSerializer(entry, context={"rationale": True}).data,
                         status=status.HTTP_201_CREATED)
@@ -462,7 +460,7 @@ class AllianceMeasureSerializer(serializers.Serializer):
         "A working-alliance instrument version (see /api/v1/instruments/?kind=alliance)."))
     practitioner = StaffSerializer(help_text="Whom the person rated their work with.")
     enrolment = serializers.UUIDField(source="enrolment.uuid", default=None, allow_null=True)
-    occasion = serializers.CharField(help_text=_one_of(AllianceOccasion))
+    occasion = serializers.CharField(help_text=one_of(AllianceOccasion))
     taken_on = serializers.DateField()
     ratings = serializers.DictField(child=RatingField(), help_text="Item code -> point code.")
     scores = serializers.DictField(child=serializers.FloatField(allow_null=True), help_text=(
@@ -526,7 +524,7 @@ class PersonAllianceMeasures(APIView):
                                "scale is refused under `item_<code>`.")
     def post(self, request, person_uuid):
         person, _grant = get_person_for_treatment(request.user, person_uuid)
-        data = _valid(AllianceCreateSerializer, request)
+        data = validated(AllianceCreateSerializer, request)
         if data["enrolment"] is not None:
             data["enrolment"] = enrolments.visible(request.user).filter(
                 uuid=data["enrolment"]).first()

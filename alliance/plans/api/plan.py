@@ -17,7 +17,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.assessments.api import VersionSerializer
-from alliance.core.api import ChoiceFilter, ErrorSerializer, ListQuery, Pagination
+from alliance.core.api import (
+    ChoiceFilter,
+    ErrorSerializer,
+    ListQuery,
+    Pagination,
+    one_of,
+    validated,
+)
 from alliance.core.policy import refuse
 from alliance.organisations.selectors import active_agencies
 from alliance.people.access import require_caseload
@@ -46,10 +53,8 @@ from .common import (
     StaffSerializer,
     _intervention,
     _list_consulted,
-    _one_of,
     _require_some,
     _user,
-    _valid,
 )
 
 # --- the intervention catalogue ------------------------------------------------------------------
@@ -59,10 +64,10 @@ class InterventionSerializer(serializers.Serializer):
     jurisdiction = serializers.CharField(source="jurisdiction.code")
     code = serializers.CharField()
     name = serializers.CharField()
-    type = serializers.CharField(help_text=_one_of(InterventionType))
+    type = serializers.CharField(help_text=one_of(InterventionType))
     type_label = serializers.CharField(source="get_type_display",
                                        help_text="In the request's language.")
-    format = serializers.CharField(help_text=_one_of(InterventionFormat))
+    format = serializers.CharField(help_text=one_of(InterventionFormat))
     provider = serializers.UUIDField(source="provider.uuid", default=None, allow_null=True,
                                      help_text="The provider agency, if any.")
     provider_name = serializers.CharField(source="provider.name", default=None, allow_null=True)
@@ -167,7 +172,7 @@ class InterventionList(APIView):
                                "managers).")
     def post(self, request):
         _require_catalogue_keeper(request.user)
-        data = _valid(InterventionCreateSerializer, request)
+        data = validated(InterventionCreateSerializer, request)
         intervention = services.intervention_save(actor=request.user,
                                                   jurisdiction=data.pop("jurisdiction"), **data)
         return Response(InterventionSerializer(intervention).data, status=status.HTTP_201_CREATED)
@@ -194,7 +199,7 @@ class InterventionDetail(APIView):
     def patch(self, request, intervention_uuid):
         intervention = self._get(request, intervention_uuid)
         _require_catalogue_keeper(request.user, intervention.jurisdiction)
-        data = _valid(InterventionPatchSerializer, request)
+        data = validated(InterventionPatchSerializer, request)
         intervention = services.intervention_save(
             actor=request.user, jurisdiction=intervention.jurisdiction,
             intervention=intervention, expected_version=data.pop("version"), **data)
@@ -223,7 +228,7 @@ class StepSerializer(serializers.Serializer):
     uuid = serializers.UUIDField()
     order = serializers.IntegerField()
     text = serializers.CharField()
-    actor = serializers.CharField(help_text=_one_of(StepActor))
+    actor = serializers.CharField(help_text=one_of(StepActor))
     actor_user = StaffSerializer(allow_null=True, help_text="The staff member who acts.")
     actor_agency = serializers.UUIDField(source="actor_agency.uuid", default=None,
                                          allow_null=True, help_text="The agency that acts.")
@@ -234,7 +239,7 @@ class StepSerializer(serializers.Serializer):
     intervention_name = serializers.CharField(source="intervention.name", default=None,
                                               allow_null=True)
     target_on = serializers.DateField(allow_null=True)
-    status = serializers.CharField(help_text=_one_of(StepStatus))
+    status = serializers.CharField(help_text=one_of(StepStatus))
 
 
 class GoalSerializer(serializers.Serializer):
@@ -248,7 +253,7 @@ class GoalSerializer(serializers.Serializer):
                                     "or \"\".")
     label = serializers.SerializerMethodField(
         help_text="The need or protective factor, in the request's language; null if neither.")
-    status = serializers.CharField(help_text=_one_of(GoalStatus))
+    status = serializers.CharField(help_text=one_of(GoalStatus))
     steps = StepSerializer(many=True, source="steps.all")
 
     def get_label(self, goal) -> str | None:
@@ -268,7 +273,7 @@ class PlanSummarySerializer(serializers.Serializer):
     person = serializers.UUIDField(source="person.uuid")
     person_reference = serializers.CharField(source="person.reference")
     number = serializers.IntegerField(help_text="The plan's version number: 1, 2, …")
-    status = serializers.CharField(help_text=_one_of(PlanStatus))
+    status = serializers.CharField(help_text=one_of(PlanStatus))
     version = serializers.IntegerField(help_text="Send it back with every change; 409 if stale.")
     assessment = serializers.UUIDField(source="assessment.uuid", default=None, allow_null=True,
                                        help_text="The assessment the plan is built on.")
@@ -296,7 +301,7 @@ class PlanSerializer(PlanSummarySerializer):
                   "newer_assessment: a newer one exists (open a new version to use it).")
     summary = serializers.CharField(allow_blank=True)
     position = serializers.CharField(allow_blank=True, help_text="The person's position on the "
-                                     "plan (\"\" until recorded). " + _one_of(PrisonerPosition))
+                                     "plan (\"\" until recorded). " + one_of(PrisonerPosition))
     position_words = serializers.CharField(allow_blank=True, help_text="In their words.")
     position_recorded_at = serializers.DateTimeField(allow_null=True)
     review_every_months = serializers.IntegerField()
@@ -388,7 +393,7 @@ class PlanDetail(APIView):
                                "position on it.")
     def patch(self, request, plan_uuid):
         plan, _grant = get_plan_for_user(request.user, plan_uuid, PlanAction.EDIT)
-        data = _valid(PlanUpdateSerializer, request)
+        data = validated(PlanUpdateSerializer, request)
         version = data.pop("version")
         services.plan_update(actor=request.user, plan=plan, expected_version=version, **data)
         return _plan_saved(request, plan)
@@ -415,7 +420,7 @@ class PlanGoals(APIView):
                                "Answers with the plan (its version moves on).")
     def post(self, request, plan_uuid):
         plan, _grant = get_plan_for_user(request.user, plan_uuid, PlanAction.EDIT)
-        data = _valid(GoalCreateSerializer, request)
+        data = validated(GoalCreateSerializer, request)
         linked = data.pop("assessment")
         if linked is not None and (plan.assessment is None or linked != plan.assessment.uuid):
             raise serializers.ValidationError({"assessment": _(
@@ -457,7 +462,7 @@ class PlanSteps(APIView):
         goal = selectors.goal_of(plan, goal_uuid)
         if goal is None:
             raise NotFound(_("No such goal in this plan."))
-        data = _valid(StepCreateSerializer, request)
+        data = validated(StepCreateSerializer, request)
         services.step_save(actor=request.user, plan=plan, expected_version=data["version"],
                            goal=goal, text=data["text"], actor_kind=data["actor"],
                            actor_user=data["actor_user"], actor_agency=data["actor_agency"],
@@ -471,7 +476,7 @@ class PlanSubmit(APIView):
                                "to the managers of the responsible agency for countersignature.")
     def post(self, request, plan_uuid):
         plan, _grant = get_plan_for_user(request.user, plan_uuid, PlanAction.EDIT)
-        data = _valid(VersionSerializer, request)
+        data = validated(VersionSerializer, request)
         services.plan_submit(actor=request.user, plan=plan, expected_version=data["version"])
         return _plan_saved(request, plan)
 
@@ -498,7 +503,7 @@ class PlanCountersign(APIView):
                                "is superseded) and its next review is scheduled.")
     def post(self, request, plan_uuid):
         plan = _plan_to_countersign(request, plan_uuid)
-        data = _valid(VersionSerializer, request)
+        data = validated(VersionSerializer, request)
         services.plan_countersign(actor=request.user, plan=plan,
                                   expected_version=data["version"])
         return _plan_saved(request, plan)
@@ -513,7 +518,7 @@ class PlanReturn(APIView):
                    description="Back to draft, with comments for its planners.")
     def post(self, request, plan_uuid):
         plan = _plan_to_countersign(request, plan_uuid)
-        data = _valid(PlanReturnSerializer, request)
+        data = validated(PlanReturnSerializer, request)
         services.plan_return(actor=request.user, plan=plan, comments=data["comments"],
                              expected_version=data["version"])
         return _plan_saved(request, plan)
@@ -530,7 +535,7 @@ class PlanRevise(APIView):
                                "assessment. Answers with the new version.")
     def post(self, request, plan_uuid):
         plan, _grant = get_plan_for_user(request.user, plan_uuid, PlanAction.REVISE)
-        data = _valid(ReviseSerializer, request)
+        data = validated(ReviseSerializer, request)
         new = services.plan_revise(actor=request.user, plan=plan, reason=data["reason"])
         return _plan_saved(request, new, status.HTTP_201_CREATED)
 
@@ -547,7 +552,7 @@ class PlanReview(APIView):
                                "due. Answers with the plan and its reviews.")
     def post(self, request, plan_uuid):
         plan, _grant = get_plan_for_user(request.user, plan_uuid, PlanAction.REVIEW)
-        data = _valid(ReviewCreateSerializer, request)
+        data = validated(ReviewCreateSerializer, request)
         services.plan_review(actor=request.user, plan=plan, expected_version=data["version"],
                              note=data["note"], reviewed_on=data["reviewed_on"],
                              next_review_on=data["next_review_on"])

@@ -18,7 +18,7 @@ from alliance.core.compartments import Compartment
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
 from alliance.people import timeline
-from alliance.people.access import person_grant, persons_visible_to
+from alliance.people.access import person_grant
 
 from .. import work
 from ..access import WorkAction, holds, sessions, work_grant
@@ -36,7 +36,7 @@ from ..models import (
     StageOfChange,
     Strategy,
 )
-from .plans import _text
+from .plans import _text, check_works_with
 
 MAX_SERIES = 52  # weekly sessions scheduled at once: a year
 
@@ -46,10 +46,6 @@ def _work(actor, person, action: str, message: str):
     if not grant.can(action):
         raise PermissionDenied(message)
     return grant
-
-
-def _sees(user, person) -> bool:
-    return user.is_active and persons_visible_to(user).filter(pk=person.pk).exists()
 
 
 # --- enrolments ----------------------------------------------------------------------------------
@@ -68,10 +64,7 @@ def enrolment_create(*, actor, person, intervention, practitioner, started_on: d
                                    "jurisdiction.")
     elif not intervention.is_active:
         errors["intervention"] = _("This intervention is no longer offered.")
-    if not _sees(practitioner, person):
-        errors["practitioner"] = _("%(user)s does not work with this person (not on the case "
-                                   "team nor in the responsible agency).") % {
-            "user": practitioner}
+    check_works_with(errors, "practitioner", practitioner, person)
     if planned_sessions is not None and not 1 <= planned_sessions <= 500:
         errors["planned_sessions"] = _("Plan between 1 and 500 sessions.")
     if step is not None and step.goal.plan.person_id != person.pk:
@@ -153,9 +146,7 @@ def sessions_schedule(*, actor, enrolment, first_at: datetime.datetime, count: i
         errors["duration_minutes"] = _("A session lasts between 10 minutes and 8 hours.")
     if first_at.date() < enrolment.started_on:
         errors["first_at"] = _("A session cannot come before the enrolment starts.")
-    if not _sees(facilitator, enrolment.person):
-        errors["facilitator"] = _("%(user)s does not work with this person (not on the case "
-                                  "team nor in the responsible agency).") % {"user": facilitator}
+    check_works_with(errors, "facilitator", facilitator, enrolment.person)
     if errors:
         raise ValidationError(errors)
     created = [Session.objects.create(
@@ -407,10 +398,7 @@ def alliance_record(*, actor, person, instrument_version, practitioner,
         errors["taken_on"] = _("A measure cannot be recorded for a future date.")
     if enrolment is not None and enrolment.person_id != person.pk:
         errors["enrolment"] = _("This enrolment is not this person's.")
-    if not _sees(practitioner, person):
-        errors["practitioner"] = _("%(user)s does not work with this person (not on the case "
-                                   "team nor in the responsible agency).") % {
-            "user": practitioner}
+    check_works_with(errors, "practitioner", practitioner, person)
     if not isinstance(ratings, dict) or not ratings:
         errors["ratings"] = _("Record the person's answers.")
     elif "instrument_version" not in errors:

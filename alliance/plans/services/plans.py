@@ -71,6 +71,14 @@ def _touch(plan) -> None:
     plan.save(update_fields=["version", "updated_at"])
 
 
+def check_works_with(errors: dict, field: str, user, person) -> None:
+    """Note under `field` that `user` cannot be given work about `person`: they see neither
+    the person's case team nor the agency responsible for them (inactive users see no one)."""
+    if not persons_visible_to(user).filter(pk=person.pk).exists():
+        errors[field] = _("%(user)s does not work with this person (not on the case team nor "
+                          "in the responsible agency).") % {"user": user}
+
+
 def _text(value: str, field: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -300,9 +308,8 @@ def _check_step(plan, fields: dict) -> None:
         user = fields.get("actor_user")
         if user is None:
             errors["actor_user"] = _("Choose the staff member who acts.")
-        elif not persons_visible_to(user).filter(pk=plan.person_id).exists():
-            errors["actor_user"] = _("%(user)s does not work with this person (not on the case "
-                                     "team nor in the responsible agency).") % {"user": user}
+        else:
+            check_works_with(errors, "actor_user", user, plan.person)
     if actor_kind == StepActor.AGENCY and fields.get("actor_agency") is None:
         errors["actor_agency"] = _("Choose the agency that acts.")
     intervention = fields.get("intervention")
