@@ -87,7 +87,8 @@ def as_user():
 
 @pytest.fixture
 def instruments(db):
-    """The three open reference instruments, loaded as an administrator would."""
+    """The open reference instruments, loaded as an administrator would: by kind (the first of
+    each kind: the format-1 ones) and by file name (`structured_profile_v2`)."""
     from alliance.assessments import services as assessment_services
     from alliance.assessments.instruments import reference_definition_paths
 
@@ -95,7 +96,8 @@ def instruments(db):
     for path in reference_definition_paths():
         version, _ = assessment_services.instrument_load(actor=None, text=path.read_text(),
                                                          filename=path.name)
-        loaded[version.instrument.kind] = version
+        loaded.setdefault(version.instrument.kind, version)
+        loaded[path.stem.replace("-", "_")] = version
     return SimpleNamespace(**loaded)
 
 

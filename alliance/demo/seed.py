@@ -327,7 +327,9 @@ def reference_versions() -> dict:
             definition = load_definition(path)
             version = InstrumentVersion.objects.get(instrument__code=definition.code,
                                                     version=definition.version)
-        versions[version.instrument.kind] = version
+        # The first of each kind (the format-1 instruments) drives the generated history; the
+        # others are offered for new assessments too.
+        versions.setdefault(version.instrument.kind, version)
     return versions
 
 

@@ -86,7 +86,7 @@ def test_an_unknown_filter_value_is_refused_with_the_allowed_ones(assessing, nam
 
 
 @pytest.mark.parametrize(("name", "params", "count"), [
-    ("instruments", {"kind": "screening"}, 1), ("instruments", {"kind": ""}, 3),
+    ("instruments", {"kind": "screening"}, 1), ("instruments", {"kind": ""}, 4),
     ("persons", {"classification": "at_risk", "category": "convicted"}, 1),
     ("persons", {"classification": "vep"}, 0),
 ])

@@ -279,7 +279,7 @@ def test_a_screening_reports_its_field_errors_and_saves_nothing(assessing):
 def test_any_signed_in_user_lists_instruments_in_their_language(assessing):
     client = login(assessing.regional_coordinator)
     rows = client.get(reverse("api:instrument-list"), HTTP_ACCEPT_LANGUAGE="sq").json()["results"]
-    assert {r["code"] for r in rows} == {"alliance-screening", "alliance-risk-needs",
+    assert {r["code"] for r in rows} == {"alliance-screening", "alliance-risk-needs", "alliance-structured-profile",
                                          "alliance-working-alliance"}
     screening = next(r for r in rows if r["kind"] == "screening")
     assert screening["name"] == "Depistimi i shqetësimit për radikalizim"

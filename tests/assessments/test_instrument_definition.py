@@ -410,8 +410,8 @@ INVALID = [
      set_at(("scales", 0, "points", 0, "value"), float("nan")),
      "scales[0].points[0].value: nan is not a finite number"),
     ("format of another version",
-     set_at(("format",), 2),
-     "format: 1 was expected"),
+     set_at(("format",), 3),
+     "format: 3 is not one of [1, 2]"),
 ]
 
 

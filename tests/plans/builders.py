@@ -41,7 +41,7 @@ def load_instruments(w):
         for path in reference_definition_paths():
             version, _ = assessment_services.instrument_load(actor=None, text=path.read_text(),
                                                              filename=path.name)
-            loaded[version.instrument.kind] = version
+            loaded.setdefault(version.instrument.kind, version)
         return SimpleNamespace(**loaded)
     return _once(w, "instruments", build)
 

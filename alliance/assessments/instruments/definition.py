@@ -29,6 +29,13 @@ FALLBACK_LANGUAGE = "en"
 # The rating an assessor records when there is not enough information. It is an honest answer,
 # not a gap, so it is a reserved value rather than a point any scale could redefine.
 UNKNOWN = "unknown"
+# The rating of an item that does not apply to this person (format 2, where the item allows it).
+# Like UNKNOWN it is reserved: never a point, never a number, never in a score or a change.
+NOT_APPLICABLE = "not_applicable"
+RESERVED = (UNKNOWN, NOT_APPLICABLE)
+# Format 2 keys a secondary rating of an item as "<item>:<rating>" wherever one flat key is
+# needed (changes, form fields); ':' is in neither an item code nor a rating code.
+RATING_SEPARATOR = ":"
 
 SCHEMA: dict[str, Any] = json.loads(
     resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
@@ -59,6 +66,13 @@ class ScaleType(StrEnum):
     ORDINAL = "ordinal"
     PRESENT_ABSENT = "present_absent"
     NUMERIC = "numeric"
+
+
+class Direction(StrEnum):
+    """What a higher point of a scale means: more concern (a risk factor) or more protection."""
+
+    CONCERN = "concern"
+    PROTECTION = "protection"
 
 
 class OutputType(StrEnum):
@@ -111,6 +125,10 @@ class Scale:
     maximum: float | None = None
     integer: bool = True
     unit: LocalisedText | None = None
+    # Format 2: what a higher value means. None: the item decides (protective or not), as in
+    # format 1. An unordered scale (categories) has no direction and is never compared.
+    direction: Direction | None = None
+    ordered: bool = True
 
     def point(self, code: str) -> Point | None:
         return next((point for point in self.points if point.code == code), None)
@@ -139,17 +157,77 @@ class Guidance:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Asked only when another rating is at least a point: `rating` of `item` (an empty item is
+    the same item), at or above the point `at_least` of that rating's scale."""
+
+    rating: str
+    at_least: str
+    item: str = ""
+
+
+@dataclass(frozen=True)
+class RatingSpec:
+    """One named rating of an item (format 2: presence, relevance, influence...). A format-1 item
+    has a single rating whose code is empty: it is stored as a bare value, not a mapping."""
+
+    code: str
+    scale: str
+    label: LocalisedText | None = None
+    required: bool = True
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
 class Item:
     code: str
     domain: str
     text: LocalisedText
-    scale: str
+    scale: str  # the scale of the primary (first) rating
     guidance: Guidance | None = None
     unknown_allowed: bool = False
     required: bool = True
     protective: bool = False
     need_areas: tuple[str, ...] = ()
     evidence_required: bool = False
+    ratings: tuple[RatingSpec, ...] = ()
+    not_applicable_allowed: bool = False
+    when: Condition | None = None  # a conditional item: asked only when another item is rated so
+
+    @property
+    def primary(self) -> RatingSpec:
+        return self.ratings[0]
+
+    @property
+    def named_ratings(self) -> bool:
+        """Are ratings stored as {rating code: value} (format 2 `ratings`), or as one value?"""
+        return bool(self.ratings and self.ratings[0].code)
+
+    def rating_spec(self, code: str) -> RatingSpec | None:
+        return next((spec for spec in self.ratings if spec.code == code), None)
+
+
+@dataclass(frozen=True)
+class AdditionalFactors:
+    """Open-ended factors an assessor may add (the "+" of some tools): a name written by the
+    assessor, with ratings and evidence like an item's. Per domain, or for the whole instrument
+    (domain "")."""
+
+    domain: str
+    maximum: int
+    ratings: tuple[RatingSpec, ...]
+    label: LocalisedText | None = None
+    guidance: LocalisedText | None = None
+    unknown_allowed: bool = False
+    evidence_required: bool = True
+    protective: bool = False
+
+    @property
+    def named_ratings(self) -> bool:
+        return bool(self.ratings[0].code)
+
+    def rating_spec(self, code: str) -> RatingSpec | None:
+        return next((spec for spec in self.ratings if spec.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -158,6 +236,8 @@ class Domain:
     name: LocalisedText
     description: LocalisedText | None
     items: tuple[Item, ...]
+    judgement: Choice | None = None  # format 2: a professional judgement of this domain
+    additional_factors: AdditionalFactors | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +256,7 @@ class Subscale:
     reversed_items: tuple[str, ...] = ()
     min_answered: int = 1
     advisory: bool = True
+    rating: str = ""  # format 2: which named rating of each item is summed (default: the first)
 
 
 @dataclass(frozen=True)
@@ -204,6 +285,9 @@ class Choice:
     label: LocalisedText | None
     options: tuple[Option, ...]
     rationale_required: bool = True
+    # Format 2, overall judgement only: the judgement is the formulation, with no summary level
+    # (for tools that forbid one). `options` is then empty.
+    formulation_only: bool = False
 
     def option(self, code: str) -> Option | None:
         return next((option for option in self.options if option.code == code), None)
@@ -227,6 +311,7 @@ class InstrumentDefinition:
     code: str
     version: str
     kind: Kind
+    format: int
     name: LocalisedText
     description: LocalisedText
     languages: tuple[str, ...]
@@ -240,6 +325,7 @@ class InstrumentDefinition:
     overall_judgement: Choice | None
     outcomes: Choice | None
     bias_check: BiasCheck | None
+    additional_factors: AdditionalFactors | None  # format 2: for the instrument as a whole
     # sha256 of canonical_json: two loads of the same code+version must have the same hash.
     content_hash: str
     canonical_json: str = field(repr=False, compare=False)
@@ -270,6 +356,42 @@ class InstrumentDefinition:
 
     def need_area(self, code: str) -> NeedArea:
         return next(area for area in self.need_areas if area.code == code)
+
+    def domain(self, code: str) -> Domain:
+        return next(domain for domain in self.domains if domain.code == code)
+
+    def scale_for(self, item: Item | str, rating: str = "") -> Scale:
+        """The scale of one rating of an item (its first rating when `rating` is empty)."""
+        item = item if isinstance(item, Item) else self.item(item)
+        spec = item.rating_spec(rating) if rating else item.primary
+        if spec is None:
+            raise KeyError(f"{item.code} has no rating {rating!r}")
+        return self.scale(spec.scale)
+
+    def direction(self, item: Item, rating: str = "") -> Direction | None:
+        """What a higher value of this rating means; None on an unordered scale. A scale's own
+        direction wins; otherwise a protective item's ratings are protection, others concern."""
+        scale = self.scale_for(item, rating)
+        if not scale.ordered:
+            return None
+        if scale.direction is not None:
+            return scale.direction
+        return Direction.PROTECTION if item.protective else Direction.CONCERN
+
+    def is_protective(self, item: Item) -> bool:
+        """A strength rather than a risk: marked protective, or rated on a protection scale."""
+        return self.direction(item) is Direction.PROTECTION
+
+    @cached_property
+    def factor_slots(self) -> tuple[AdditionalFactors, ...]:
+        """Every place an assessor may add open-ended factors: per domain, then instrument-wide."""
+        slots = [d.additional_factors for d in self.domains if d.additional_factors]
+        if self.additional_factors:
+            slots.append(self.additional_factors)
+        return tuple(slots)
+
+    def factor_slot(self, domain: str) -> AdditionalFactors | None:
+        return next((slot for slot in self.factor_slots if slot.domain == domain), None)
 
 
 def parse_definition(text: str, *, filename: str = "") -> InstrumentDefinition:
@@ -448,6 +570,7 @@ class _Builder:
 
     def build(self) -> InstrumentDefinition:
         data = self.data
+        self.format = data["format"]
         scales = self.listed("scales", "scale", self.scale)
         self.scales = {scale.code: scale for scale in scales}
         need_areas = self.listed("need_areas", "need area", self.need_area)
@@ -460,6 +583,16 @@ class _Builder:
             for j, item in enumerate(domain.items)
         ])
         self.items = {item.code: item for domain in domains for item in domain.items}
+        for i, domain in enumerate(domains):
+            for j, item in enumerate(domain.items):
+                if item.when:
+                    self.condition(item.when, None, f"domains[{i}].items[{j}].when")
+        self.no_condition_cycles(domains)
+        additional = None
+        self.format_2(data, ("additional_factors",), "")
+        if "additional_factors" in data:
+            additional = self.additional_factors(data["additional_factors"], "",
+                                                 "additional_factors")
         subscales = self.listed("subscales", "subscale", self.subscale)
         self.subscale_codes = {subscale.code for subscale in subscales}
         outputs = self.listed("outputs", "output", self.output)
@@ -468,6 +601,7 @@ class _Builder:
             code=data["code"],
             version=data["version"],
             kind=Kind(data["kind"]),
+            format=self.format,
             name=self.text(data, "name", ""),
             description=self.text(data, "description", ""),
             languages=self.languages,
@@ -478,9 +612,11 @@ class _Builder:
             need_areas=need_areas,
             subscales=subscales,
             outputs=outputs,
-            overall_judgement=self.choice(data.get("overall_judgement"), "overall_judgement"),
+            overall_judgement=self.choice(data.get("overall_judgement"), "overall_judgement",
+                                          formulation_allowed=True),
             outcomes=self.choice(data.get("outcomes"), "outcomes"),
             bias_check=self.bias_check(data.get("bias_check"), "bias_check"),
+            additional_factors=additional,
             content_hash=hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
             canonical_json=canonical,
         )
@@ -520,6 +656,16 @@ class _Builder:
         self.unique_codes(what, raws, key)
         return tuple(build(raw, f"{key}[{i}]") for i, raw in enumerate(raws))
 
+    def format_2(self, raw: dict[str, Any], keys: tuple[str, ...], path: str) -> None:
+        """Refuse a format-2 field in a format-1 file: the author must say which format they
+        write, so that a format-1 file always means what it meant."""
+        if self.format >= 2:
+            return
+        for key in keys:
+            if key in raw:
+                where = f"{path}.{key}" if path else key
+                self.error(where, "needs format: 2 (this file declares format: 1)")
+
     def finite(self, value: float, path: str) -> None:
         # YAML accepts .nan and .inf as numbers; neither can be compared or stored as JSON.
         if not math.isfinite(value):
@@ -542,9 +688,10 @@ class _Builder:
         values_seen: dict[float, int] = {}
         for i, point in enumerate(points):
             self.finite(point.value, f"{path}.points[{i}].value")
-            if point.code == UNKNOWN:
-                self.error(f"{path}.points[{i}].code", f"{UNKNOWN!r} is reserved for "
-                           "'not enough information' and cannot be a point of a scale")
+            if point.code in RESERVED:
+                self.error(f"{path}.points[{i}].code", f"{point.code!r} is reserved (for "
+                           "'not enough information' and 'not applicable') and cannot be a "
+                           "point of a scale")
             if point.value in values_seen:
                 # Comparison over time and subscale arithmetic need one value per point.
                 self.error(f"{path}.points[{i}].value", f"{point.value!r} is already the value of "
@@ -558,6 +705,13 @@ class _Builder:
             elif by_code["absent"] >= by_code["present"]:
                 # Comparison reads absent -> present as "up"; the values must say so too.
                 self.error(f"{path}.points", "'absent' must have a lower value than 'present'")
+        self.format_2(raw, ("direction", "ordered"), path)
+        ordered = raw.get("ordered", True)
+        if not ordered and scale_type is not ScaleType.ORDINAL:
+            self.error(f"{path}.ordered", f"a {scale_type.value} scale is always ordered")
+        if "direction" in raw and not ordered:
+            self.error(f"{path}.direction", "a scale whose points are not ordered has no "
+                       "direction (remove direction, or the 'ordered: false')")
         minimum, maximum = raw.get("min"), raw.get("max")
         integer = raw.get("integer", True)
         if scale_type is ScaleType.NUMERIC:
@@ -578,6 +732,8 @@ class _Builder:
             maximum=maximum,
             integer=integer,
             unit=self.text(raw, "unit", path),
+            direction=Direction(raw["direction"]) if "direction" in raw else None,
+            ordered=ordered,
         )
 
     def need_area(self, raw: dict[str, Any], path: str) -> NeedArea:
@@ -586,6 +742,11 @@ class _Builder:
         )
 
     def domain(self, raw: dict[str, Any], path: str) -> Domain:
+        self.format_2(raw, ("judgement", "additional_factors"), path)
+        factors = None
+        if "additional_factors" in raw:
+            factors = self.additional_factors(raw["additional_factors"], raw["code"],
+                                              f"{path}.additional_factors")
         return Domain(
             code=raw["code"],
             name=self.text(raw, "name", path),
@@ -594,12 +755,98 @@ class _Builder:
                 self.item(item, raw["code"], f"{path}.items[{j}]")
                 for j, item in enumerate(raw["items"])
             ),
+            judgement=self.choice(raw.get("judgement"), f"{path}.judgement"),
+            additional_factors=factors,
         )
 
-    def item(self, raw: dict[str, Any], domain: str, path: str) -> Item:
-        scale = self.scales.get(raw["scale"])
+    def rating_specs(self, raw: dict[str, Any], path: str) -> tuple[RatingSpec, ...]:
+        """An item's (or an additional factor's) ratings: one bare `scale`, or named `ratings`."""
+        if ("scale" in raw) == ("ratings" in raw):
+            self.error(path, "give either scale (one rating) or ratings (several), not "
+                       + ("both" if "scale" in raw else "neither"))
+            return (RatingSpec("", raw.get("scale", "")),)
+        if "scale" in raw:
+            if raw["scale"] not in self.scales:
+                self.error(f"{path}.scale", f"{raw['scale']!r} is not a declared scale")
+            return (RatingSpec("", raw["scale"]),)
+        self.format_2(raw, ("ratings",), path)
+        self.unique_codes("rating", raw["ratings"], f"{path}.ratings")
+        specs: list[RatingSpec] = []
+        for k, r in enumerate(raw["ratings"]):
+            r_path = f"{path}.ratings[{k}]"
+            if r["scale"] not in self.scales:
+                self.error(f"{r_path}.scale", f"{r['scale']!r} is not a declared scale")
+            when = None
+            if "when" in r:
+                when = Condition(r["when"]["rating"], r["when"]["at_least"])
+                earlier = {spec.code: spec for spec in specs}
+                if k == 0:
+                    self.error(f"{r_path}.when", "the first rating of an item is always asked; "
+                               "only a later rating can depend on it")
+                elif when.rating not in earlier:
+                    self.error(f"{r_path}.when.rating", f"{when.rating!r} is not an earlier "
+                               "rating of this item")
+                else:
+                    self.at_least(self.scales.get(earlier[when.rating].scale), when.at_least,
+                                  f"{r_path}.when.at_least")
+            specs.append(RatingSpec(
+                code=r["code"], scale=r["scale"], label=self.text(r, "label", r_path),
+                required=r.get("required", True), when=when))
+        return tuple(specs)
+
+    def at_least(self, scale: Scale | None, point: str, path: str) -> None:
         if scale is None:
-            self.error(f"{path}.scale", f"{raw['scale']!r} is not a declared scale")
+            return  # the unknown scale is reported where it is named
+        if scale.type is ScaleType.NUMERIC or not scale.ordered:
+            self.error(path, f"a condition needs an ordered scale with points; {scale.code!r} "
+                       "is " + ("numeric" if scale.type is ScaleType.NUMERIC else "not ordered"))
+        elif scale.point(point) is None:
+            self.error(path, f"{point!r} is not a point of scale {scale.code!r}")
+
+    def condition(self, when: Condition, item: Item | None, path: str) -> None:
+        """An item's condition on another item, checked once every item is known."""
+        target = self.items.get(when.item)
+        if target is None:
+            self.error(f"{path}.item", f"{when.item!r} is not a declared item")
+            return
+        spec = target.rating_spec(when.rating) if when.rating else target.primary
+        if spec is None:
+            self.error(f"{path}.rating", f"{when.rating!r} is not a rating of item "
+                       f"{target.code!r}")
+            return
+        self.at_least(self.scales.get(spec.scale), when.at_least, f"{path}.at_least")
+
+    def no_condition_cycles(self, domains: tuple[Domain, ...]) -> None:
+        """An item asked only when another is rated, which is asked only when the first is,
+        would never be asked: refuse the loop."""
+        depends = {item.code: item.when.item for d in domains for item in d.items if item.when}
+        for i, domain in enumerate(domains):
+            for j, item in enumerate(domain.items):
+                seen, code = {item.code}, depends.get(item.code)
+                while code is not None:
+                    if code in seen:
+                        self.error(f"domains[{i}].items[{j}].when.item", "conditions go round "
+                                   f"in a circle back to {item.code!r}")
+                        break
+                    seen.add(code)
+                    code = depends.get(code)
+
+    def additional_factors(self, raw: dict[str, Any], domain: str, path: str) -> AdditionalFactors:
+        specs = self.rating_specs(raw, path)
+        return AdditionalFactors(
+            domain=domain, maximum=raw["max"], ratings=specs,
+            label=self.text(raw, "label", path), guidance=self.text(raw, "guidance", path),
+            unknown_allowed=raw.get("unknown_allowed", False),
+            evidence_required=raw.get("evidence_required", True),
+            protective=raw.get("protective", False))
+
+    def item(self, raw: dict[str, Any], domain: str, path: str) -> Item:
+        self.format_2(raw, ("not_applicable_allowed", "when"), path)
+        specs = self.rating_specs(raw, path)
+        scale = self.scales.get(specs[0].scale)
+        if "when" in raw and raw["when"]["item"] == raw["code"]:
+            self.error(f"{path}.when.item", "an item cannot depend on itself; to ask one rating "
+                       "only after another, put both in the item's ratings")
         for k, area in enumerate(raw.get("need_areas", [])):
             if area not in self.need_area_codes:
                 self.error(f"{path}.need_areas[{k}]", f"{area!r} is not a declared need area")
@@ -623,11 +870,16 @@ class _Builder:
                 ),
                 not_an_indicator=self.text(g, "not_an_indicator", g_path),
             )
+        when = raw.get("when")
         return Item(
             code=raw["code"],
             domain=domain,
             text=self.text(raw, "text", path),
-            scale=raw["scale"],
+            scale=specs[0].scale,
+            ratings=specs,
+            not_applicable_allowed=raw.get("not_applicable_allowed", False),
+            when=Condition(when.get("rating", ""), when["at_least"], when["item"]) if when
+            else None,
             guidance=guidance,
             unknown_allowed=raw.get("unknown_allowed", False),
             required=raw.get("required", True),
@@ -637,9 +889,19 @@ class _Builder:
         )
 
     def subscale(self, raw: dict[str, Any], path: str) -> Subscale:
+        self.format_2(raw, ("rating",), path)
+        rating = raw.get("rating", "")
         for k, code in enumerate(raw["items"]):
-            if code not in self.items:
+            item = self.items.get(code)
+            if item is None:
                 self.error(f"{path}.items[{k}]", f"{code!r} is not a declared item")
+                continue
+            spec = item.rating_spec(rating) if rating else item.primary
+            if spec is None:
+                self.error(f"{path}.items[{k}]", f"item {code!r} has no rating {rating!r}")
+            elif spec.scale in self.scales and not self.scales[spec.scale].ordered:
+                self.error(f"{path}.items[{k}]", f"item {code!r} is rated on scale "
+                           f"{spec.scale!r}, whose points are not ordered: it cannot be summed")
         for k, code in enumerate(raw.get("reversed_items", [])):
             if code not in raw["items"]:
                 self.error(f"{path}.reversed_items[{k}]", f"{code!r} is not in this subscale")
@@ -655,6 +917,7 @@ class _Builder:
             reversed_items=tuple(raw.get("reversed_items", [])),
             min_answered=min_answered,
             advisory=raw.get("advisory", True),
+            rating=rating,
         )
 
     def output(self, raw: dict[str, Any], path: str) -> Output:
@@ -665,10 +928,12 @@ class _Builder:
         for scale_code, level in raw.get("threshold", {}).items():
             self.threshold(scale_code, level, f"{path}.threshold.{scale_code}")
         if output_type is OutputType.PROTECTIVE_FACTORS and not any(
-            item.protective for item in self.items.values()
+            item.protective or self.scales.get(item.scale, None) is not None
+            and self.scales[item.scale].direction is Direction.PROTECTION
+            for item in self.items.values()
         ):
             self.error(f"{path}.type", "a 'protective_factors' output needs at least one item "
-                       "marked protective")
+                       "marked protective (or rated on a scale with direction: protection)")
         return Output(
             code=raw["code"],
             type=output_type,
@@ -683,6 +948,9 @@ class _Builder:
         scale = self.scales.get(scale_code)
         if scale is None:
             self.error(path, f"{scale_code!r} is not a declared scale")
+        elif not scale.ordered:
+            self.error(path, f"scale {scale_code!r} is not ordered: nothing is 'at or above' a "
+                       "point of it")
         elif scale.type is ScaleType.NUMERIC:
             if isinstance(level, str):
                 self.error(path, f"{level!r} is not a number (scale {scale_code!r} is numeric)")
@@ -691,10 +959,23 @@ class _Builder:
         elif not isinstance(level, str) or scale.point(level) is None:
             self.error(path, f"{level!r} is not a point of scale {scale_code!r}")
 
-    def choice(self, raw: dict[str, Any] | None, path: str) -> Choice | None:
+    def choice(self, raw: dict[str, Any] | None, path: str, *,
+               formulation_allowed: bool = False) -> Choice | None:
         if raw is None:
             return None
-        options = raw["options"]
+        formulation_only = raw.get("formulation_only", False)
+        self.format_2(raw, ("formulation_only",), path)
+        if "formulation_only" in raw and not formulation_allowed:
+            self.error(f"{path}.formulation_only", "only the overall judgement can be a "
+                       "formulation only")
+        options = raw.get("options", [])
+        if formulation_only and options:
+            self.error(f"{path}.options", "a judgement that is a formulation only has no options")
+        elif not formulation_only and "options" not in raw:
+            self.error(f"{path}.options", "is required (or formulation_only: true for an "
+                       "overall judgement with no summary level)")
+        elif not formulation_only and len(options) < 2:
+            self.error(f"{path}.options", "should have at least 2 options")
         self.unique_codes("option", options, f"{path}.options")
         return Choice(
             label=self.text(raw, "label", path),
@@ -708,6 +989,7 @@ class _Builder:
                 for i, o in enumerate(options)
             ),
             rationale_required=raw.get("rationale_required", True),
+            formulation_only=formulation_only,
         )
 
     def bias_check(self, raw: dict[str, Any] | None, path: str) -> BiasCheck | None:

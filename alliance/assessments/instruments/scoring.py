@@ -17,14 +17,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from alliance.assessments.instruments.definition import (
+    NOT_APPLICABLE,
+    RATING_SEPARATOR,
+    RESERVED,
     UNKNOWN,
+    Direction,
     InstrumentDefinition,
     Item,
     OutputType,
+    RatingSpec,
     ScaleType,
 )
 
-Rating = str | int | float
+# A rating: a point code, a number, UNKNOWN or NOT_APPLICABLE; an item with named ratings
+# (format 2) is answered with a mapping {rating code: rating} (or NOT_APPLICABLE for the item).
+Rating = str | int | float | Mapping[str, str | int | float]
 Ratings = Mapping[str, Rating]
 
 
@@ -39,34 +46,97 @@ class RatingError(ValueError):
 # --- one rating ------------------------------------------------------------------------------
 
 
-def validate_rating(definition: InstrumentDefinition, item_code: str, rating: object) -> None:
-    """Raise RatingError unless `rating` is a value the item's scale (or UNKNOWN) allows."""
+def validate_rating(
+    definition: InstrumentDefinition,
+    item_code: str,
+    rating: object,
+    context: Ratings | None = None,
+) -> None:
+    """Raise RatingError unless `rating` is what the item allows: a value on its scale (or
+    UNKNOWN, or NOT_APPLICABLE where allowed), or for an item with named ratings a mapping
+    {rating code: value} that answers only the ratings whose conditions are met.
+
+    With `context` (the assessment's other ratings), a conditional item rated while its
+    condition is not met is refused too."""
     item = _item(definition, item_code)
-    scale = definition.scale_of(item)
+    if rating == NOT_APPLICABLE:
+        if not item.not_applicable_allowed:
+            raise RatingError(item.code, f"{NOT_APPLICABLE!r} is not allowed for this item")
+        return
+    if context is not None and not item_asked(definition, item, context):
+        when = item.when
+        raise RatingError(item.code, f"is asked only when {_named(when.item, when.rating)} is at "
+                          f"least {when.at_least!r}")  # type: ignore[union-attr]
+    _validate_answer(definition, item.code, item.ratings, item.unknown_allowed, rating)
+
+
+def _validate_answer(
+    definition: InstrumentDefinition,
+    owner: str,
+    specs: tuple[RatingSpec, ...],
+    unknown_allowed: bool,
+    rating: object,
+) -> None:
+    """One item's (or additional factor's) answer: a bare value, or named values."""
+    if not specs[0].code:
+        _validate_value(definition, owner, specs[0].scale, unknown_allowed, rating)
+        return
+    if not isinstance(rating, Mapping) or not rating:
+        names = ", ".join(spec.code for spec in specs)
+        raise RatingError(owner, f"{rating!r} is not a set of ratings (expected: {names})")
+    by_code = {spec.code: spec for spec in specs}
+    for code in rating:
+        if code not in by_code:
+            raise RatingError(owner, f"{code!r} is not one of its ratings "
+                              f"({', '.join(by_code)})")
+    for spec in specs:
+        if spec.code not in rating:
+            continue
+        _validate_value(definition, f"{owner} {spec.code}", spec.scale, unknown_allowed,
+                        rating[spec.code])
+        if spec.when and not _met(definition, by_code[spec.when.rating].scale,
+                                  rating.get(spec.when.rating), spec.when.at_least):
+            raise RatingError(owner, f"{spec.code} is rated only when {spec.when.rating} is at "
+                              f"least {spec.when.at_least!r}")
+
+
+def _validate_value(
+    definition: InstrumentDefinition, owner: str, scale_code: str, unknown_allowed: bool,
+    rating: object,
+) -> None:
+    scale = definition.scale(scale_code)
     if rating == UNKNOWN:
-        if not item.unknown_allowed:
-            raise RatingError(item.code, f"{UNKNOWN!r} is not allowed for this item")
+        if not unknown_allowed:
+            raise RatingError(owner, f"{UNKNOWN!r} is not allowed for this item")
         return
     if scale.type is ScaleType.NUMERIC:
         # bool is an int in Python; True would otherwise pass as the number 1.
         if isinstance(rating, bool) or not isinstance(rating, int | float):
-            raise RatingError(item.code, f"{rating!r} is not a number (scale {scale.code!r})")
+            raise RatingError(owner, f"{rating!r} is not a number (scale {scale.code!r})")
         if not math.isfinite(rating) or not scale.lowest <= rating <= scale.highest:
             raise RatingError(
-                item.code, f"{rating!r} is outside scale {scale.code!r} "
+                owner, f"{rating!r} is outside scale {scale.code!r} "
                 f"({_number(scale.lowest)} to {_number(scale.highest)})"
             )
         if scale.integer and rating != int(rating):
-            raise RatingError(item.code, f"{rating!r} is not a whole number (scale {scale.code!r})")
+            raise RatingError(owner, f"{rating!r} is not a whole number (scale {scale.code!r})")
         return
     if not isinstance(rating, str) or scale.point(rating) is None:
         allowed = [point.code for point in scale.points]
-        if item.unknown_allowed:
+        if unknown_allowed:
             allowed.append(UNKNOWN)
         raise RatingError(
-            item.code, f"{rating!r} is not a rating on scale {scale.code!r} "
+            owner, f"{rating!r} is not a rating on scale {scale.code!r} "
             f"(expected one of: {', '.join(allowed)})"
         )
+
+
+def validate_factor(definition: InstrumentDefinition, domain: str, rating: object) -> None:
+    """An additional factor's answer, against the ratings its slot (domain, or "") declares."""
+    slot = definition.factor_slot(domain)
+    if slot is None:
+        raise RatingError(domain or "instrument", "takes no additional factors")
+    _validate_answer(definition, "+", slot.ratings, slot.unknown_allowed, rating)
 
 
 def validate_ratings(definition: InstrumentDefinition, ratings: Ratings) -> dict[str, str]:
@@ -74,21 +144,80 @@ def validate_ratings(definition: InstrumentDefinition, ratings: Ratings) -> dict
     problems: dict[str, str] = {}
     for item_code, rating in ratings.items():
         try:
-            validate_rating(definition, item_code, rating)
+            validate_rating(definition, item_code, rating, ratings)
         except RatingError as exc:
             problems[item_code] = str(exc)
     return problems
 
 
-def score(definition: InstrumentDefinition, item_code: str, rating: Rating) -> float | None:
-    """The number a valid rating stands for (a point's value, or the number); None for UNKNOWN."""
-    validate_rating(definition, item_code, rating)
-    if rating == UNKNOWN:
+def answer_values(item: Item, rating: object) -> dict[str, Rating]:
+    """An answer as {rating code: value}: "" for a one-rating item; NOT_APPLICABLE or a missing
+    answer gives {}."""
+    if rating is None or rating == NOT_APPLICABLE:
+        return {}
+    if item.named_ratings:
+        return dict(rating) if isinstance(rating, Mapping) else {}
+    return {"": rating}  # type: ignore[dict-item]
+
+
+def _value_on(definition: InstrumentDefinition, scale_code: str, rating: object) -> float | None:
+    if rating is None or rating in RESERVED:
         return None
-    scale = definition.scale_of(item_code)
+    scale = definition.scale(scale_code)
     if scale.type is ScaleType.NUMERIC:
         return rating  # type: ignore[return-value]
-    return scale.point(rating).value  # type: ignore[arg-type,union-attr]
+    point = scale.point(rating) if isinstance(rating, str) else None
+    return point.value if point else None
+
+
+def _met(definition: InstrumentDefinition, scale_code: str, rating: object, at_least: str) -> bool:
+    """Is a rating at or above a point? UNKNOWN, NOT_APPLICABLE and no rating are not."""
+    value = _value_on(definition, scale_code, rating)
+    threshold = definition.scale(scale_code).point(at_least)
+    return value is not None and threshold is not None and value >= threshold.value
+
+
+def item_asked(definition: InstrumentDefinition, item: Item, ratings: Ratings) -> bool:
+    """Is a conditional item asked, given the other ratings? (Unconditional items always are.)"""
+    seen: set[str] = set()
+    while item.when is not None and item.code not in seen:
+        seen.add(item.code)
+        target = definition.item(item.when.item)
+        spec = target.rating_spec(item.when.rating) if item.when.rating else target.primary
+        value = answer_values(target, ratings.get(target.code)).get(spec.code)  # type: ignore[union-attr]
+        if not _met(definition, spec.scale, value, item.when.at_least):  # type: ignore[union-attr]
+            return False
+        item = target
+    return True
+
+
+def asked_ratings(
+    definition: InstrumentDefinition, item: Item, rating: object
+) -> tuple[RatingSpec, ...]:
+    """The ratings of an item its own answer asks for: each rating whose condition on an
+    earlier rating of the same item is met."""
+    values = answer_values(item, rating)
+    by_code = {spec.code: spec for spec in item.ratings}
+    return tuple(
+        spec for spec in item.ratings
+        if spec.when is None
+        or _met(definition, by_code[spec.when.rating].scale, values.get(spec.when.rating),
+                spec.when.at_least)
+    )
+
+
+def score(
+    definition: InstrumentDefinition, item_code: str, rating: Rating, rating_code: str = ""
+) -> float | None:
+    """The number a valid rating stands for (a point's value, or the number); None for UNKNOWN,
+    NOT_APPLICABLE, or a named rating that was not given. `rating_code` picks a named rating
+    (default: the item's first)."""
+    validate_rating(definition, item_code, rating)
+    item = definition.item(item_code)
+    spec = item.rating_spec(rating_code) if rating_code else item.primary
+    if spec is None:
+        raise RatingError(item_code, f"has no rating {rating_code!r}")
+    return _value_on(definition, spec.scale, answer_values(item, rating).get(spec.code))
 
 
 def incomplete_items(
@@ -96,18 +225,32 @@ def incomplete_items(
     ratings: Ratings,
     evidence: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """What stops submission: required items not rated, ratings without required evidence.
+    """What stops submission, item code -> "not rated", "not rated: <rating code>", "not asked"
+    (rated although its condition is not met) or "evidence is required".
 
-    UNKNOWN counts as rated (a known unknown is an answer); when the item requires evidence, the
-    evidence of an UNKNOWN says what information is missing.
+    UNKNOWN and NOT_APPLICABLE count as rated (a known unknown is an answer); when the item
+    requires evidence, the evidence says what information is missing, or why it does not apply.
     """
     evidence = evidence or {}
     problems: dict[str, str] = {}
     for item in definition.items:
-        if item.code not in ratings:
+        rating = ratings.get(item.code)
+        if not item_asked(definition, item, ratings):
+            if rating is not None:
+                problems[item.code] = "not asked"
+            continue
+        if rating is None:
             if item.required:
                 problems[item.code] = "not rated"
-        elif item.evidence_required and not evidence.get(item.code, "").strip():
+            continue
+        if item.named_ratings and rating != NOT_APPLICABLE:
+            values = answer_values(item, rating)
+            missing = [spec.code for spec in asked_ratings(definition, item, rating)
+                       if spec.required and spec.code not in values]
+            if missing:
+                problems[item.code] = "not rated: " + missing[0]
+                continue
+        if item.evidence_required and not evidence.get(item.code, "").strip():
             problems[item.code] = "evidence is required"
     return problems
 
@@ -125,7 +268,10 @@ def count_unknowns(definition: InstrumentDefinition, ratings: Ratings) -> Unknow
     """How many items are rated UNKNOWN, in total and per domain (many unknowns is a finding)."""
     _check_item_codes(definition, ratings)
     by_domain = {
-        domain.code: sum(1 for item in domain.items if ratings.get(item.code) == UNKNOWN)
+        domain.code: sum(
+            1 for item in domain.items
+            if answer_values(item, ratings.get(item.code)).get(item.primary.code) == UNKNOWN
+        )
         for domain in definition.domains
     }
     return UnknownCount(total=sum(by_domain.values()), by_domain=by_domain)
@@ -139,6 +285,7 @@ class SubscaleResult:
     unknown: int
     missing: int  # items not rated at all (yet)
     advisory: bool
+    not_applicable: int = 0  # not applicable, or not asked: as if not in the subscale
 
 
 def compute_subscale(
@@ -148,22 +295,41 @@ def compute_subscale(
     counted, and the value is None when too few items are known to say anything."""
     subscale = definition.subscale(subscale_code)
     values: list[float] = []
-    unknown = missing = 0
+    unknown = missing = excluded = 0
     for item_code in subscale.items:
-        if item_code not in ratings:
+        item = definition.item(item_code)
+        spec = item.rating_spec(subscale.rating) if subscale.rating else item.primary
+        rating = ratings.get(item_code)
+        if rating is None:
+            if item_asked(definition, item, ratings):
+                missing += 1
+            else:
+                excluded += 1
+            continue
+        validate_rating(definition, item_code, rating)
+        # Not applicable, or not asked (its condition unmet): the item is not part of the
+        # subscale for this person; it neither adds nor counts as missing.
+        if (rating == NOT_APPLICABLE or not item_asked(definition, item, ratings)
+                or spec not in asked_ratings(definition, item, rating)):
+            excluded += 1
+            continue
+        raw = answer_values(item, rating).get(spec.code)  # type: ignore[union-attr]
+        if raw is None:
             missing += 1
             continue
-        value = score(definition, item_code, ratings[item_code])
+        value = _value_on(definition, spec.scale, raw)  # type: ignore[union-attr]
         if value is None:
             unknown += 1
             continue
         if item_code in subscale.reversed_items:
-            scale = definition.scale_of(item_code)
+            scale = definition.scale(spec.scale)  # type: ignore[union-attr]
             value = scale.lowest + scale.highest - value
         values.append(value)
     result: float | None = None
     # An incomplete sum reads lower than the truth, so below min_answered there is no number.
-    if len(values) >= subscale.min_answered:
+    # Items that do not apply lower the bar: they are out of the subscale, not unanswered.
+    needed = min(subscale.min_answered, len(subscale.items) - excluded)
+    if values and len(values) >= needed:
         result = sum(values) if subscale.method == "sum" else sum(values) / len(values)
     return SubscaleResult(
         code=subscale.code,
@@ -172,6 +338,7 @@ def compute_subscale(
         unknown=unknown,
         missing=missing,
         advisory=subscale.advisory,
+        not_applicable=excluded,
     )
 
 
@@ -191,6 +358,15 @@ class Change(StrEnum):
     NO_LONGER_UNKNOWN = "no_longer_unknown"
     ADDED = "added"
     REMOVED = "removed"
+    NOT_APPLICABLE = "not_applicable"  # not applicable (or not asked) on either side: no change
+
+
+class Concern(StrEnum):
+    """What a move means for the person, by the rating's direction."""
+
+    WORSE = "worse"  # more concern, or less protection
+    BETTER = "better"  # less concern, or more protection
+    NONE = ""  # no move, or a scale without direction
 
 
 @dataclass(frozen=True)
@@ -199,34 +375,82 @@ class ItemChange:
     change: Change
     before: Rating | None
     after: Rating | None
+    rating: str = ""  # the named rating (format 2); "" for an item's one rating
+    direction: str = ""  # Direction of the rating's scale; "" when unordered
+    concern: Concern = Concern.NONE
+
+    @property
+    def key(self) -> str:
+        return change_key(self.item_code, self.rating)
+
+
+def change_key(item_code: str, rating: str = "") -> str:
+    """'E1' for an item's one rating, 'E1:influence' for a named rating."""
+    return f"{item_code}{RATING_SEPARATOR}{rating}" if rating else item_code
+
+
+def concern_of(change: Change, direction: Direction | str | None) -> Concern:
+    """Up is more concern on a concern scale and more protection on a protection scale: a
+    protective factor lost is bad news, never green."""
+    if change not in (Change.UP, Change.DOWN) or not direction:
+        return Concern.NONE
+    worse = (change is Change.UP) == (Direction(direction) is Direction.CONCERN)
+    return Concern.WORSE if worse else Concern.BETTER
 
 
 def compare_ratings(
     definition: InstrumentDefinition, before: Ratings, after: Ratings
 ) -> dict[str, ItemChange]:
-    """How each item moved between two assessments, in the instrument's item order.
+    """How each rating moved between two assessments, in the instrument's item order, keyed by
+    change_key (the item code for an item's one rating; 'item:rating' for named ratings).
 
-    Direction is by value: "up" means a higher rating, which is a stronger concern for a risk item
-    and a stronger protection for a protective one; the reader (or the interface) knows which.
-    Items rated in neither assessment are left out.
+    "up" means a higher value; `direction` and `concern` say what that means for the person (a
+    higher rating is more concern on a risk item, more protection on a protective one). A rating
+    not applicable, or not asked, on either side is NOT_APPLICABLE, never a move. Ratings given
+    in neither assessment are left out.
     """
     _check_item_codes(definition, before)
     _check_item_codes(definition, after)
     changes: dict[str, ItemChange] = {}
     for item in definition.items:
-        if item.code in before or item.code in after:
-            old, new = before.get(item.code), after.get(item.code)
-            direction = _direction(definition, item, old, new)
-            changes[item.code] = ItemChange(item.code, direction, old, new)
+        if item.code not in before and item.code not in after:
+            continue
+        old_raw, new_raw = before.get(item.code), after.get(item.code)
+        for spec in item.ratings:
+            old = _side(definition, item, spec, old_raw, before)
+            new = _side(definition, item, spec, new_raw, after)
+            if old is None and new is None:
+                continue
+            direction = definition.direction(item, spec.code)
+            move = _direction(definition, spec, old, new)
+            changes[change_key(item.code, spec.code)] = ItemChange(
+                item.code, move, old, new, spec.code,
+                direction.value if direction else "", concern_of(move, direction))
     return changes
 
 
+def _side(
+    definition: InstrumentDefinition, item: Item, spec: RatingSpec, raw: Rating | None,
+    ratings: Ratings,
+) -> Rating | None:
+    """One side of a comparison: the rating's value, NOT_APPLICABLE when the item does not
+    apply or the rating was not asked, None when the item was not rated at all."""
+    if raw is None:
+        return None
+    validate_rating(definition, item.code, raw)
+    if (raw == NOT_APPLICABLE or not item_asked(definition, item, ratings)
+            or spec not in asked_ratings(definition, item, raw)):
+        return NOT_APPLICABLE
+    return answer_values(item, raw).get(spec.code)
+
+
 def _direction(
-    definition: InstrumentDefinition, item: Item, old: Rating | None, new: Rating | None
+    definition: InstrumentDefinition, spec: RatingSpec, old: Rating | None, new: Rating | None
 ) -> Change:
-    # Score both sides first: an invalid rating is an error even when the other side is missing.
-    old_value = None if old is None else score(definition, item.code, old)
-    new_value = None if new is None else score(definition, item.code, new)
+    old_value = _value_on(definition, spec.scale, old)
+    new_value = _value_on(definition, spec.scale, new)
+    if NOT_APPLICABLE in (old, new):
+        return Change.NOT_APPLICABLE
     if old is None:
         return Change.ADDED
     if new is None:
@@ -237,6 +461,8 @@ def _direction(
         return Change.NEWLY_UNKNOWN
     if old_value is None:
         return Change.NO_LONGER_UNKNOWN
+    if not definition.scale(spec.scale).ordered:
+        return Change.UNCHANGED if old == new else Change.ADDED
     if new_value > old_value:
         return Change.UP
     if new_value < old_value:
@@ -248,21 +474,30 @@ Threshold = Mapping[str, str | float]
 
 
 def _at_or_above(
-    definition: InstrumentDefinition, item: Item, rating: Rating, threshold: Threshold
+    definition: InstrumentDefinition, item: Item, rating: Rating, threshold: Threshold,
+    ratings: Ratings,
 ) -> bool:
-    """Is a rating at or above the threshold set for its scale? Items on a scale the threshold
-    does not name never count, nor does UNKNOWN."""
-    scale = definition.scale_of(item)
-    value = score(definition, item.code, rating)
-    if scale.code not in threshold or value is None:
+    """Is any asked rating of the item at or above the threshold set for its scale? Ratings on
+    a scale the threshold does not name never count, nor do UNKNOWN, NOT_APPLICABLE and items
+    whose condition is not met."""
+    validate_rating(definition, item.code, rating)
+    if rating == NOT_APPLICABLE or not item_asked(definition, item, ratings):
         return False
-    level = threshold[scale.code]
-    if scale.type is not ScaleType.NUMERIC:
-        point = scale.point(str(level))
-        if point is None:
-            raise ValueError(f"{level!r} is not a point of scale {scale.code!r}")
-        level = point.value
-    return value >= level
+    values = answer_values(item, rating)
+    for spec in asked_ratings(definition, item, rating):
+        scale = definition.scale(spec.scale)
+        value = _value_on(definition, spec.scale, values.get(spec.code))
+        if scale.code not in threshold or value is None:
+            continue
+        level = threshold[scale.code]
+        if scale.type is not ScaleType.NUMERIC:
+            point = scale.point(str(level))
+            if point is None:
+                raise ValueError(f"{level!r} is not a point of scale {scale.code!r}")
+            level = point.value
+        if value >= level:
+            return True
+    return False
 
 
 def summarise_needs(
@@ -276,9 +511,9 @@ def summarise_needs(
     _check_item_codes(definition, ratings)
     needs: dict[str, list[str]] = {area.code: [] for area in definition.need_areas}
     for item in definition.items:
-        if item.protective or item.code not in ratings:
+        if definition.is_protective(item) or item.code not in ratings:
             continue
-        if _at_or_above(definition, item, ratings[item.code], threshold):
+        if _at_or_above(definition, item, ratings[item.code], threshold, ratings):
             for area in item.need_areas:
                 needs[area].append(item.code)
     return {area: tuple(codes) for area, codes in needs.items() if codes}
@@ -292,10 +527,61 @@ def protective_factors(
     return tuple(
         item.code
         for item in definition.items
-        if item.protective
+        if definition.is_protective(item)
         and item.code in ratings
-        and _at_or_above(definition, item, ratings[item.code], threshold)
+        and _at_or_above(definition, item, ratings[item.code], threshold, ratings)
     )
+
+
+@dataclass(frozen=True)
+class DomainProfile:
+    """How much of a domain is present, as a share of its scale (0 to 1), for concern and
+    protection separately: the mean of the known primary ratings, each put on 0..1. None when
+    nothing of that direction is known. Advisory, for the profile chart."""
+
+    domain: str
+    concern: float | None
+    protection: float | None
+    rated: int
+    unknown: int
+    not_applicable: int
+    items: int
+
+
+def domain_profile(definition: InstrumentDefinition, ratings: Ratings) -> dict[str, DomainProfile]:
+    _check_item_codes(definition, ratings)
+    profile: dict[str, DomainProfile] = {}
+    for domain in definition.domains:
+        shares: dict[Direction, list[float]] = {Direction.CONCERN: [], Direction.PROTECTION: []}
+        rated = unknown = excluded = 0
+        for item in domain.items:
+            rating = ratings.get(item.code)
+            if rating is None:
+                continue
+            rated += 1
+            if rating == NOT_APPLICABLE or not item_asked(definition, item, ratings):
+                excluded += 1
+                continue
+            raw = answer_values(item, rating).get(item.primary.code)
+            value = _value_on(definition, item.primary.scale, raw)
+            direction = definition.direction(item)
+            if value is None:
+                unknown += raw == UNKNOWN
+                continue
+            scale = definition.scale(item.primary.scale)
+            if direction is None or scale.highest == scale.lowest:
+                continue
+            shares[direction].append((value - scale.lowest) / (scale.highest - scale.lowest))
+        profile[domain.code] = DomainProfile(
+            domain=domain.code,
+            concern=_mean(shares[Direction.CONCERN]),
+            protection=_mean(shares[Direction.PROTECTION]),
+            rated=rated, unknown=unknown, not_applicable=excluded, items=len(domain.items))
+    return profile
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 @dataclass(frozen=True)
@@ -348,6 +634,10 @@ def _check_item_codes(definition: InstrumentDefinition, ratings: Ratings) -> Non
     # of another instrument version); silently ignoring it would hide that.
     for item_code in ratings:
         _item(definition, item_code)
+
+
+def _named(item_code: str, rating: str = "") -> str:
+    return f"{item_code} {rating}" if rating else item_code
 
 
 def _number(value: float) -> str:
