@@ -135,6 +135,9 @@ class Assessment(VersionedModel):
     overall_judgement = models.CharField(_("overall judgement"), max_length=40, blank=True)
     judgement_rationale = EncryptedTextField(_("rationale for the judgement"), blank=True)
     consensus_note = EncryptedTextField(_("consensus note"), blank=True)
+    # Format 2: the judgement of each domain that asks for one,
+    # {domain code: {"judgement": option code, "rationale": text}}.
+    domain_judgements = EncryptedJSONField(default=dict)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
@@ -195,6 +198,24 @@ class ItemRating(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "item_code"],
                                                name="one_rating_per_item")]
+
+
+class AdditionalFactor(models.Model):
+    """An open-ended factor the assessor names and rates (format 2, the "+" of some tools), in a
+    domain that allows them or for the instrument as a whole (domain "")."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
+                                   related_name="additional_factors")
+    domain = models.CharField(max_length=64, blank=True)
+    name = EncryptedTextField(_("factor"))
+    rating = models.JSONField()
+    evidence = EncryptedTextField(blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["domain", "id"]
 
 
 class BiasAnswer(models.TextChoices):

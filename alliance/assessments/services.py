@@ -7,6 +7,7 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alliance.core import audit
@@ -19,10 +20,17 @@ from alliance.people.key_dates import add_months
 
 from . import accreditation, work
 from .access import AssessmentAction, allowed_actions, can_countersign, can_read_treatment
-from .instruments import UNKNOWN, InstrumentDefinitionError, parse_definition
-from .instruments.scoring import RatingError, incomplete_items, validate_rating
+from .instruments import NOT_APPLICABLE, UNKNOWN, InstrumentDefinitionError, parse_definition
+from .instruments.scoring import (
+    RatingError,
+    incomplete_items,
+    validate_factor,
+    validate_rating,
+)
+from .labels import rating_error_message
 from .models import (
     ALLOWED_TRANSITIONS,
+    AdditionalFactor,
     Assessment,
     AssessmentDue,
     AssessmentParticipant,
@@ -39,6 +47,9 @@ from .models import (
 )
 
 SOURCE_KINDS = ["interview", "file", "observation", "collateral", "other"]
+# The kinds taken through the assessment workflow (draft, ratings, countersignature). A screening
+# is one form (screening_create); an alliance measure is taken by the plans module.
+ASSESSED_KINDS = (InstrumentKind.RISK_NEEDS, InstrumentKind.CHECKLIST)
 
 
 # --- instruments -------------------------------------------------------------------------------
@@ -127,9 +138,13 @@ def _schedule_next(person, countersigned_on: datetime.date) -> AssessmentDue:
 
 # --- screening ---------------------------------------------------------------------------------
 
-def _translated_rating_error(exc: RatingError) -> str:
-    return _("%(item)s: this rating is not on the item's scale, or “unknown” is not allowed "
-             "for it.") % {"item": exc.item_code}
+def _translated_rating_error(exc: RatingError, definition=None) -> str:
+    from django.utils.translation import get_language
+
+    if definition is None:
+        return _("%(item)s: this rating is not on the item's scale, or “unknown” is not allowed "
+                 "for it.") % {"item": exc.item_code}
+    return rating_error_message(definition, exc, get_language() or "en")
 
 
 @transaction.atomic
@@ -155,7 +170,7 @@ def screening_create(*, actor, person, instrument_version, occasion: str, rating
         try:
             validate_rating(definition, code, rating)
         except RatingError as exc:
-            errors[f"item_{code}"] = _translated_rating_error(exc)
+            errors[f"item_{code}"] = _translated_rating_error(exc, definition)
     for item in definition.items:
         rating = ratings.get(item.code)
         if rating is None:
@@ -231,8 +246,10 @@ def assessment_start(*, actor, person, instrument_version, corrects=None,
     """Open a draft with the actor as lead assessor."""
     if not can_read_treatment(person_grant(actor, person)):
         raise PermissionDenied(_("Assessments are done by staff of the treatment sector."))
-    if instrument_version.instrument.kind != InstrumentKind.RISK_NEEDS:
-        raise ValidationError(_("Choose a risk and needs instrument."))
+    if instrument_version.instrument.kind not in ASSESSED_KINDS:
+        raise ValidationError(_("Choose a risk and needs instrument or a checklist: a screening "
+                                "is recorded with the screening form, and a working-alliance "
+                                "measure from the person's plan."))
     if not instrument_version.is_active and corrects is None:
         raise ValidationError(_("This instrument version is no longer offered."))
     assessment = Assessment.objects.create(
@@ -249,9 +266,11 @@ def assessment_start(*, actor, person, instrument_version, corrects=None,
 
 @transaction.atomic
 def assessment_rate_item(*, actor, assessment, item_code: str, rating, evidence: str = "",
-                         expected_stamp: str | None = None) -> ItemRating:
-    """Save one item's rating and evidence. `expected_stamp` is the rated_at the user saw
-    (empty when the item was unrated): a co-assessor's newer rating is never overwritten."""
+                         expected_stamp: str | None = None) -> ItemRating | None:
+    """Save one item's answer and evidence; a rating of None clears the item. `expected_stamp`
+    is the rated_at the user saw (empty when the item was unrated): a co-assessor's newer rating
+    is never overwritten. The answer is checked against the instrument (scale, unknown, not
+    applicable, conditions) and, where the item requires it, must carry evidence."""
     _require(actor, assessment, AssessmentAction.EDIT,
              _("Only the assessors of a draft may rate its items."))
     assessment = _lock(assessment)
@@ -260,23 +279,125 @@ def assessment_rate_item(*, actor, assessment, item_code: str, rating, evidence:
     definition = assessment.instrument_version.parsed
     if not definition.has_item(item_code):
         raise ValidationError({"rating": _("This instrument has no such item.")})
+    item = definition.item(item_code)
+    rows = {r.item_code: r for r in ItemRating.objects.filter(assessment=assessment)}
+    current = rows.get(item_code)
+
+    def check_stamp():
+        if expected_stamp is not None:
+            seen = current.rated_at.isoformat() if current else ""
+            if seen != expected_stamp:
+                raise Conflict()
+
+    if rating is None:
+        check_stamp()
+        if current is not None:
+            current.delete()
+            audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment,
+                         person=assessment.person, details={"item": item_code, "cleared": True})
+        return None
+    context = {code: r.rating for code, r in rows.items() if code != item_code}
     try:
-        validate_rating(definition, item_code, rating)
+        validate_rating(definition, item_code, rating, context)
     except RatingError as exc:
-        raise ValidationError({"rating": _translated_rating_error(exc)}) from None
-    current = ItemRating.objects.filter(assessment=assessment, item_code=item_code).first()
-    if expected_stamp is not None:
-        seen = current.rated_at.isoformat() if current else ""
-        if seen != expected_stamp:
-            raise Conflict()
+        raise ValidationError({"rating": _translated_rating_error(exc, definition)}) from None
+    if item.evidence_required and not evidence.strip():
+        raise ValidationError({"evidence": _(
+            "%(item)s needs its evidence: say what the rating rests on (or, for “unknown” or "
+            "“not applicable”, why). The rating is not saved yet.") % {"item": item_code}})
+    check_stamp()
     item_rating, _created = ItemRating.objects.update_or_create(
         assessment=assessment, item_code=item_code, defaults={
             "rating": rating, "evidence": evidence.strip(), "rated_by": actor,
             "rated_at": timezone.now()})
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment,
-                 person=assessment.person, details={"item": item_code,
-                                                    "unknown": rating == UNKNOWN})
+                 person=assessment.person, details={
+                     "item": item_code, "unknown": rating == UNKNOWN,
+                     "not_applicable": rating == NOT_APPLICABLE})
     return item_rating
+
+
+def _factor_problems(definition, domain: str, name: str, rating, evidence: str) -> dict:
+    slot = definition.factor_slot(domain)
+    if slot is None:
+        return {"domain": _("This part of the instrument takes no additional factors.")}
+    problems = {}
+    if not name.strip():
+        problems["name"] = _("Name the factor.")
+    try:
+        validate_factor(definition, domain, rating)
+    except RatingError as exc:
+        problems["rating"] = _translated_rating_error(exc, definition)
+    if slot.evidence_required and not evidence.strip():
+        problems["evidence"] = _("Give the evidence for this factor.")
+    return problems
+
+
+@transaction.atomic
+def factor_add(*, actor, assessment, domain: str, name: str, rating, evidence: str = "",
+               expected_version: int | None = None) -> AdditionalFactor:
+    """Add an open-ended factor (format 2) to a domain that allows them, or to the instrument
+    (domain ""), up to the instrument's maximum."""
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may add factors."))
+    assessment = _lock(assessment, expected_version)
+    if not assessment.is_editable:
+        raise ValidationError(_("This assessment can no longer be changed."))
+    definition = assessment.instrument_version.parsed
+    problems = _factor_problems(definition, domain, name, rating, evidence)
+    if problems:
+        raise ValidationError(problems)
+    slot = definition.factor_slot(domain)
+    if assessment.additional_factors.filter(domain=domain).count() >= slot.maximum:
+        raise ValidationError({"name": _("At most %(n)s additional factors can be added here.")
+                               % {"n": slot.maximum}})
+    factor = AdditionalFactor.objects.create(
+        assessment=assessment, domain=domain, name=name.strip(), rating=rating,
+        evidence=evidence.strip(), rated_by=actor, rated_at=timezone.now())
+    assessment.version += 1
+    assessment.save(update_fields=["version", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"additional_factor": factor.pk, "domain": domain})
+    return factor
+
+
+@transaction.atomic
+def factor_update(*, actor, assessment, factor, name: str, rating, evidence: str = "",
+                  expected_stamp: str | None = None) -> AdditionalFactor:
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may change its factors."))
+    assessment = _lock(assessment)
+    if not assessment.is_editable:
+        raise ValidationError(_("This assessment can no longer be changed."))
+    factor = AdditionalFactor.objects.select_for_update().get(pk=factor.pk,
+                                                              assessment=assessment)
+    if expected_stamp is not None and factor.rated_at.isoformat() != expected_stamp:
+        raise Conflict()
+    problems = _factor_problems(assessment.instrument_version.parsed, factor.domain, name, rating,
+                                evidence)
+    if problems:
+        raise ValidationError(problems)
+    factor.name, factor.rating, factor.evidence = name.strip(), rating, evidence.strip()
+    factor.rated_by, factor.rated_at = actor, timezone.now()
+    factor.save()
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"additional_factor": factor.pk, "domain": factor.domain})
+    return factor
+
+
+@transaction.atomic
+def factor_remove(*, actor, assessment, factor, expected_version: int | None = None) -> None:
+    _require(actor, assessment, AssessmentAction.EDIT,
+             _("Only the assessors of a draft may remove its factors."))
+    assessment = _lock(assessment, expected_version)
+    if not assessment.is_editable:
+        raise ValidationError(_("This assessment can no longer be changed."))
+    pk = factor.pk
+    AdditionalFactor.objects.filter(pk=pk, assessment=assessment).delete()
+    assessment.version += 1
+    assessment.save(update_fields=["version", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
+                 details={"additional_factor": pk, "removed": True})
 
 
 @transaction.atomic
@@ -288,14 +409,20 @@ def assessment_update(*, actor, assessment, expected_version: int | None, **fiel
     if not assessment.is_editable:
         raise ValidationError(_("This assessment can no longer be changed."))
     allowed = {"sources", "formulation", "overall_judgement", "judgement_rationale",
-               "consensus_note"}
+               "consensus_note", "domain_judgements"}
     if set(fields) - allowed:
         raise ValueError(f"Not editable here: {sorted(set(fields) - allowed)}")
     definition = assessment.instrument_version.parsed
     judgement = fields.get("overall_judgement")
     if judgement and (not definition.overall_judgement
                       or not definition.overall_judgement.option(judgement)):
-        raise ValidationError({"overall_judgement": _("Choose one of the instrument's options.")})
+        raise ValidationError({"overall_judgement": _(
+            "This instrument's overall judgement is the formulation only, with no level."
+            if definition.overall_judgement and definition.overall_judgement.formulation_only
+            else "Choose one of the instrument's options.")})
+    if "domain_judgements" in fields:
+        fields["domain_judgements"] = _checked_domain_judgements(
+            definition, {**assessment.domain_judgements, **fields["domain_judgements"]})
     for source in fields.get("sources", []):
         if source.get("kind") not in SOURCE_KINDS or not str(source.get("description", "")).strip():
             raise ValidationError({"sources": _("Each source needs a type and a description.")})
@@ -306,6 +433,28 @@ def assessment_update(*, actor, assessment, expected_version: int | None, **fiel
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
                  details={"fields": sorted(fields)})
     return assessment
+
+
+def _checked_domain_judgements(definition, judgements) -> dict:
+    """{domain: {"judgement": option, "rationale": text}} for domains that ask for one; an
+    empty judgement and rationale removes the entry."""
+    if not isinstance(judgements, dict):
+        raise ValidationError({"domain_judgements": _("Give a judgement per domain.")})
+    cleaned = {}
+    for code, entry in judgements.items():
+        domain = next((d for d in definition.domains if d.code == code), None)
+        if domain is None or domain.judgement is None:
+            raise ValidationError({"domain_judgements": _(
+                "%(domain)s is not a domain that is judged.") % {"domain": str(code)[:64]}})
+        entry = entry if isinstance(entry, dict) else {}
+        option = str(entry.get("judgement") or "")
+        rationale = str(entry.get("rationale") or "").strip()
+        if option and domain.judgement.option(option) is None:
+            raise ValidationError({f"domain_{code}": _("Choose one of the instrument's "
+                                                       "options.")})
+        if option or rationale:
+            cleaned[code] = {"judgement": option, "rationale": rationale}
+    return cleaned
 
 
 @transaction.atomic
@@ -340,15 +489,52 @@ def submission_problems(assessment) -> dict[str, str]:
     ratings, evidence = ratings_of(assessment)
     problems = {}
     for code, problem in incomplete_items(definition, ratings, evidence).items():
-        problems[f"item_{code}"] = (_("%(item)s is not rated.") if problem == "not rated" else
-                                    _("%(item)s needs evidence.")) % {"item": code}
+        if problem == "not rated":
+            message = _("%(item)s is not rated.")
+        elif problem.startswith("not rated: "):
+            message = _("%(item)s: %(rating)s is not rated.")
+        elif problem == "not asked":
+            message = _("%(item)s is rated, but it is asked only when %(other)s is at least "
+                        "“%(at_least)s”: clear its rating, or change %(other)s.")
+        else:
+            message = _("%(item)s needs evidence.")
+        item = definition.item(code)
+        when = item.when
+        problems[f"item_{code}"] = message % {
+            "item": code, "rating": problem.removeprefix("not rated: "),
+            "other": when.item if when else "",
+            "at_least": _point_label(definition, when) if when else ""}
+    for domain in definition.domains:
+        if domain.judgement is None:
+            continue
+        entry = assessment.domain_judgements.get(domain.code, {})
+        if not entry.get("judgement"):
+            problems[f"domain_{domain.code}"] = _("Give the judgement of %(domain)s.") % {
+                "domain": domain.name.get(get_language() or "en")}
+        elif domain.judgement.rationale_required and not entry.get("rationale", "").strip():
+            problems[f"domain_{domain.code}"] = _("Give the rationale for the judgement of "
+                                                  "%(domain)s.") % {
+                "domain": domain.name.get(get_language() or "en")}
     if not assessment.sources:
         problems["sources"] = _("Record at least one source of information consulted.")
-    if not assessment.overall_judgement:
-        problems["overall_judgement"] = _("Give the overall professional judgement.")
-    if not assessment.judgement_rationale.strip():
-        problems["judgement_rationale"] = _("Give the rationale for the overall judgement.")
+    choice = definition.overall_judgement
+    if choice is not None and choice.formulation_only:
+        if not assessment.formulation.strip():
+            problems["formulation"] = _("Write the formulation: for this instrument it is the "
+                                        "overall judgement.")
+    elif choice is not None:
+        if not assessment.overall_judgement:
+            problems["overall_judgement"] = _("Give the overall professional judgement.")
+        if choice.rationale_required and not assessment.judgement_rationale.strip():
+            problems["judgement_rationale"] = _("Give the rationale for the overall judgement.")
     return problems
+
+
+def _point_label(definition, when) -> str:
+    target = definition.item(when.item)
+    spec = target.rating_spec(when.rating) if when.rating else target.primary
+    point = definition.scale(spec.scale).point(when.at_least)
+    return point.label.get(get_language() or "en") if point else when.at_least
 
 
 @transaction.atomic
@@ -396,8 +582,8 @@ def assessment_countersign(*, actor, assessment, expected_version: int | None) -
         audit.record(actor=actor, action=AuditAction.CHANGE, obj=old, person=old.person,
                      details={"status": "superseded", "by": str(assessment.uuid)})
     due = _schedule_next(assessment.person, timezone.localdate())
-    judgement = assessment.instrument_version.parsed.overall_judgement.option(
-        assessment.overall_judgement)
+    choice = assessment.instrument_version.parsed.overall_judgement
+    judgement = choice.option(assessment.overall_judgement) if choice else None
     timeline.add(person=assessment.person, kind="assessment_countersigned",
                  compartment=Compartment.CASE_TEAM, actor=actor,
                  params={"judgement": judgement.label.get("en") if judgement else "",
@@ -443,12 +629,16 @@ def assessment_correct(*, actor, assessment, reason: str) -> Assessment:
                              instrument_version=assessment.instrument_version,
                              corrects=assessment, correction_reason=reason.strip())
     for name in ("sources", "formulation", "overall_judgement", "judgement_rationale",
-                 "consensus_note"):
+                 "consensus_note", "domain_judgements"):
         setattr(draft, name, getattr(assessment, name))
     draft.save()
     ItemRating.objects.bulk_create([
         ItemRating(assessment=draft, item_code=r.item_code, rating=r.rating, evidence=r.evidence,
                    rated_by=r.rated_by, rated_at=r.rated_at)
         for r in assessment.ratings.all()])
+    AdditionalFactor.objects.bulk_create([
+        AdditionalFactor(assessment=draft, domain=f.domain, name=f.name, rating=f.rating,
+                         evidence=f.evidence, rated_by=f.rated_by, rated_at=f.rated_at)
+        for f in assessment.additional_factors.all()])
     return draft
 

@@ -83,8 +83,10 @@ def test_rating_an_item_is_a_small_htmx_request_that_returns_the_item(assessing)
 def test_a_stale_item_rating_answers_409_and_shows_the_saved_one(assessing):
     client = login(assessing.treatment_a)
     url = reverse("assessments:rate_item", args=[assessing.draft.uuid, "BA1"])
-    client.post(url, {"rating": "high", "stamp": ""}, HTTP_HX_REQUEST="true")
-    stale = client.post(url, {"rating": "low", "stamp": ""}, HTTP_HX_REQUEST="true")
+    client.post(url, {"rating": "high", "evidence": "Interview", "stamp": ""},
+                HTTP_HX_REQUEST="true")
+    stale = client.post(url, {"rating": "low", "evidence": "Interview", "stamp": ""},
+                        HTTP_HX_REQUEST="true")
     assert stale.status_code == 409
     assert "Someone else changed this record" in stale.content.decode()
 

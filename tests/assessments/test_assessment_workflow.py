@@ -164,10 +164,11 @@ def test_comparison_reports_newly_unknown_items(assessing):
 def test_a_co_assessors_newer_rating_is_not_overwritten(assessing):
     first = services.assessment_rate_item(actor=assessing.treatment_a,
                                           assessment=assessing.draft, item_code="BA1",
-                                          rating="low", expected_stamp="")
+                                          rating="low", evidence="Interview", expected_stamp="")
     with pytest.raises(Conflict):
         services.assessment_rate_item(actor=assessing.treatment_a, assessment=assessing.draft,
-                                      item_code="BA1", rating="high", expected_stamp="")
+                                      item_code="BA1", rating="high", evidence="Interview",
+                                      expected_stamp="")
     assert ItemRating.objects.get(pk=first.pk).rating == "low"
 
 

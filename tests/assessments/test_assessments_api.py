@@ -126,12 +126,13 @@ def test_it_refuses_a_rating_that_is_not_a_code_or_a_number(assessing):
 
 def test_a_colleagues_newer_rating_is_not_overwritten(assessing):
     client = login(assessing.treatment_a)
-    first = _json(client, "put", _item(assessing.draft, "BA1"), {"rating": "low", "stamp": ""})
+    first = _json(client, "put", _item(assessing.draft, "BA1"), {"rating": "low", "evidence": "Interview", "stamp": ""})
     assert first.status_code == 200
-    stale = _json(client, "put", _item(assessing.draft, "BA1"), {"rating": "high", "stamp": ""})
+    stale = _json(client, "put", _item(assessing.draft, "BA1"),
+                  {"rating": "high", "evidence": "Interview", "stamp": ""})
     assert stale.status_code == 409
     fresh = _json(client, "put", _item(assessing.draft, "BA1"),
-                  {"rating": "high", "stamp": first.json()["stamp"]})
+                  {"rating": "high", "evidence": "Interview", "stamp": first.json()["stamp"]})
     assert fresh.status_code == 200
     assert ItemRating.objects.get(assessment=assessing.draft, item_code="BA1").rating == "high"
 

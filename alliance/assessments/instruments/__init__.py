@@ -7,6 +7,7 @@ ratings. Neither imports Django, so both are tested without a database. See docs
 from pathlib import Path
 
 from alliance.assessments.instruments.definition import (
+    NOT_APPLICABLE,
     SCHEMA,
     UNKNOWN,
     InstrumentDefinition,
@@ -25,6 +26,7 @@ def reference_definition_paths() -> list[Path]:
 
 
 __all__ = [
+    "NOT_APPLICABLE",
     "REFERENCE_DIR",
     "SCHEMA",
     "SCHEMA_PATH",

@@ -38,8 +38,14 @@ Ratings = Mapping[str, Rating]
 class RatingError(ValueError):
     """A rating the item's scale does not allow; the message names the item and the scale."""
 
-    def __init__(self, item_code: str, message: str) -> None:
+    # Why, for a translated message: off_scale, unknown_not_allowed, not_applicable_not_allowed,
+    # item_not_asked (its condition on another item is unmet), rating_not_asked (a named rating
+    # whose condition on an earlier rating is unmet), not_named_ratings, no_such_rating.
+    def __init__(self, item_code: str, message: str, reason: str = "off_scale",
+                 **params: str) -> None:
         self.item_code = item_code
+        self.reason = reason
+        self.params = params
         super().__init__(f"{item_code}: {message}")
 
 
@@ -61,12 +67,15 @@ def validate_rating(
     item = _item(definition, item_code)
     if rating == NOT_APPLICABLE:
         if not item.not_applicable_allowed:
-            raise RatingError(item.code, f"{NOT_APPLICABLE!r} is not allowed for this item")
+            raise RatingError(item.code, f"{NOT_APPLICABLE!r} is not allowed for this item",
+                              "not_applicable_not_allowed")
         return
     if context is not None and not item_asked(definition, item, context):
         when = item.when
         raise RatingError(item.code, f"is asked only when {_named(when.item, when.rating)} is at "
-                          f"least {when.at_least!r}")  # type: ignore[union-attr]
+                          f"least {when.at_least!r}", "item_not_asked",  # type: ignore[union-attr]
+                          other=_named(when.item, when.rating),  # type: ignore[union-attr]
+                          at_least=when.at_least)  # type: ignore[union-attr]
     _validate_answer(definition, item.code, item.ratings, item.unknown_allowed, rating)
 
 
@@ -83,12 +92,14 @@ def _validate_answer(
         return
     if not isinstance(rating, Mapping) or not rating:
         names = ", ".join(spec.code for spec in specs)
-        raise RatingError(owner, f"{rating!r} is not a set of ratings (expected: {names})")
+        raise RatingError(owner, f"{rating!r} is not a set of ratings (expected: {names})",
+                          "not_named_ratings", expected=names)
     by_code = {spec.code: spec for spec in specs}
     for code in rating:
         if code not in by_code:
             raise RatingError(owner, f"{code!r} is not one of its ratings "
-                              f"({', '.join(by_code)})")
+                              f"({', '.join(by_code)})", "no_such_rating", rating=str(code),
+                              expected=", ".join(by_code))
     for spec in specs:
         if spec.code not in rating:
             continue
@@ -97,7 +108,9 @@ def _validate_answer(
         if spec.when and not _met(definition, by_code[spec.when.rating].scale,
                                   rating.get(spec.when.rating), spec.when.at_least):
             raise RatingError(owner, f"{spec.code} is rated only when {spec.when.rating} is at "
-                              f"least {spec.when.at_least!r}")
+                              f"least {spec.when.at_least!r}", "rating_not_asked",
+                              rating=spec.code, other=spec.when.rating,
+                              at_least=spec.when.at_least)
 
 
 def _validate_value(
@@ -107,7 +120,8 @@ def _validate_value(
     scale = definition.scale(scale_code)
     if rating == UNKNOWN:
         if not unknown_allowed:
-            raise RatingError(owner, f"{UNKNOWN!r} is not allowed for this item")
+            raise RatingError(owner, f"{UNKNOWN!r} is not allowed for this item",
+                              "unknown_not_allowed")
         return
     if scale.type is ScaleType.NUMERIC:
         # bool is an int in Python; True would otherwise pass as the number 1.
@@ -135,7 +149,8 @@ def validate_factor(definition: InstrumentDefinition, domain: str, rating: objec
     """An additional factor's answer, against the ratings its slot (domain, or "") declares."""
     slot = definition.factor_slot(domain)
     if slot is None:
-        raise RatingError(domain or "instrument", "takes no additional factors")
+        raise RatingError(domain or "instrument", "takes no additional factors",
+                          "no_additional_factors")
     _validate_answer(definition, "+", slot.ratings, slot.unknown_allowed, rating)
 
 
