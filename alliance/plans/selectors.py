@@ -78,7 +78,7 @@ def plan_sources(plan) -> dict:
               [definition.item(code).text.get(lang) for code in codes])
              for area, codes in latest_needs_of(plan.assessment).items()]
     protective = [(item.code, item.text.get(lang)) for item in definition.items
-                  if item.protective]
+                  if definition.is_protective(item)]
     return {"needs": needs, "protective": protective}
 
 
@@ -89,7 +89,7 @@ def goal_labels(plan) -> dict:
     definition, lang = plan.assessment.instrument_version.parsed, current_language()
     labels = {area.code: area.label.get(lang) for area in definition.need_areas}
     labels.update({item.code: item.text.get(lang) for item in definition.items
-                   if item.protective})
+                   if definition.is_protective(item)})
     return labels
 
 

@@ -171,8 +171,8 @@ def need_codes(plan) -> set[str]:
 def protective_codes(plan) -> set[str]:
     if plan.assessment is None:
         return set()
-    return {item.code for item in plan.assessment.instrument_version.parsed.items
-            if item.protective}
+    definition = plan.assessment.instrument_version.parsed
+    return {item.code for item in definition.items if definition.is_protective(item)}
 
 
 # --- plans ---------------------------------------------------------------------------------------
