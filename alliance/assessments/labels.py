@@ -116,6 +116,9 @@ def rating_error_message(definition: InstrumentDefinition, exc: RatingError, lan
     """A RatingError in the user's language, naming the item and the reason."""
     item = exc.item_code
     params = {"item": item, **exc.params}
+    if exc.reason in ("off_scale", "unknown_not_allowed") and exc.params.get("rating"):
+        # One named rating of the item: name it with its label.
+        params["item"] = f"{item} ({_rating_label(definition, item, exc.params['rating'], lang)})"
     match exc.reason:
         case "unknown_not_allowed":
             return _("%(item)s: “unknown” is not allowed for this item.") % params
@@ -136,6 +139,12 @@ def rating_error_message(definition: InstrumentDefinition, exc: RatingError, lan
             return _("%(item)s takes no additional factors.") % params
     return _("%(item)s: this rating is not on the item's scale, or “unknown” is not allowed "
              "for it.") % params
+
+
+def _rating_label(definition: InstrumentDefinition, item_code: str, rating: str, lang: str) -> str:
+    if not definition.has_item(item_code):
+        return rating
+    return rating_name(definition, definition.item(item_code), rating, lang)
 
 
 def _point_label(definition: InstrumentDefinition, exc: RatingError, lang: str) -> str:

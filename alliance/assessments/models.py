@@ -5,6 +5,7 @@ models: an assessment stores item codes and ratings, and references the exact ve
 """
 
 import json
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -204,6 +205,7 @@ class AdditionalFactor(models.Model):
     """An open-ended factor the assessor names and rates (format 2, the "+" of some tools), in a
     domain that allows them or for the instrument as a whole (domain "")."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE,
                                    related_name="additional_factors")
     domain = models.CharField(max_length=64, blank=True)

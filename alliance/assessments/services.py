@@ -357,7 +357,7 @@ def factor_add(*, actor, assessment, domain: str, name: str, rating, evidence: s
     assessment.version += 1
     assessment.save(update_fields=["version", "updated_at"])
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
-                 details={"additional_factor": factor.pk, "domain": domain})
+                 details={"additional_factor": str(factor.uuid), "domain": domain})
     return factor
 
 
@@ -381,7 +381,7 @@ def factor_update(*, actor, assessment, factor, name: str, rating, evidence: str
     factor.rated_by, factor.rated_at = actor, timezone.now()
     factor.save()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
-                 details={"additional_factor": factor.pk, "domain": factor.domain})
+                 details={"additional_factor": str(factor.uuid), "domain": factor.domain})
     return factor
 
 
@@ -392,12 +392,12 @@ def factor_remove(*, actor, assessment, factor, expected_version: int | None = N
     assessment = _lock(assessment, expected_version)
     if not assessment.is_editable:
         raise ValidationError(_("This assessment can no longer be changed."))
-    pk = factor.pk
+    pk, public_id = factor.pk, str(factor.uuid)
     AdditionalFactor.objects.filter(pk=pk, assessment=assessment).delete()
     assessment.version += 1
     assessment.save(update_fields=["version", "updated_at"])
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=assessment, person=assessment.person,
-                 details={"additional_factor": pk, "removed": True})
+                 details={"additional_factor": public_id, "removed": True})
 
 
 @transaction.atomic
@@ -416,10 +416,11 @@ def assessment_update(*, actor, assessment, expected_version: int | None, **fiel
     judgement = fields.get("overall_judgement")
     if judgement and (not definition.overall_judgement
                       or not definition.overall_judgement.option(judgement)):
+        formulation_only = (definition.overall_judgement is not None
+                            and definition.overall_judgement.formulation_only)
         raise ValidationError({"overall_judgement": _(
-            "This instrument's overall judgement is the formulation only, with no level."
-            if definition.overall_judgement and definition.overall_judgement.formulation_only
-            else "Choose one of the instrument's options.")})
+            "This instrument's overall judgement is the formulation only, with no level.")
+            if formulation_only else _("Choose one of the instrument's options.")})
     if "domain_judgements" in fields:
         fields["domain_judgements"] = _checked_domain_judgements(
             definition, {**assessment.domain_judgements, **fields["domain_judgements"]})

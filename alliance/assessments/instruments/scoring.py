@@ -103,8 +103,8 @@ def _validate_answer(
     for spec in specs:
         if spec.code not in rating:
             continue
-        _validate_value(definition, f"{owner} {spec.code}", spec.scale, unknown_allowed,
-                        rating[spec.code])
+        _validate_value(definition, owner, spec.scale, unknown_allowed, rating[spec.code],
+                        spec.code)
         if spec.when and not _met(definition, by_code[spec.when.rating].scale,
                                   rating.get(spec.when.rating), spec.when.at_least):
             raise RatingError(owner, f"{spec.code} is rated only when {spec.when.rating} is at "
@@ -115,33 +115,38 @@ def _validate_answer(
 
 def _validate_value(
     definition: InstrumentDefinition, owner: str, scale_code: str, unknown_allowed: bool,
-    rating: object,
+    rating: object, rating_code: str = "",
 ) -> None:
     scale = definition.scale(scale_code)
+    # The error names the item (item_code) and, in its text and params, the named rating.
+    what = f"{rating_code} " if rating_code else ""
+    extra = {"rating": rating_code} if rating_code else {}
     if rating == UNKNOWN:
         if not unknown_allowed:
-            raise RatingError(owner, f"{UNKNOWN!r} is not allowed for this item",
-                              "unknown_not_allowed")
+            raise RatingError(owner, f"{what}{UNKNOWN!r} is not allowed for this item",
+                              "unknown_not_allowed", **extra)
         return
     if scale.type is ScaleType.NUMERIC:
         # bool is an int in Python; True would otherwise pass as the number 1.
         if isinstance(rating, bool) or not isinstance(rating, int | float):
-            raise RatingError(owner, f"{rating!r} is not a number (scale {scale.code!r})")
+            raise RatingError(owner, f"{what}{rating!r} is not a number (scale {scale.code!r})",
+                              **extra)
         if not math.isfinite(rating) or not scale.lowest <= rating <= scale.highest:
             raise RatingError(
-                owner, f"{rating!r} is outside scale {scale.code!r} "
-                f"({_number(scale.lowest)} to {_number(scale.highest)})"
+                owner, f"{what}{rating!r} is outside scale {scale.code!r} "
+                f"({_number(scale.lowest)} to {_number(scale.highest)})", **extra
             )
         if scale.integer and rating != int(rating):
-            raise RatingError(owner, f"{rating!r} is not a whole number (scale {scale.code!r})")
+            raise RatingError(owner, f"{what}{rating!r} is not a whole number (scale "
+                              f"{scale.code!r})", **extra)
         return
     if not isinstance(rating, str) or scale.point(rating) is None:
         allowed = [point.code for point in scale.points]
         if unknown_allowed:
             allowed.append(UNKNOWN)
         raise RatingError(
-            owner, f"{rating!r} is not a rating on scale {scale.code!r} "
-            f"(expected one of: {', '.join(allowed)})"
+            owner, f"{what}{rating!r} is not a rating on scale {scale.code!r} "
+            f"(expected one of: {', '.join(allowed)})", **extra
         )
 
 
@@ -286,6 +291,7 @@ def count_unknowns(definition: InstrumentDefinition, ratings: Ratings) -> Unknow
         domain.code: sum(
             1 for item in domain.items
             if answer_values(item, ratings.get(item.code)).get(item.primary.code) == UNKNOWN
+            and item_asked(definition, item, ratings)
         )
         for domain in definition.domains
     }
@@ -451,7 +457,8 @@ def _side(
     """One side of a comparison: the rating's value, NOT_APPLICABLE when the item does not
     apply or the rating was not asked, None when the item was not rated at all."""
     if raw is None:
-        return None
+        # Not rated because it was not asked (its condition unmet) is not "no longer rated".
+        return None if item_asked(definition, item, ratings) else NOT_APPLICABLE
     validate_rating(definition, item.code, raw)
     if (raw == NOT_APPLICABLE or not item_asked(definition, item, ratings)
             or spec not in asked_ratings(definition, item, raw)):
