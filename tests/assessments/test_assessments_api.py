@@ -126,7 +126,8 @@ def test_it_refuses_a_rating_that_is_not_a_code_or_a_number(assessing):
 
 def test_a_colleagues_newer_rating_is_not_overwritten(assessing):
     client = login(assessing.treatment_a)
-    first = _json(client, "put", _item(assessing.draft, "BA1"), {"rating": "low", "evidence": "Interview", "stamp": ""})
+    first = _json(client, "put", _item(assessing.draft, "BA1"),
+                  {"rating": "low", "evidence": "Interview", "stamp": ""})
     assert first.status_code == 200
     stale = _json(client, "put", _item(assessing.draft, "BA1"),
                   {"rating": "high", "evidence": "Interview", "stamp": ""})
@@ -280,7 +281,8 @@ def test_a_screening_reports_its_field_errors_and_saves_nothing(assessing):
 def test_any_signed_in_user_lists_instruments_in_their_language(assessing):
     client = login(assessing.regional_coordinator)
     rows = client.get(reverse("api:instrument-list"), HTTP_ACCEPT_LANGUAGE="sq").json()["results"]
-    assert {r["code"] for r in rows} == {"alliance-screening", "alliance-risk-needs", "alliance-structured-profile",
+    assert {r["code"] for r in rows} == {"alliance-screening", "alliance-risk-needs",
+                                         "alliance-structured-profile",
                                          "alliance-working-alliance"}
     screening = next(r for r in rows if r["kind"] == "screening")
     assert screening["name"] == "Depistimi i shqetësimit për radikalizim"
@@ -306,3 +308,41 @@ def test_the_schema_documents_the_assessment_endpoints(world):
                  "/api/v1/assessments/{assessment_uuid}/items/{item_code}/",
                  "/api/v1/assessments/{assessment_uuid}/countersign/"):
         assert path in schema
+
+
+def test_a_format_1_rating_carries_its_label_beside_the_code(assessing):
+    client = login(assessing.treatment_a)
+    saved = _json(client, "put", _item(assessing.draft, "BA1"),
+                  {"rating": "moderate", "evidence": "Interview", "stamp": ""})
+    assert saved.status_code == 200
+    assert (saved.json()["rating"], saved.json()["label"], saved.json()["asked"]) == (
+        "moderate", "Moderate", True)
+    assert saved.json()["parts"] == [{"code": "", "name": "", "value": "moderate",
+                                      "label": "Moderate"}]
+    body = client.get(_detail(assessing.draft), HTTP_ACCEPT_LANGUAGE="sq").json()
+    first = body["ratings"][0]
+    assert (first["rating"], first["label"]) == ("moderate", "Mesatar")
+    assert body["comparison"] == {"previous": None, "previous_completed_at": None,
+                                  "changes": []}
+    assert (body["additional_factors"], body["factor_slots"]) == ([], [])
+    assert body["formulation_only"] is False
+
+
+def test_the_instrument_list_says_each_format_and_where_it_is_taken(assessing):
+    rows = login(assessing.treatment_a).get(reverse("api:instrument-list")).json()["results"]
+    assert {(r["code"], r["format"], r["taken_with"]) for r in rows} == {
+        ("alliance-screening", 1, "screening"), ("alliance-risk-needs", 1, "assessment"),
+        ("alliance-structured-profile", 2, "assessment"),
+        ("alliance-working-alliance", 1, "alliance_measure")}
+    assert {r["kind"]: r["kind_label"] for r in rows}["alliance"] == "Working alliance measure"
+
+
+def test_a_screening_answers_with_its_labels(assessing):
+    url = reverse("api:person-screenings", args=[assessing.person_a.uuid])
+    created = _json(login(assessing.treatment_a), "post", url,
+                    _screening(assessing.instruments.screening))
+    assert created.status_code == 201
+    body = created.json()
+    assert body["occasion_label"] == "Admission"
+    assert set(body["rating_labels"]) == set(body["ratings"])
+    assert {body["rating_labels"][code] for code in body["ratings"]} == {"Not observed"}
