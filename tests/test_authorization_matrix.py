@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from alliance.accounts.models import Membership
 from alliance.cases import services as case_services
 
+from .assessments import matrix_api as assessments_matrix_api
+from .assessments.matrix_api import factor, profile_draft
 from .conftest import login
 from .matrix import PERSONAS, Row, only
 from .plans import matrix_api, matrix_engagement, matrix_plan
@@ -207,6 +209,21 @@ MATRIX = {
     "assessments:rate_item": Row(lambda w: reverse("assessments:rate_item",
                                                    args=[draft(w).uuid, "BA1"]),
                                  DRAFT_A_POSTS, method="post", data={"rating": "low"}),
+    "assessments:rate": Row(lambda w: reverse("assessments:rate", args=[draft(w).uuid]),
+                            only({"treatment_a": 302}, 404)),
+    "assessments:rate_domain": Row(lambda w: reverse("assessments:rate_domain", args=[
+        draft(w).uuid, draft(w).instrument_version.parsed.domains[0].code]), DRAFT_A),
+    # Format 2 (a draft structured profile with one additional factor): empty posts. The
+    # judgement (both fields empty) is removed, 302; a factor without a name or rating is
+    # refused on the page, 200; removing needs no more than the factor, 302.
+    "assessments:domain_judgement": Row(lambda w: reverse("assessments:domain_judgement", args=[
+        profile_draft(w).uuid, "engagement"]), DRAFT_A_POSTS, method="post"),
+    "assessments:factor_add": Row(lambda w: reverse("assessments:factor_add", args=[
+        profile_draft(w).uuid, "engagement"]), DRAFT_A, method="post"),
+    "assessments:factor_update": Row(lambda w: reverse("assessments:factor_update", args=[
+        profile_draft(w).uuid, factor(w).uuid]), DRAFT_A, method="post"),
+    "assessments:factor_remove": Row(lambda w: reverse("assessments:factor_remove", args=[
+        profile_draft(w).uuid, factor(w).uuid]), DRAFT_A_POSTS, method="post"),
     "assessments:add_source": Row(lambda w: reverse("assessments:add_source",
                                                     args=[draft(w).uuid]),
                                   DRAFT_A_POSTS, method="post"),
@@ -287,7 +304,8 @@ MATRIX.update({
 })
 
 # The modules' rows, kept beside their tests (tests/<module>/matrix_*.py).
-for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS):
+for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
+              assessments_matrix_api.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

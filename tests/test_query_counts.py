@@ -110,3 +110,77 @@ def test_no_page_runs_more_queries_with_more_people(history):
     with_fifty = _counts(w)
     assert _worklist_rows(w) == (50, 50)
     assert with_fifty == with_one
+
+
+# --- the assessment pages: as many queries for one rated item as for all of them -----------------
+
+ASSESSMENT_PAGES = {
+    "assessment overview": lambda a: reverse("assessments:detail", args=[a.uuid]),
+    "rating page of a domain": lambda a: reverse("assessments:rate_domain",
+                                                 args=[a.uuid, "engagement"]),
+    "changes since the previous assessment": lambda a: reverse("assessments:compare",
+                                                               args=[a.uuid]),
+}
+# What each page may run at most (sessions, the user's grants, the assessment and its person,
+# the ratings, the previous assessment, the factors, the audit row): a page that starts
+# reading per item or per domain breaks the budget long before it breaks the equality.
+ASSESSMENT_BUDGETS = {"assessment overview": 30, "rating page of a domain": 22,
+                      "changes since the previous assessment": 20, "saving one item": 34}
+PROFILE = {
+    "EN1": {"presence": "present", "influence": "strong"},
+    "EN2": {"presence": "partly_present", "influence": "some"},
+    "EN3": {"presence": "not_present"},
+    "IN1": {"presence": "present", "influence": "some"},
+    "IN2": {"presence": "unknown"},
+    "IN3": {"presence": "present", "influence": "strong"},
+    "CA1": {"presence": "present", "timeframe": "historical"},
+    "CA2": {"presence": "partly_present", "influence": "some"},
+    "PR1": "strong",
+    "PR2": "not_applicable",
+}
+
+
+def _assessment_counts(w, assessment, item_code) -> dict:
+    from alliance.assessments.models import ItemRating
+
+    client = login(w.treatment_a)
+    counts = {}
+    for name, url in ASSESSMENT_PAGES.items():
+        client.get(url(assessment))  # the first request of a session loads more
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url(assessment)).status_code == 200, name
+        counts[name] = len(ctx.captured_queries)
+    stamp = ItemRating.objects.get(assessment=assessment, item_code=item_code).rated_at
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(reverse("assessments:rate_item", args=[assessment.uuid, item_code]),
+                               {f"{item_code}-rating": "partial", f"{item_code}-evidence": "New",
+                                f"{item_code}-stamp": stamp.isoformat()}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+    counts["saving one item"] = len(ctx.captured_queries)
+    return counts
+
+
+def test_the_assessment_pages_do_not_read_per_item(assessing):
+    from alliance.assessments import services
+
+    w = assessing
+    draft = services.assessment_start(actor=w.treatment_a, person=w.person_a,
+                                      instrument_version=w.instruments.structured_profile_v2)
+
+    def rate(code):
+        services.assessment_rate_item(actor=w.treatment_a, assessment=draft, item_code=code,
+                                      rating=PROFILE[code], evidence=f"Evidence for {code}")
+
+    rate("PR1")
+    with_one = _assessment_counts(w, draft, "PR1")
+    for code in PROFILE:  # PR1 too: back to "strong", so that both saves write
+        rate(code)
+    for name in ("Online contacts", "Debts"):
+        services.factor_add(actor=w.treatment_a, assessment=draft, domain="engagement",
+                            name=name, rating={"presence": "present", "influence": "some"},
+                            evidence="Seen")
+    with_all = _assessment_counts(w, draft, "PR1")
+
+    assert with_all == with_one
+    for name, count in with_all.items():
+        assert count <= ASSESSMENT_BUDGETS[name], (name, count)

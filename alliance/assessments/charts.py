@@ -130,3 +130,98 @@ def trend_svg(trend: dict, *, title: str, width: int = 640, height: int = 260,
     desc = (_("Advisory values, computed from the ratings; not a decision.") + " "
             + "; ".join(described) + ".")
     return _svg(width, height, title, desc, body)
+
+
+# --- the domain profile ------------------------------------------------------------------------
+
+CONCERN, PROTECTION = "#B34700", "#0072B2"  # 4.5:1 and 5:1 against white
+BAR, BAR_GAP, BLOCK_GAP, NAME_H, VALUE_W = 12, 3, 10, 18, 44
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+def _bar(x: float, y: float, width: float, kind: str, previous: bool) -> list[str]:
+    """One bar: concern solid, protection striped; the previous assessment's bar hollow and
+    dashed in the same colour and pattern, so neither colour nor fill alone carries meaning."""
+    colour = CONCERN if kind == "concern" else PROTECTION
+    width = max(width, 1.5)  # a zero share still shows where the bar starts
+    if previous:
+        parts = [f'<rect x="{x:.1f}" y="{y + 1:.1f}" width="{width:.1f}" height="{BAR - 2}" '
+                 f'fill="#ffffff" stroke="{colour}" stroke-width="1.5" '
+                 'stroke-dasharray="4 2"/>']
+    else:
+        parts = [f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{BAR}" '
+                 f'fill="{colour}"/>']
+    if kind == "protection":  # vertical stripes: the pattern of protection
+        stripe = "#ffffff" if not previous else colour
+        for sx in range(int(x) + 4, int(x + width) - 1, 5):
+            parts.append(f'<line x1="{sx}" x2="{sx}" y1="{y + 2:.1f}" y2="{y + BAR - 2:.1f}" '
+                         f'stroke="{stripe}" stroke-width="1.5"/>')
+    return parts
+
+
+def profile_svg(rows: list[dict], *, title: str, labels: dict, width: int = 640,
+                empty_text: str | None = None) -> str:
+    """The domain profile as horizontal bars per domain: concern and protection (shares of
+    the scale, 0 to 1), this assessment and the previous one. `rows`: {label, concern,
+    protection, previous_concern, previous_protection} per domain, None where nothing is
+    known. `labels`: concern, protection, now, before, none, advisory."""
+    kinds = ("concern", "protection")
+    series = [(kind, previous) for kind in kinds for previous in (False, True)
+              if any(row.get(("previous_" if previous else "") + kind) is not None
+                     for row in rows)]
+    if not series:
+        text = empty_text if empty_text is not None else _("Nothing to draw yet.")
+        return _svg(width, 40, title, text, [f'<text x="8" y="24" {FONT}>{escape(text)}</text>'])
+
+    left, right = 8, width - 8 - VALUE_W
+    span = right - left
+    body, described, y = [], [], TOP + 14
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        body.append(f'<text x="{left + span * tick:.1f}" y="{TOP + 2}" font-size="10" '
+                    f'text-anchor="{"start" if tick == 0 else "end" if tick == 1 else "middle"}"'
+                    f' font-family="system-ui, sans-serif" fill="#495057">'
+                    f'{_percent(tick)}</text>')
+    top = y
+    for row in rows:
+        body.append(f'<text x="{left}" y="{y + 13}" {FONT} font-weight="600">'
+                    f'{escape(row["label"])}</text>')
+        y += NAME_H
+        shown = [(kind, previous) for kind, previous in series
+                 if row.get(("previous_" if previous else "") + kind) is not None]
+        words = []
+        for kind, previous in shown:
+            share = row[("previous_" if previous else "") + kind]
+            body += _bar(left, y, span * share, kind, previous)
+            body.append(f'<text x="{left + span * share + 4:.1f}" y="{y + BAR - 2}" '
+                        f'font-size="10" font-family="system-ui, sans-serif" fill="#212529">'
+                        f'{_percent(share)}</text>')
+            words.append(f"{labels[kind]}, {labels['before' if previous else 'now']} "
+                         f"{_percent(share)}")
+            y += BAR + BAR_GAP
+        if not shown:
+            body.append(f'<text x="{left}" y="{y + 10}" font-size="11" '
+                        f'font-family="system-ui, sans-serif" fill="#495057">'
+                        f'{escape(labels["none"])}</text>')
+            y += BAR + BAR_GAP
+        described.append(f"{row['label']}: " + ("; ".join(words) or labels["none"]))
+        y += BLOCK_GAP
+    for tick in (0, 0.5, 1):  # gridlines behind the bars would need reordering; thin on top
+        x = left + span * tick
+        body.insert(0, f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top:.1f}" y2="{y - BLOCK_GAP:.1f}" '
+                       'stroke="#dee2e6"/>')
+
+    # The legend: a swatch of each series drawn as its bars are, with its words.
+    columns = 2
+    for n, (kind, previous) in enumerate(series):
+        lx = left + (n % columns) * (width - left) / columns
+        ly = y + (n // columns) * LEGEND_ROW
+        body += _bar(lx, ly, 28, kind, previous)
+        body.append(f'<text x="{lx + 36:.1f}" y="{ly + 10:.1f}" {FONT}>'
+                    f'{escape(labels[kind])}, {escape(labels["before" if previous else "now"])}'
+                    '</text>')
+    height = int(y + LEGEND_ROW * math.ceil(len(series) / columns) + 4)
+    desc = labels["advisory"] + " " + ". ".join(described) + "."
+    return _svg(width, height, title, desc, body)

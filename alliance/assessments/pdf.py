@@ -1,14 +1,16 @@
-"""The one-page PDF summary of an assessment (practitioners asked for one page, not sixty).
+"""The PDF of an assessment, in two lengths: the one-page summary (practitioners asked for one
+page, not sixty) and, on request, the full record (formulation, sources, every answer with its
+evidence, the additional factors).
 
 WeasyPrint needs system libraries (Pango, HarfBuzz, fontconfig) that a server may lack, so it is
 imported here, inside the call: a missing library turns off the PDF and nothing else. Rendering
 never touches the network: the fonts are vendored under static/fonts/ and the URL fetcher refuses
 anything that is not a file under the project's static directory.
 
-The summary shows the person's pseudonymous reference only, never a name or another identifier.
+Both show the person's pseudonymous reference only, never a name or another identifier, and
+labels, never codes alone.
 """
 
-from collections import Counter
 from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +21,8 @@ from django.template.loader import render_to_string
 
 from alliance.core.i18n import current_language
 
-from .instruments import UNKNOWN
+from .instruments.scoring import Concern
+from .selectors import change_counts
 
 TEMPLATE = "assessments/pdf.html"
 # Past this, the rationale is cut on the printout (with a note saying so) to keep it to one page;
@@ -65,40 +68,30 @@ def static_only_fetcher(weasyprint):
     return StaticFilesOnly(allowed_protocols={"file"}, allow_redirects=False)
 
 
-def _rating_label(item: dict) -> str:
-    rating = item["rating"]
-    if rating is None or rating == UNKNOWN:
-        return ""  # the template says "not rated" or "unknown", translated
-    return dict(item["points"]).get(rating, str(rating))
+def _shortened(text: str, full: bool) -> tuple[str, bool]:
+    text = text.strip()
+    if full or len(text) <= RATIONALE_LIMIT:
+        return text, False
+    return text[:RATIONALE_LIMIT].rstrip() + "…", True
 
 
 def summary_context(context: dict) -> dict:
-    """What the printout needs, cut down from selectors.assessment_page + person + comparison."""
-    definition, lang = context["definition"], current_language()
-    domains = [{
-        "name": d["name"],
-        "unknowns": sum(1 for i in d["items"] if i["unknown"]),
-        "items": [{"code": i["code"], "label": _rating_label(i), "unknown": i["unknown"],
-                   "unrated": i["rating"] is None} for i in d["items"]],
-    } for d in context["domains"]]
-    needs, strengths = [], []
-    for result in context["outputs"].values():
-        if result.type.value == "needs":
-            needs = [(definition.need_area(area).label.get(lang), codes)
-                     for area, codes in result.value.items()]
-        elif result.type.value == "protective_factors":
-            strengths = [(code, definition.item(code).text.get(lang)) for code in result.value]
-    comparison = context.get("comparison") or {"previous": None, "rows": []}
-    changes = Counter(row["change"].change.value for row in comparison["rows"])
-    rationale = context["assessment"].judgement_rationale.strip()
+    """What the printout needs, from selectors.assessment_page + person + comparison (+ `full`
+    for the full record)."""
+    full = bool(context.get("full"))
+    assessment = context["assessment"]
+    comparison = context.get("comparison") or {"previous": None, "rows": [], "factors": []}
+    rationale, rationale_shortened = _shortened(assessment.judgement_rationale, full)
+    formulation, formulation_shortened = _shortened(assessment.formulation, full)
     return {
-        **context, "language": current_language(),
+        **context, "full": full, "language": current_language(),
         "font_url": (static_dir() / "fonts" / "dejavu").as_uri(),
-        "summary_domains": domains, "needs": needs, "strengths": strengths,
-        "changes": changes, "compared_with": comparison["previous"],
-        "rationale": rationale[:RATIONALE_LIMIT].rstrip() + ("…" if len(rationale) >
-                                                             RATIONALE_LIMIT else ""),
-        "rationale_shortened": len(rationale) > RATIONALE_LIMIT,
+        "changes": change_counts(comparison["rows"]), "compared_with": comparison["previous"],
+        "change_rows": comparison["rows"], "factor_changes": comparison.get("factors", []),
+        "worse": [row for row in comparison["rows"] if row["change"].concern == Concern.WORSE],
+        "rationale": rationale, "rationale_shortened": rationale_shortened,
+        "formulation": formulation, "formulation_shortened": formulation_shortened,
+        "judged_domains": [d for d in context["domains"] if d["judgement"]],
     }
 
 
@@ -114,5 +107,6 @@ def render_document(context: dict):
 
 
 def assessment_pdf(context: dict) -> bytes:
-    """The one-page A4 summary as PDF bytes; PdfUnavailable when WeasyPrint cannot run here."""
+    """The A4 summary (or full record) as PDF bytes; PdfUnavailable when WeasyPrint cannot run
+    here."""
     return render_document(context).write_pdf()

@@ -1,6 +1,7 @@
 """What the assessments module adds to the person page: its section and its timeline entries
 (people/sections.py, people/timeline.py)."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.i18n import current_language
@@ -23,13 +24,16 @@ def _instrument_label(params: dict, key: str, cache: dict) -> str:
         return ""
     definition = version.parsed
     choice = definition.outcomes if key == "outcome" else definition.overall_judgement
+    if key == "judgement" and choice is not None and choice.formulation_only:
+        return gettext("a formulation, with no summary level")
     option = choice.option(params.get(f"{key}_code", "")) if choice else None
     return option.label.get(current_language()) if option else ""
 
 
 TIMELINE = {
     "screening_recorded": _("Screening recorded: %(outcome)s"),
-    "assessment_countersigned": _("Risk and needs assessment countersigned: %(judgement)s"),
+    # Risk and needs instruments and checklists alike (services.ASSESSED_KINDS).
+    "assessment_countersigned": _("Assessment countersigned: %(judgement)s"),
 }
 
 

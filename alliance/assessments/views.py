@@ -24,8 +24,11 @@ from .access import (
 from .forms import (
     CoAssessorForm,
     CorrectionForm,
+    DomainJudgementForm,
+    FactorAddForm,
+    FactorUpdateForm,
     InstrumentUploadForm,
-    ItemRatingForm,
+    ItemAnswerForm,
     ReturnForm,
     ScreeningForm,
     SourceForm,
@@ -35,6 +38,7 @@ from .forms import (
 )
 from .instruments import InstrumentDefinitionError
 from .models import InstrumentKind
+from .pdf import PdfUnavailable, assessment_pdf
 
 
 def worklist(request):
@@ -91,7 +95,7 @@ def screening_detail(request, screening_uuid):
 @require_http_methods(["GET", "POST"])
 def assessment_start(request, person_uuid):
     person, _grant = get_person_for_assessment_work(request.user, person_uuid)
-    versions = services.active_versions(InstrumentKind.RISK_NEEDS)
+    versions = [v for kind in services.ASSESSED_KINDS for v in services.active_versions(kind)]
     form = StartAssessmentForm(request.POST or None, versions=versions, language=current_language())
     status = 200
     if form.is_valid():
@@ -101,16 +105,58 @@ def assessment_start(request, person_uuid):
         if assessment:
             return redirect("assessments:detail", assessment.uuid)
     return render(request, "form.html", {
-        "form": form, "person": person, "title": _("Start a risk and needs assessment of "
-                                                   "%(ref)s") % {"ref": person.reference},
+        "form": form, "person": person, "title": _("Start an assessment of %(ref)s") % {
+            "ref": person.reference},
         "submit": _("Start"), "intro": _(
-            "You will be the lead assessor. Rate each item with its evidence, or mark it unknown; "
-            "invite a co-assessor if you assess together.")}, status=status)
+            "Choose the instrument: a risk and needs assessment or a checklist. You will be the "
+            "lead assessor. Rate each item with its evidence, or mark it unknown; invite a "
+            "co-assessor if you assess together. A screening has its own form, and the working "
+            "alliance is measured from the person's plan.")}, status=status)
+
+
+def _summary_form(assessment, data=None):
+    definition = assessment.instrument_version.parsed
+    return SummaryForm(data, options=selectors.judgement_options(definition, current_language()),
+                       formulation_only=selectors.formulation_only(definition), initial={
+        "formulation": assessment.formulation, "version": assessment.version,
+        "overall_judgement": assessment.overall_judgement,
+        "judgement_rationale": assessment.judgement_rationale,
+        "consensus_note": assessment.consensus_note})
+
+
+def _factor_forms(assessment, section, bound=None):
+    """The add form and one edit form per factor of a factor section (bound: the one posted)."""
+    if section is None:
+        return section
+    definition, lang = assessment.instrument_version.parsed, current_language()
+    slot = section["slot"]
+    add = FactorAddForm(initial={"version": assessment.version}, definition=definition,
+                        slot=slot, language=lang, prefix=f"add-{section['url_domain']}")
+    for row in section["factors"]:
+        factor = row["factor"]
+        initial = {"name": factor.name, "evidence": factor.evidence, "stamp": row["stamp"]}
+        rating = factor.rating
+        if slot.named_ratings and isinstance(rating, dict):
+            initial.update({f"rating:{code}": value for code, value in rating.items()})
+        else:
+            initial["rating"] = rating
+        row["form"] = FactorUpdateForm(initial=initial, definition=definition, slot=slot,
+                                       language=lang, prefix=f"f{factor.uuid.hex}")
+    if bound is not None:
+        key, form = bound
+        if key == "add":
+            add = form
+        else:
+            for row in section["factors"]:
+                if row["pk"] == key:
+                    row["form"] = form
+    return {**section, "add_form": add}
 
 
 def _detail_context(request, assessment, grant, **extra):
     context = selectors.assessment_page(assessment, request.user)
     lang = current_language()
+    bound_factor = extra.pop("bound_factor", None)
     context.update(
         person=assessment.person, actions=grant.actions,
         can_edit=grant.can(AssessmentAction.EDIT),
@@ -118,18 +164,34 @@ def _detail_context(request, assessment, grant, **extra):
         problems=services.submission_problems(assessment) if assessment.is_editable else {},
         certified=accreditation.is_certified(request.user, assessment.instrument_version),
         source_form=SourceForm(initial={"version": assessment.version}),
-        summary_form=SummaryForm(options=context["judgement_options"], initial={
-            "formulation": assessment.formulation, "version": assessment.version,
-            "overall_judgement": assessment.overall_judgement,
-            "judgement_rationale": assessment.judgement_rationale,
-            "consensus_note": assessment.consensus_note}),
+        summary_form=_summary_form(assessment),
         return_form=ReturnForm(initial={"version": assessment.version}),
         correction_form=CorrectionForm(),
         co_assessor_form=CoAssessorForm(users=selectors.co_assessor_candidates(assessment)),
-        outputs_needs=selectors.needs_of(assessment),
+        first_domain=context["domains"][0]["code"] if context["domains"] else "",
         lang=lang)
+    context["problems"] = _problem_links(assessment, context["problems"])
+    if context["can_edit"]:
+        context["factors"] = _factor_forms(assessment, context["factors"], bound_factor)
     context.update(extra)
     return context
+
+
+def _problem_links(assessment, problems: dict) -> list[tuple[str, str]]:
+    """What stops the submission, each with the place to fix it (an item on its domain's page,
+    a domain's judgement, the sources or the judgement on the overview)."""
+    definition = assessment.instrument_version.parsed
+    links = []
+    for key, message in problems.items():
+        kind, _sep, code = key.partition("_")
+        if kind == "item" and definition.has_item(code):
+            url = _rate_url(assessment, code)
+        elif kind == "domain" and any(d.code == code for d in definition.domains):
+            url = reverse("assessments:rate_domain", args=[assessment.uuid, code]) + "#judgement"
+        else:
+            url = "#sources" if key == "sources" else "#judgement"
+        links.append((message, url))
+    return links
 
 
 def assessment_detail(request, assessment_uuid):
@@ -137,58 +199,214 @@ def assessment_detail(request, assessment_uuid):
                                                 AssessmentAction.VIEW_SUMMARY)
     if not grant.can(AssessmentAction.VIEW):
         # The case team's share of a final assessment: judgement, dates, needs.
+        definition = assessment.instrument_version.parsed
         return render(request, "assessments/summary.html", {
             "assessment": assessment, "person": assessment.person,
             "judgement": selectors.judgement_label(assessment),
-            "instrument_name": assessment.instrument_version.parsed.name.get(current_language()),
+            "formulation_only": selectors.formulation_only(definition),
+            "instrument_name": definition.name.get(current_language()),
+            "kind": InstrumentKind(assessment.instrument_version.instrument.kind).label,
             "needs": selectors.needs_of(assessment)})
     return render(request, "assessments/detail.html", _detail_context(request, assessment, grant))
 
 
+# --- the rating page: one domain at a time --------------------------------------------------------
+
+def rate_start(request, assessment_uuid):
+    """The rating page starts at the first domain."""
+    assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                 AssessmentAction.EDIT)
+    domains = assessment.instrument_version.parsed.domains
+    return redirect("assessments:rate_domain", assessment.uuid, domains[0].code)
+
+
+def _rating_context(request, assessment, domain_code, *, judgement_form=None, bound_factor=None):
+    context = selectors.rating_page(assessment, request.user, domain_code)
+    if context is None:
+        raise Http404(_("This instrument has no such domain."))
+    domain, lang = context["domain"], current_language()
+    judgement = context["judgement"]
+    if judgement is not None and judgement_form is None:
+        judgement_form = DomainJudgementForm(choice=domain.judgement, language=lang, initial={
+            "judgement": judgement["code"], "rationale": judgement["rationale"],
+            "version": assessment.version}, prefix="judgement")
+    context.update(person=assessment.person, can_edit=True, judgement_form=judgement_form,
+                   factors=_factor_forms(assessment, context["factors"], bound_factor))
+    return context
+
+
+@require_http_methods(["GET"])
+def rate_domain(request, assessment_uuid, domain_code):
+    """All items of one domain in one form; each item saves itself as it changes (rate_item)."""
+    assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                 AssessmentAction.EDIT)
+    return render(request, "assessments/rate_domain.html",
+                  _rating_context(request, assessment, domain_code))
+
+
+def _rate_url(assessment, item_code: str) -> str:
+    item = assessment.instrument_version.parsed.item(item_code)
+    return (reverse("assessments:rate_domain", args=[assessment.uuid, item.domain])
+            + f"#item-{selectors.dom_key(item_code)}")
+
+
 @require_POST
 def rate_item(request, assessment_uuid, item_code):
-    assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
-    if not assessment.instrument_version.parsed.has_item(item_code):
+    """Save one item's answer (the rating page posts each item as it changes). 422: refused,
+    with the choice and the text kept; 409: a co-assessor saved it since, the saved answer is
+    shown with what the user typed."""
+    assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                 AssessmentAction.EDIT)
+    definition = assessment.instrument_version.parsed
+    if not definition.has_item(item_code):
         raise Http404(_("This instrument has no item %(code)s.") % {"code": item_code[:20]})
-    form = ItemRatingForm(request.POST)
-    status, error = 200, ""
-    if form.is_valid():
+    form = ItemAnswerForm(request.POST, definition=definition, item=definition.item(item_code))
+    form.is_valid()  # every field is optional: what matters is the answer it makes
+    data = form.cleaned_data
+    clear, evidence, stamp = data.get("clear"), data.get("evidence") or "", data.get("stamp") or ""
+    answer = None if clear else form.answer()
+    status, error, field = 200, "", "rating"
+    current = selectors.item_rating(assessment, item_code)
+    unchanged = (current is not None and not clear and current.rating == answer
+                 and current.evidence == evidence.strip() and current.rated_at.isoformat() == stamp)
+    if answer is None and not clear:
+        status, error = 422, _("Choose a rating: the evidence is saved with it.")
+    elif not unchanged:  # a second save of the same answer (the evidence box left) writes nothing
         try:
-            services.assessment_rate_item(
-                actor=request.user, assessment=assessment, item_code=item_code,
-                rating=_parse_rating(assessment, item_code, form.cleaned_data["rating"]),
-                evidence=form.cleaned_data["evidence"], expected_stamp=form.cleaned_data["stamp"])
-        except Conflict as exc:
-            status, error = 409, str(exc.message) + " " + _("The rating shown is the one saved.")
+            services.assessment_rate_item(actor=request.user, assessment=assessment,
+                                          item_code=item_code, rating=answer, evidence=evidence,
+                                          expected_stamp=stamp)
+        except Conflict:
+            status = 409
+            error = _("A co-assessor saved this item after you opened the page. The answer shown "
+                      "is the one saved; what you typed is below, not saved.")
         except ValidationError as exc:
             status, error = 422, " ".join(exc.messages)
-    else:
-        status, error = 422, _("Choose a rating.")
+            if hasattr(exc, "error_dict") and "evidence" in exc.error_dict:
+                field = "evidence"
     if not request.headers.get("HX-Request"):
         if error:
             messages.error(request, error)
-        return redirect(reverse("assessments:detail", args=[assessment.uuid]) + f"#item-{item_code}")
-    context = selectors.assessment_page(assessment, request.user)
-    item = next(i for d in context["domains"] for i in d["items"] if i["code"] == item_code)
-    if status == 422:  # keep what the user typed
-        item = {**item, "evidence": request.POST.get("evidence", ""),
-                "rating": request.POST.get("rating")}
-    return render(request, "assessments/_item.html", {
-        "i": item, "assessment": assessment, "can_edit": True, "error": error,
-        "saved": status == 200, "progress": (context["rated"], context["total_items"],
-                                             context["unknowns"])}, status=status)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(_rate_url(assessment, item_code))
+    kept = {"answer": answer, "evidence": evidence} if status == 422 else {}
+    context = selectors.item_response(assessment, item_code, **kept)
+    context.update(assessment=assessment, can_edit=True, error=error, error_field=field,
+                   status=status, cleared=clear and status == 200,
+                   typed=evidence if status == 409 else "")
+    response = render(request, "assessments/_rate_response.html", context, status=status)
+    if clear or status == 409:
+        # The whole item is drawn again (its evidence box too): the saved answer, or none.
+        response["HX-Retarget"] = f"#item-{selectors.dom_key(item_code)}"
+        response["HX-Reswap"] = "outerHTML"
+    return response
 
 
-def _parse_rating(assessment, item_code: str, value: str):
-    """Ratings arrive as text: a point code, "unknown", or a number on a numeric scale."""
+@require_POST
+def domain_judgement(request, assessment_uuid, domain_code):
+    assessment, _grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                 AssessmentAction.EDIT)
     definition = assessment.instrument_version.parsed
-    if definition.has_item(item_code) and definition.scale_of(item_code).type.value == "numeric":
-        try:
-            number = float(value)
-        except ValueError:
-            return value
-        return int(number) if number.is_integer() else number
-    return value
+    domain = next((d for d in definition.domains if d.code == domain_code), None)
+    if domain is None or domain.judgement is None:
+        raise Http404(_("This instrument has no such domain judgement."))
+    form = DomainJudgementForm(request.POST, choice=domain.judgement,
+                               language=current_language(), prefix="judgement")
+    result, status = (apply_service(form, lambda: services.assessment_update(
+        actor=request.user, assessment=assessment,
+        expected_version=form.cleaned_data["version"], domain_judgements={domain.code: {
+            "judgement": form.cleaned_data["judgement"],
+            "rationale": form.cleaned_data["rationale"]}}))
+        if form.is_valid() else (None, 200))
+    if result is not None:
+        messages.success(request, _("Judgement saved."))
+        return redirect(reverse("assessments:rate_domain", args=[assessment.uuid, domain.code])
+                        + "#judgement")
+    return render(request, "assessments/rate_domain.html",
+                  _rating_context(request, assessment, domain.code, judgement_form=form),
+                  status=status)
+
+
+def _factor_back(request, assessment, grant, domain: str, bound=None, status=200):
+    """After a factor is added, changed or removed: back to its domain's page (the overview
+    for the instrument's own factors); with a form to correct, that page drawn again."""
+    if bound is None:
+        url = (reverse("assessments:rate_domain", args=[assessment.uuid, domain]) if domain
+               else reverse("assessments:detail", args=[assessment.uuid]))
+        return redirect(url + "#factors")
+    if domain:
+        return render(request, "assessments/rate_domain.html",
+                      _rating_context(request, assessment, domain, bound_factor=bound),
+                      status=status)
+    return render(request, "assessments/detail.html",
+                  _detail_context(request, assessment, grant, bound_factor=bound), status=status)
+
+
+@require_POST
+def factor_add(request, assessment_uuid, domain_code):
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                AssessmentAction.EDIT)
+    definition = assessment.instrument_version.parsed
+    domain = "" if domain_code == "_" else domain_code
+    slot = definition.factor_slot(domain)
+    if slot is None:
+        raise Http404(_("This part of the instrument takes no additional factors."))
+    form = FactorAddForm(request.POST, definition=definition, slot=slot,
+                         language=current_language(), prefix=f"add-{domain_code}")
+    factor, status = (apply_service(form, lambda: services.factor_add(
+        actor=request.user, assessment=assessment, domain=domain,
+        name=form.cleaned_data["name"], rating=form.cleaned_data["answer"],
+        evidence=form.cleaned_data["evidence"],
+        expected_version=form.cleaned_data["version"]))
+        if form.is_valid() else (None, 200))
+    if factor is None:
+        return _factor_back(request, assessment, grant, domain, ("add", form), status)
+    messages.success(request, _("Factor added."))
+    return _factor_back(request, assessment, grant, domain)
+
+
+@require_POST
+def factor_update(request, assessment_uuid, factor_uuid):
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                AssessmentAction.EDIT)
+    factor = selectors.factor_of(assessment, factor_uuid)
+    if factor is None:
+        raise Http404(_("This assessment has no such factor."))
+    definition = assessment.instrument_version.parsed
+    form = FactorUpdateForm(request.POST, definition=definition,
+                            slot=definition.factor_slot(factor.domain),
+                            language=current_language(), prefix=f"f{factor.uuid.hex}")
+    saved, status = (apply_service(form, lambda: services.factor_update(
+        actor=request.user, assessment=assessment, factor=factor,
+        name=form.cleaned_data["name"], rating=form.cleaned_data["answer"],
+        evidence=form.cleaned_data["evidence"], expected_stamp=form.cleaned_data["stamp"]))
+        if form.is_valid() else (None, 200))
+    if saved is None:
+        return _factor_back(request, assessment, grant, factor.domain, (factor.uuid.hex, form), status)
+    messages.success(request, _("Factor saved."))
+    return _factor_back(request, assessment, grant, factor.domain)
+
+
+@require_POST
+def factor_remove(request, assessment_uuid, factor_uuid):
+    assessment, grant = get_assessment_for_user(request.user, assessment_uuid,
+                                                AssessmentAction.EDIT)
+    factor = selectors.factor_of(assessment, factor_uuid)
+    if factor is None:
+        raise Http404(_("This assessment has no such factor."))
+    form = VersionOnlyForm(request.POST)
+    done, status = (apply_service(form, lambda: services.factor_remove(
+        actor=request.user, assessment=assessment, factor=factor,
+        expected_version=form.cleaned_data["version"]) or True)
+        if form.is_valid() else (None, 200))
+    if done:
+        messages.success(request, _("Factor removed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return _factor_back(request, assessment, grant, factor.domain)
 
 
 def _back(assessment, anchor=""):
@@ -242,8 +460,7 @@ def remove_source(request, assessment_uuid, index):
 @require_POST
 def update_summary(request, assessment_uuid):
     assessment, grant = get_assessment_for_user(request.user, assessment_uuid, AssessmentAction.EDIT)
-    options = selectors.assessment_page(assessment, request.user)["judgement_options"]
-    form = SummaryForm(request.POST, options=options)
+    form = _summary_form(assessment, request.POST)
 
     def call():
         data = dict(form.cleaned_data)
@@ -314,12 +531,13 @@ def compare(request, assessment_uuid):
 
 
 def pdf(request, assessment_uuid):
-    from .pdf import PdfUnavailable, assessment_pdf
-
+    """The printout: a one-page summary, or with ?length=full the full record (formulation,
+    sources, every answer with its evidence, additional factors). Never the name."""
     assessment, grant = get_assessment_for_user(request.user, assessment_uuid)
+    full = request.GET.get("length") == "full"
     context = selectors.assessment_page(assessment, request.user)
-    context.update(person=assessment.person, comparison=selectors.comparison(assessment),
-                   needs=selectors.needs_of(assessment))
+    context.update(person=assessment.person, comparison=selectors.comparison(
+        assessment, context["previous"]), full=full)
     try:
         content = assessment_pdf(context)
     except PdfUnavailable:
@@ -327,8 +545,9 @@ def pdf(request, assessment_uuid):
                                   "is missing). Ask your administrator."))
         return _back(assessment)
     response = HttpResponse(content, content_type="application/pdf")
+    name = "record" if full else "assessment"
     response["Content-Disposition"] = (
-        f'inline; filename="assessment-{assessment.person.reference}.pdf"')
+        f'inline; filename="{name}-{assessment.person.reference}.pdf"')
     return response
 
 

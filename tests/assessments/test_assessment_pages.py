@@ -67,13 +67,15 @@ def test_another_prisons_officer_gets_404(assessing):
 
 
 def test_rating_an_item_is_a_small_htmx_request_that_returns_the_item(assessing):
+    """A format-1 item, posted without the page's prefix (a client posting one item)."""
     client = login(assessing.treatment_a)
     url = reverse("assessments:rate_item", args=[assessing.draft.uuid, "BA1"])
     response = client.post(url, {"rating": "high", "evidence": "Said so in interview",
                                  "stamp": ""}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'id="item-BA1"' in html and "Saved" in html and "<html" not in html
+    assert 'id="choices-BA1"' in html and "Saved at" in html and "<html" not in html
+    assert len(html) < 6000
     assert "1 of 26 items rated" in html  # the progress line is swapped out of band
     bad = client.post(url, {"rating": "extreme", "stamp": ""}, HTTP_HX_REQUEST="true")
     assert bad.status_code == 422
@@ -88,7 +90,7 @@ def test_a_stale_item_rating_answers_409_and_shows_the_saved_one(assessing):
     stale = client.post(url, {"rating": "low", "evidence": "Interview", "stamp": ""},
                         HTTP_HX_REQUEST="true")
     assert stale.status_code == 409
-    assert "Someone else changed this record" in stale.content.decode()
+    assert "A co-assessor saved this item after you opened the page" in stale.content.decode()
 
 
 def test_the_whole_workflow_through_the_pages(assessing):
@@ -233,3 +235,192 @@ def test_a_protective_factor_lost_is_shown_as_bad_news_with_labels(assessing):
     risk_row = html.split("BA1.", 1)[1].split("</tr>", 1)[0]
     assert "text-bg-success" in risk_row and "less concern" in risk_row
     assert ">low<" not in risk_row.replace(" ", "")  # labels, not point codes
+
+
+# --- format 2: the overview, the comparison, every kind started ----------------------------------
+
+PROFILE = {
+    "EN1": {"presence": "present", "influence": "strong"},
+    "EN2": {"presence": "partly_present", "influence": "some"},
+    "EN3": {"presence": "not_present"},
+    "IN1": {"presence": "not_present"},
+    "IN2": {"presence": "unknown"},
+    "CA1": {"presence": "present", "timeframe": "historical"},
+    "CA2": {"presence": "partly_present", "influence": "some"},
+    "PR1": "strong",
+    "PR2": "not_applicable",
+}
+
+
+@pytest.fixture
+def profile(assessing):
+    """A complete structured profile (format 2) by a certified treatment A, not yet submitted."""
+    from alliance.assessments import services
+    from alliance.assessments.models import Certification
+
+    today = datetime.date.today()
+    Certification.objects.create(user=assessing.treatment_a,
+                                 instrument_code="alliance-structured-profile",
+                                 certified_on=today, expires_on=today + datetime.timedelta(1))
+    a = services.assessment_start(actor=assessing.treatment_a, person=assessing.person_a,
+                                  instrument_version=assessing.instruments.structured_profile_v2)
+    for code, rating in PROFILE.items():
+        services.assessment_rate_item(actor=assessing.treatment_a, assessment=a, item_code=code,
+                                      rating=rating, evidence=f"Evidence for {code}")
+    services.factor_add(actor=assessing.treatment_a, assessment=a, domain="engagement",
+                        name="Online contacts", rating={"presence": "present",
+                                                        "influence": "strong"}, evidence="E")
+    return services.assessment_update(
+        actor=assessing.treatment_a, assessment=a, expected_version=None,
+        sources=[{"kind": "interview", "description": "Two interviews", "on": ""}],
+        formulation="FORMULATIONQ belonging drives it", domain_judgements={
+            "engagement": {"judgement": "moderate", "rationale": "Belonging"},
+            "intent": {"judgement": "low", "rationale": "No wish to harm"},
+            "capability": {"judgement": "moderate", "rationale": "Past violence"}})
+
+
+def _countersign(w, assessment):
+    from alliance.assessments import services
+
+    a = services.assessment_submit(actor=w.treatment_a, assessment=assessment,
+                                   expected_version=None)
+    return services.assessment_countersign(actor=w.manager_a, assessment=a,
+                                           expected_version=None)
+
+
+def test_the_overview_shows_each_domain_the_profile_and_the_protective_factors(assessing,
+                                                                               profile):
+    html = login(assessing.treatment_a).get(
+        reverse("assessments:detail", args=[profile.uuid])).content.decode()
+
+    # per domain: description, count, answers as labels, judgement, and a link to rate it
+    assert "What draws the person to a group" in html
+    assert "Clearly present · Influence on offending: Strong" in html
+    assert "Not applicable" in html and ">partly_present<" not in html
+    assert "Judgement of engagement: <strong>Moderate engagement</strong>" in html
+    assert reverse("assessments:rate_domain", args=[profile.uuid, "intent"]) in html
+    # no per-item form any more
+    assert reverse("assessments:rate_item", args=[profile.uuid, "EN1"]) not in html
+    # the profile chart, and the protective factors found beside the needs
+    assert "<svg" in html and "Domain profile (advisory)" in html
+    assert "Protective factors found" in html and "PR1. Rejects violence as a means" in html
+    assert "Identity, belonging and meaning" in html  # a need area
+    assert "Online contacts" in html
+    # the formulation is the judgement: no options to choose from
+    assert "This instrument gives no summary level: the formulation is the overall judgement." \
+        in html
+    assert 'name="overall_judgement"' not in html and 'name="formulation"' in html
+
+
+def test_the_comparison_follows_each_rating_s_direction_with_labels(assessing, profile):
+    from alliance.assessments import services
+
+    final = _countersign(assessing, profile)
+    correction = services.assessment_correct(actor=assessing.treatment_a, assessment=final,
+                                             reason="Re-rated after a new interview")
+    for code, rating in (("PR1", "partial"),  # protection lost
+                         ("EN1", {"presence": "present", "influence": "some"})):
+        services.assessment_rate_item(actor=assessing.treatment_a, assessment=correction,
+                                      item_code=code, rating=rating, evidence="New interview")
+    factor = correction.additional_factors.get()
+    services.factor_update(actor=assessing.treatment_a, assessment=correction, factor=factor,
+                           name="ONLINE CONTACTS", rating={"presence": "partly_present",
+                                                           "influence": "strong"}, evidence="E")
+
+    html = login(assessing.treatment_a).get(
+        reverse("assessments:compare", args=[correction.uuid])).content.decode()
+
+    pr1 = html.split("PR1. Rejects violence", 1)[1].split("</tr>", 1)[0]
+    assert "text-bg-danger" in pr1 and "less protection" in pr1
+    assert "Strong → <span class=\"visually-hidden\">now: </span>Partial" in pr1  # labels
+    influence = html.split("EN1 · Influence on offending", 1)[1].split("</tr>", 1)[0]
+    assert "text-bg-success" in influence and "less concern" in influence
+    assert "Strong → <span class=\"visually-hidden\">now: </span>Some" in influence
+    presence = html.split("EN1 · Presence", 1)[1].split("</tr>", 1)[0]
+    assert "text-bg-secondary" in presence and "unchanged" in presence
+    not_applicable = html.split("PR2. Support from family", 1)[1].split("</tr>", 1)[0]
+    assert "text-bg-secondary" in not_applicable and "not applicable" in not_applicable
+    # the factor is matched by its name whatever its case, and compared rating by rating
+    factors = html.split("Additional factors", 1)[1]
+    assert "Online contacts" not in factors and "ONLINE CONTACTS · Presence" in factors
+    row = factors.split("ONLINE CONTACTS · Presence", 1)[1].split("</tr>", 1)[0]
+    assert "Clearly present" in row and "Partly present" in row and "less concern" in row
+    for code in ("partly_present", "not_present", ">strong<", ">partial<"):
+        assert code not in html
+
+
+def test_the_case_team_reads_a_formulation_only_assessment_without_its_formulation(assessing,
+                                                                                    profile):
+    from alliance.accounts.models import Membership
+    from alliance.cases import services as case_services
+
+    final = _countersign(assessing, profile)
+    case_services.team_member_add(actor=assessing.manager_a, case=assessing.case_a,
+                                  membership=Membership.objects.get(user=assessing.ngo_worker),
+                                  team_role="Mentor", scopes=[])
+    ngo = login(assessing.ngo_worker)
+    summary = ngo.get(reverse("assessments:detail", args=[final.uuid])).content.decode()
+    assert "This instrument gives no summary level" in summary
+    assert "FORMULATIONQ" not in summary and "Evidence for" not in summary
+    person = ngo.get(reverse("people:detail", args=[assessing.person_a.uuid])).content.decode()
+    assert "a formulation, with no summary level" in person
+    assert "Domain profile" not in person and "Protective factors found" not in person
+    # the treatment staff see the latest profile and the protective factors on the person page
+    treatment = login(assessing.treatment_a).get(
+        reverse("people:detail", args=[assessing.person_a.uuid])).content.decode()
+    assert "Domain profile (advisory)" in treatment and "Protective factors found" in treatment
+    assert "Assessment countersigned: a formulation, with no summary level" in treatment
+
+
+CHECKLIST = """
+format: 1
+code: test-checklist
+version: "1.0"
+kind: checklist
+licence: open reference
+languages: [en]
+name: {en: Release readiness checklist}
+description: {en: A short checklist for the tests.}
+scales:
+  - code: yes_no
+    type: ordinal
+    points:
+      - {code: "no", value: 0, label: {en: "No"}}
+      - {code: "yes", value: 1, label: {en: "Yes"}}
+domains:
+  - code: basics
+    name: {en: Basics}
+    items:
+      - {code: B1, scale: yes_no, text: {en: Has a place to live}}
+overall_judgement:
+  options:
+    - {code: ready, label: {en: Ready}}
+    - {code: not_ready, label: {en: Not ready}}
+"""
+
+
+def test_risk_and_needs_instruments_and_checklists_are_started_from_the_person_page(assessing):
+    from alliance.assessments import services
+    from alliance.assessments.models import Assessment
+
+    checklist, _created = services.instrument_load(actor=None, text=CHECKLIST,
+                                                   filename="checklist.yaml")
+    client = login(assessing.treatment_a)
+    url = reverse("assessments:start", args=[assessing.person_a.uuid])
+    assert url in client.get(reverse("people:detail",
+                                     args=[assessing.person_a.uuid])).content.decode()
+    html = client.get(url).content.decode()
+    assert f"Start an assessment of {assessing.person_a.reference}" in html
+    assert "risk and needs" not in html.split("<h1", 1)[1].split("</h1>", 1)[0].lower()
+    assert "Release readiness checklist (1.0) · Checklist" in html
+    assert "Structured profile of engagement" in html and "Risk and needs assessment" in html
+    offered = html.split('name="instrument_version"', 1)[1].split("</select>", 1)[0].lower()
+    assert "working alliance" not in offered and "screening" not in offered
+
+    response = client.post(url, {"instrument_version": str(checklist.uuid)})
+
+    started = Assessment.objects.get(instrument_version=checklist)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:detail", args=[started.uuid])
+    page = client.get(reverse("assessments:rate_domain", args=[started.uuid, "basics"]))
+    assert page.status_code == 200 and "Has a place to live" in page.content.decode()

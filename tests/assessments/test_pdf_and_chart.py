@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from alliance.assessments import pdf, selectors, services
-from alliance.assessments.charts import trend_svg
+from alliance.assessments.charts import profile_svg, trend_svg
+from alliance.assessments.models import Certification
 
 from ..conftest import complete_ratings
 
@@ -82,6 +83,56 @@ def test_an_empty_trend_says_so_in_the_callers_words():
                                    empty_text="nothing")) is not None
 
 
+LABELS = {"concern": "Concern", "protection": "Protection", "now": "now", "before": "before",
+          "none": "nothing rated yet", "advisory": "Advisory."}
+
+
+def _profile(**rows):
+    return [{"label": label, **values} for label, values in rows.items()]
+
+
+def test_the_profile_is_well_formed_svg_with_every_value_in_its_description():
+    svg = profile_svg(_profile(
+        Engagement={"concern": 0.5, "protection": None, "previous_concern": 0.25},
+        Protective={"concern": None, "protection": 1.0, "previous_protection": 0.5},
+        Capability={"concern": None, "protection": None}), title="Domain profile",
+        labels=LABELS)
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Domain profile"
+    desc = root.find(f"{SVG}desc").text
+    assert desc.startswith("Advisory.")
+    assert "Engagement: Concern, now 50%; Concern, before 25%" in desc
+    assert "Protective: Protection, now 100%; Protection, before 50%" in desc
+    assert "Capability: nothing rated yet" in desc
+    for forbidden in ("<script", "<style", "href", "url(", "<foreignObject"):
+        assert forbidden not in svg
+
+
+def test_concern_and_protection_differ_by_colour_and_pattern_and_the_past_by_outline():
+    svg = profile_svg(_profile(A={"concern": 1.0, "protection": 1.0, "previous_concern": 1.0,
+                                  "previous_protection": 1.0}), title="t", labels=LABELS)
+    root = ET.fromstring(svg)
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("height") in ("12", "10")]
+    solid = {r.get("fill") for r in bars if r.get("fill") != "#ffffff"}
+    assert len(solid) == 2  # a colour for concern, another for protection
+    hollow = [r for r in bars if r.get("fill") == "#ffffff"]
+    assert hollow and all(r.get("stroke-dasharray") for r in hollow)  # the previous one
+    stripes = [line for line in root.iter(f"{SVG}line") if line.get("stroke-width") == "1.5"]
+    assert stripes  # protection is striped, concern is not: not colour alone
+    assert {"Concern, now", "Concern, before", "Protection, now", "Protection, before"} <= set(
+        _texts(root))
+
+
+def test_the_profile_escapes_names_and_says_when_there_is_nothing():
+    svg = profile_svg(_profile(**{"<b>Уверувања</b>": {"concern": 0.5}}), title="<t>",
+                      labels=LABELS)
+    assert "<b>" not in svg and "&lt;b&gt;" in svg
+    assert "<b>Уверувања</b>" in _texts(ET.fromstring(svg))
+    empty = profile_svg(_profile(A={"concern": None}), title="t", labels=LABELS,
+                        empty_text="Ende s’ka")
+    assert _texts(ET.fromstring(empty)) == ["Ende s’ka"]
+
+
 # --- PDF ---------------------------------------------------------------------------------------
 
 def _weasyprint_or_skip():
@@ -105,16 +156,18 @@ def countersigned(assessing):
                                            expected_version=None)
 
 
-def _context(assessment, user):
+def _context(assessment, user, full=False):
     context = selectors.assessment_page(assessment, user)
-    context.update(person=assessment.person, comparison=selectors.comparison(assessment))
+    context.update(person=assessment.person, comparison=selectors.comparison(assessment),
+                   full=full)
     return context
 
 
 def _page_text(page) -> str:
     from weasyprint.formatting_structure.boxes import TextBox
 
-    return " ".join(box.text for box in page._page_box.descendants() if isinstance(box, TextBox))
+    return " ".join(" ".join(box.text for box in page._page_box.descendants()
+                             if isinstance(box, TextBox)).split())
 
 
 def test_the_pdf_is_one_page_with_the_reference_and_without_the_name(assessing, countersigned):
@@ -151,7 +204,10 @@ def test_the_pdf_counts_changes_since_the_previous_assessment(assessing, counter
                                   item_code="BA1", rating="high", evidence="Said so again")
     document = pdf.render_document(_context(correction, assessing.treatment_a))
     text = _page_text(document.pages[0])
-    assert re.search(r"up 1 · down 0 · unchanged \d+ · newly unknown 0", text)
+    # BA1 went up on a risk item: for the worse, in words that follow its direction
+    assert re.search(r"for the worse 1 · for the better 0 · unchanged \d+ · newly unknown 0",
+                     text)
+    assert "For the worse: BA1 (more concern)" in text
     assert "Not final" in text
 
 
@@ -190,3 +246,91 @@ def test_a_missing_weasyprint_or_system_library_makes_the_pdf_unavailable(monkey
     monkeypatch.setattr(pdf, "import_module", fail)
     with pytest.raises(pdf.PdfUnavailable, match="libpango-1.0-0"):
         pdf.assessment_pdf({})
+
+
+# --- two lengths, format 2 ---------------------------------------------------------------------
+
+PROFILE = {
+    "EN1": {"presence": "present", "influence": "strong"},
+    "EN2": {"presence": "partly_present", "influence": "some"},
+    "EN3": {"presence": "not_present"},
+    "IN1": {"presence": "not_present"},
+    "IN2": {"presence": "unknown"},
+    "CA1": {"presence": "present", "timeframe": "historical"},
+    "CA2": {"presence": "partly_present", "influence": "some"},
+    "PR1": "strong",
+    "PR2": "not_applicable",
+}
+
+
+@pytest.fixture
+def profile(assessing):
+    """A complete structured profile (format 2): named ratings, not applicable, a domain
+    judgement per domain, factors, and a formulation that is its judgement."""
+    today = datetime.date.today()
+    Certification.objects.create(user=assessing.treatment_a,
+                                 instrument_code="alliance-structured-profile",
+                                 certified_on=today, expires_on=today + datetime.timedelta(1))
+    a = services.assessment_start(actor=assessing.treatment_a, person=assessing.person_a,
+                                  instrument_version=assessing.instruments.structured_profile_v2)
+    for code, rating in PROFILE.items():
+        services.assessment_rate_item(actor=assessing.treatment_a, assessment=a, item_code=code,
+                                      rating=rating, evidence=f"EVIDENCE-{code} from the file")
+    services.factor_add(actor=assessing.treatment_a, assessment=a, domain="engagement",
+                        name="Online contacts", rating={"presence": "present",
+                                                        "influence": "some"},
+                        evidence="EVIDENCE-factor letters")
+    return services.assessment_update(
+        actor=assessing.treatment_a, assessment=a, expected_version=None,
+        sources=[{"kind": "interview", "description": "SOURCE-two interviews", "on": ""}],
+        formulation="FORMULATION-belonging drives it", domain_judgements={
+            "engagement": {"judgement": "moderate", "rationale": "Belonging"},
+            "intent": {"judgement": "low", "rationale": "No wish to harm"},
+            "capability": {"judgement": "moderate", "rationale": "Past violence"}})
+
+
+def _all_text(document) -> str:
+    return " ".join(_page_text(page) for page in document.pages)
+
+
+def test_the_summary_is_one_page_of_labels_and_the_full_record_has_the_evidence(assessing,
+                                                                                profile):
+    _weasyprint_or_skip()
+    summary = pdf.render_document(_context(profile, assessing.treatment_a))
+    full = pdf.render_document(_context(profile, assessing.treatment_a, full=True))
+
+    assert len(summary.pages) == 1
+    short, whole = _page_text(summary.pages[0]), _all_text(full)
+    # labels, never codes alone: each named rating with its label, the judgement per domain
+    assert "Clearly present · Influence on offending: Strong" in short
+    assert "partly_present" not in short and "partly_present" not in whole
+    assert "Judgement of engagement Moderate engagement" in short
+    assert "Protective factors PR1 Rejects violence as a means to an end" in short
+    assert "This instrument gives no summary level" in short
+    assert "FORMULATION-belonging drives it" in short and "Online contacts" in short
+    # the summary leaves out the evidence and the sources; the full record has them all
+    assert "EVIDENCE-" not in short and "SOURCE-" not in short
+    for code in PROFILE:
+        assert f"EVIDENCE-{code} from the file" in whole
+    assert "EVIDENCE-factor letters" in whole and "SOURCE-two interviews" in whole
+    assert "Assessment record" in whole
+    # never the name, in either length
+    for identifying in ("Krasniqi", "Arben", "1705990450011", "17.05.1990"):
+        assert identifying not in short and identifying not in whole
+    assert assessing.person_a.reference in short and assessing.person_a.reference in whole
+
+
+def test_both_lengths_are_linked_from_the_overview_and_served(assessing, profile):
+    _weasyprint_or_skip()
+    from django.urls import reverse
+
+    from ..conftest import login
+
+    client = login(assessing.treatment_a)
+    url = reverse("assessments:pdf", args=[profile.uuid])
+    overview = client.get(reverse("assessments:detail", args=[profile.uuid])).content.decode()
+    assert f'href="{url}"' in overview and f'href="{url}?length=full"' in overview
+    summary, full = client.get(url), client.get(url + "?length=full")
+    assert summary["Content-Type"] == full["Content-Type"] == "application/pdf"
+    assert summary.content.startswith(b"%PDF") and len(full.content) > len(summary.content)
+    assert f"record-{assessing.person_a.reference}.pdf" in full["Content-Disposition"]
