@@ -12,7 +12,7 @@ DEV_LOCK := requirements/dev-lock.txt
 PIP := $(PY) -m pip --disable-pip-version-check
 PIP_NOISE := grep -v "^WARNING: Location" $(VENV)/pip.log || true
 
-.PHONY: run test setup lock lint format messages translations bench bench-pg clean
+.PHONY: run test setup chromium lock lint format messages translations bench bench-pg clean
 
 # Installs exactly what requirements/dev-lock.txt pins (hash-checked), then the project itself
 # without dependencies. Redone when pyproject.toml or a lock changes; refuses to go on (and says
@@ -78,8 +78,26 @@ run: setup
 	@$(DEMO_ENV) $(PY) manage.py runserver $(HOST)
 
 ## make test: install and run the whole suite (SQLite unless DATABASE_URL says otherwise)
-test: setup
+test: setup chromium
 	@$(PY) -m pytest
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright; Playwright never
+# downloads a browser of its own. Installed here when missing and we are root (as in CI);
+# otherwise say how, and the browser tests are skipped.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+			echo "Installing Chromium for the browser tests (Debian's package chromium)"; \
+			log="$$(mktemp)"; \
+			{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } \
+				> "$$log" 2>&1 || { tail -n 5 "$$log"; \
+				echo "Could not install chromium: the browser tests will be skipped."; }; \
+			rm -f "$$log"; \
+		else \
+			echo "The browser tests need $(CHROMIUM) and will be skipped without it. Install it" \
+				"with: sudo apt-get install --no-install-recommends chromium"; \
+		fi; }
 
 lint: $(STAMP)
 	@$(PY) -m ruff check alliance tests bench
@@ -98,6 +116,7 @@ messages: $(STAMP)
 bench: setup
 	@$(PY) bench/pages.py
 	@$(PY) bench/assessment.py
+	@$(PY) bench/assessment_pages.py
 
 bench-pg: setup
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/alliance_bench} $(PY) bench/pages.py

@@ -412,7 +412,141 @@ def seed_assessments(users, *, people: int = 12) -> int:
                 levels[1] if round_ == 0 else levels[0],
                 timezone.now() - datetime.timedelta(days=380 if round_ == 0 else 140 + 2 * n))
         added += 1
+    seed_profiles(users, persons)
     seed_work(users)
+    return added
+
+
+# The format-2 reference instrument (a structured profile: named ratings, not applicable, a
+# conditional item, domain judgements, additional factors, a formulation as the judgement).
+PROFILE_CODE = "alliance-structured-profile"
+PROFILE_EARLIER = {
+    "EN1": {"presence": "present", "influence": "strong"},
+    "EN2": {"presence": "present", "influence": "some"},
+    "EN3": {"presence": "partly_present", "influence": "little"},
+    "IN1": {"presence": "partly_present", "influence": "some"},
+    "IN2": {"presence": "unknown"},
+    "IN3": {"presence": "partly_present", "influence": "some"},
+    "CA1": {"presence": "present", "timeframe": "historical"},
+    "CA2": {"presence": "partly_present", "influence": "some"},
+    "PR1": "strong",
+    "PR2": "partial",
+}
+# Months later: engagement has eased, identification with the group is gone (so IN3 is no
+# longer asked), contact with the family has ended (PR2 no longer applies) and the rejection of
+# violence has weakened: a protective factor going down, which the comparison shows as worse.
+PROFILE_LATER = {
+    "EN1": {"presence": "partly_present", "influence": "some"},
+    "EN2": {"presence": "partly_present", "influence": "little"},
+    "EN3": {"presence": "not_present"},
+    "IN1": {"presence": "not_present"},
+    "IN2": {"presence": "partly_present", "influence": "little"},
+    "CA1": {"presence": "present", "timeframe": "historical"},
+    "CA2": {"presence": "partly_present", "influence": "some"},
+    "PR1": "partial",
+    "PR2": "not_applicable",
+}
+PROFILE_JUDGEMENTS = [
+    {"engagement": ("high", "The group is the main source of belonging (fictional)."),
+     "intent": ("moderate", "Sympathy with those who used violence, voiced in interviews "
+                            "(fictional)."),
+     "capability": ("moderate", "A history of violence; no current access (fictional).")},
+    {"engagement": ("moderate", "Belonging now also found in work and education (fictional)."),
+     "intent": ("low", "No identification with a violent group seen since (fictional)."),
+     "capability": ("moderate", "Unchanged: the history of violence remains (fictional).")},
+]
+PROFILE_DRAFT = {code: PROFILE_LATER[code] for code in ("EN1", "EN2", "EN3", "PR1")}
+
+
+def _profile_assessment(person, version, treatment, manager, answers, judgements, factor,
+                        when):
+    """One structured profile of `person` through the services, countersigned, dated `when`."""
+    from alliance.assessments import services as a_services
+    from alliance.assessments.models import Assessment
+
+    draft = a_services.assessment_start(actor=treatment, person=person,
+                                        instrument_version=version)
+    for code, rating in answers.items():
+        a_services.assessment_rate_item(actor=treatment, assessment=draft, item_code=code,
+                                        rating=rating,
+                                        evidence="Fictional evidence for the demo.")
+    a_services.factor_add(actor=treatment, assessment=draft, domain="engagement",
+                          name=factor, rating={"presence": "partly_present", "influence": "some"},
+                          evidence="Wing reports and an interview (fictional).")
+    draft = a_services.assessment_update(
+        actor=treatment, assessment=draft, expected_version=None,
+        domain_judgements={code: {"judgement": option, "rationale": rationale}
+                           for code, (option, rationale) in judgements.items()},
+        sources=[{"kind": "interview", "description": "Two interviews (fictional)",
+                  "on": when.date().isoformat()},
+                 {"kind": "file", "description": "Prison file", "on": ""}],
+        formulation="Fictional formulation for the demonstration: what draws the person to the "
+                    "group, what holds them back from violence, and what the plan can build on.")
+    draft = a_services.assessment_submit(actor=treatment, assessment=draft,
+                                         expected_version=None)
+    draft = a_services.assessment_countersign(actor=manager, assessment=draft,
+                                              expected_version=None)
+    Assessment.objects.filter(pk=draft.pk).update(created_at=when, submitted_at=when,
+                                                  countersigned_at=when)
+    return draft
+
+
+def seed_profiles(users, persons, *, people: int = 3) -> int:
+    """The format-2 reference instrument in use: demo.treatment and demo.treatment2 certified
+    for it; for a few people of the home prison A who have risk and needs assessments, two
+    countersigned structured profiles (so the comparison has moves, a protective factor going
+    down among them), both older than their latest risk and needs assessment, which their plan
+    stays built on; and a draft in progress for demo.treatment. Idempotent: people who already
+    have a structured profile are skipped. Returns how many people got one."""
+    from alliance.assessments import services as a_services
+    from alliance.assessments.models import (
+        Assessment,
+        AssessmentStatus,
+        Certification,
+        Course,
+        InstrumentVersion,
+    )
+
+    version = (InstrumentVersion.objects.filter(instrument__code=PROFILE_CODE, is_active=True)
+               .order_by("-created_at").first())
+    if version is None:
+        return 0
+    today = timezone.localdate()
+    course, _ = Course.objects.get_or_create(name="Alliance structured profile (demo)",
+                                             instrument_code=PROFILE_CODE)
+    for username in ("demo.treatment", "demo.treatment2"):
+        Certification.objects.get_or_create(
+            user=users[username], instrument_code=PROFILE_CODE, defaults={
+                "course": course, "certified_on": today - datetime.timedelta(days=200),
+                "expires_on": today + datetime.timedelta(days=900)})
+    treatment, manager = users["demo.treatment"], users["demo.manager"]
+    assessed = [person for n, person in enumerate(persons) if n % 3 != 2]
+    profiled = set(Assessment.objects.filter(person__in=persons,
+                                             instrument_version__instrument__code=PROFILE_CODE)
+                   .values_list("person_id", flat=True))
+    factors = ["Status among peers on the wing (fictional)",
+               "Online contact with a recruiter (fictional)",
+               "Grievance about a relative's treatment (fictional)"]
+    added = 0
+    for k, person in enumerate(assessed[:people]):
+        if person.pk in profiled:
+            continue
+        for round_, answers in enumerate((PROFILE_EARLIER, PROFILE_LATER)):
+            _profile_assessment(
+                person, version, treatment, manager, answers, PROFILE_JUDGEMENTS[round_],
+                factors[k % len(factors)],
+                timezone.now() - datetime.timedelta(days=(480 if round_ == 0 else 200) + k))
+        added += 1
+    # A draft in progress for demo.treatment, with a few items rated.
+    drafts = Assessment.objects.filter(person__in=persons, status=AssessmentStatus.DRAFT,
+                                       instrument_version__instrument__code=PROFILE_CODE)
+    if len(assessed) > people and not drafts.exists():
+        draft = a_services.assessment_start(actor=treatment, person=assessed[people],
+                                            instrument_version=version)
+        for code, rating in PROFILE_DRAFT.items():
+            a_services.assessment_rate_item(actor=treatment, assessment=draft, item_code=code,
+                                            rating=rating,
+                                            evidence="Fictional evidence for the demo.")
     return added
 
 

@@ -85,6 +85,7 @@ def plant(w) -> dict:
     today = datetime.date.today()
     Certification.objects.create(user=w.treatment_a, instrument_code="alliance-risk-needs",
                                  certified_on=today, expires_on=today + datetime.timedelta(9))
+    plant_format_2(w, mark)  # first, so that the format-1 assessments stay the latest
     _final(w, "low")
     w.assessment = _final(
         w, "high", evidence=mark("evidence", "treatment_reviewed"),
@@ -118,6 +119,59 @@ def plant(w) -> dict:
     markers["Domain scores over time"] = "treatment"
     markers["Since the previous assessment"] = "treatment"
     return markers
+
+
+# A full answer set of the format-2 reference instrument (the structured profile).
+PROFILE_ANSWERS = {
+    "EN1": {"presence": "present", "influence": "strong"},
+    "EN2": {"presence": "partly_present", "influence": "some"},
+    "EN3": {"presence": "not_present"},
+    "IN1": {"presence": "partly_present", "influence": "little"},
+    "IN2": {"presence": "unknown"},
+    "IN3": {"presence": "present", "influence": "strong"},
+    "CA1": {"presence": "present", "timeframe": "historical"},
+    "CA2": {"presence": "partly_present", "influence": "some"},
+    "PR1": "strong",
+    "PR2": "not_applicable",
+}
+
+
+def plant_format_2(w, mark) -> None:
+    """The format-2 fields of the treatment compartment: an additional factor's name and
+    evidence, and a domain judgement's rationale, in a countersigned structured profile (its
+    assessors and its countersigner) and in a draft (its assessors alone)."""
+    today = datetime.date.today()
+    Certification.objects.create(user=w.treatment_a, instrument_code="alliance-structured-profile",
+                                 certified_on=today, expires_on=today + datetime.timedelta(9))
+    version = w.instruments.structured_profile_v2
+
+    def profile(prefix: str, holders: str, *, final: bool):
+        a = assessment_services.assessment_start(actor=w.treatment_a, person=w.person_a,
+                                                 instrument_version=version)
+        for code, rating in PROFILE_ANSWERS.items():
+            assessment_services.assessment_rate_item(actor=w.treatment_a, assessment=a,
+                                                     item_code=code, rating=rating,
+                                                     evidence="From the file")
+        factor = assessment_services.factor_add(
+            actor=w.treatment_a, assessment=a, domain="engagement",
+            name=mark(f"{prefix}factorname", holders),
+            evidence=mark(f"{prefix}factorevidence", holders),
+            rating={"presence": "present", "influence": "some"})
+        judgements = {code: {"judgement": "low", "rationale": "Little seen"}
+                      for code in ("engagement", "intent", "capability")}
+        judgements["engagement"]["rationale"] = mark(f"{prefix}domainrationale", holders)
+        a = assessment_services.assessment_update(
+            actor=w.treatment_a, assessment=a, expected_version=None, domain_judgements=judgements,
+            sources=[{"kind": "file", "description": "Case file"}], formulation="Formulation")
+        if final:
+            a = assessment_services.assessment_submit(actor=w.treatment_a, assessment=a,
+                                                      expected_version=None)
+            a = assessment_services.assessment_countersign(actor=w.manager_a, assessment=a,
+                                                           expected_version=None)
+        return a, factor
+
+    w.profile, w.profile_factor = profile("profile", "treatment_reviewed", final=True)
+    w.profile_draft, w.profile_draft_factor = profile("profiledraft", "treatment", final=False)
 
 
 def plant_plans(w, mark) -> None:
@@ -186,7 +240,7 @@ def plant_plans(w, mark) -> None:
 @pytest.fixture
 def walk_world(world, instruments):
     w = world
-    w.version = instruments.risk_needs
+    w.instruments, w.version = instruments, instruments.risk_needs
     case_services.team_member_add(
         actor=w.manager_a, case=w.case_a, scopes=[Compartment.IDENTITY], team_role="Probation",
         membership=Membership.objects.get(user=w.probation_officer))
@@ -204,7 +258,11 @@ def parameters(w) -> dict:
         "case_uuid": [w.case_a.uuid],
         "member_uuid": [w.member.uuid],
         "episode_uuid": [w.episode_a.uuid],
-        "assessment_uuid": [w.assessment.uuid, w.draft.uuid],
+        "assessment_uuid": [w.assessment.uuid, w.draft.uuid, w.profile.uuid,
+                            w.profile_draft.uuid],
+        # a domain of the format-1 instrument, and the format-2 domain that holds the markers
+        "domain_code": [w.version.parsed.domains[0].code, "engagement"],
+        "factor_uuid": [w.profile_factor.uuid, w.profile_draft_factor.uuid],  # additional factors
         "screening_uuid": [w.screening.uuid],
         "version_uuid": [w.version.uuid],
         "item_code": ["BA1"],
