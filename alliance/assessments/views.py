@@ -37,6 +37,7 @@ from .forms import (
     VersionOnlyForm,
 )
 from .instruments import InstrumentDefinitionError
+from .labels import rating_name
 from .models import InstrumentKind
 from .pdf import PdfUnavailable, assessment_pdf
 
@@ -269,8 +270,13 @@ def rate_item(request, assessment_uuid, item_code):
     current = selectors.item_rating(assessment, item_code)
     unchanged = (current is not None and not clear and current.rating == answer
                  and current.evidence == evidence.strip() and current.rated_at.isoformat() == stamp)
-    if answer is None and not clear:
-        status, error = 422, _("Choose a rating: the evidence is saved with it.")
+    item = definition.item(item_code)
+    # Nothing to save yet: no choice, or only a rating asked after the first one.
+    if (answer is None or answer == {}) and not clear:
+        status, error = 422, (_("Rate “%(rating)s” first: the other ratings and the evidence "
+                                "are saved with it.") % {
+            "rating": rating_name(definition, item, item.primary.code, current_language())}
+            if item.named_ratings else _("Choose a rating: the evidence is saved with it."))
     elif not unchanged:  # a second save of the same answer (the evidence box left) writes nothing
         try:
             services.assessment_rate_item(actor=request.user, assessment=assessment,

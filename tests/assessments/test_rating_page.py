@@ -192,8 +192,13 @@ def test_evidence_typed_before_a_rating_is_kept_and_a_rating_asked_for(profiling
     response = save(profiling, "EN3", {}, evidence="First notes")
 
     assert response.status_code == 422
-    assert "Choose a rating: the evidence is saved with it." in response.content.decode()
+    assert ("Rate “Presence” first: the other ratings and the evidence are saved with it."
+            in response.content.decode())
     assert "<textarea" not in response.content.decode()
+    assert saved(profiling, "EN3") is None
+    # Only the later rating (influence, asked once presence is given): the same answer.
+    response = save(profiling, "EN3", {"rating:influence": "strong"}, evidence="First notes")
+    assert response.status_code == 422 and "Rate “Presence” first" in response.content.decode()
     assert saved(profiling, "EN3") is None
 
 
