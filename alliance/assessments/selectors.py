@@ -195,6 +195,19 @@ def judgement_label(assessment) -> str:
     return option.label.get(current_language()) if option else ""
 
 
+def domain_judgement_labels(assessment) -> list[tuple[str, str]]:
+    """(domain name, judgement label) for each judged domain, in the instrument's order: the
+    levels without their rationale, which the case team may read with the overall judgement."""
+    definition, lang = assessment.instrument_version.parsed, current_language()
+    rows = []
+    for domain in definition.domains:
+        code = assessment.domain_judgements.get(domain.code, {}).get("judgement")
+        option = domain.judgement.option(code) if domain.judgement and code else None
+        if option is not None:
+            rows.append((domain.name.get(lang), option.label.get(lang)))
+    return rows
+
+
 def formulation_only(definition) -> bool:
     """The instrument's overall judgement is the formulation, with no summary level."""
     return bool(definition.overall_judgement and definition.overall_judgement.formulation_only)

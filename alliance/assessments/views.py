@@ -205,6 +205,7 @@ def assessment_detail(request, assessment_uuid):
             "assessment": assessment, "person": assessment.person,
             "judgement": selectors.judgement_label(assessment),
             "formulation_only": selectors.formulation_only(definition),
+            "domain_judgements": selectors.domain_judgement_labels(assessment),
             "instrument_name": definition.name.get(current_language()),
             "kind": InstrumentKind(assessment.instrument_version.instrument.kind).label,
             "needs": selectors.needs_of(assessment)})

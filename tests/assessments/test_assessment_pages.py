@@ -362,6 +362,9 @@ def test_the_case_team_reads_a_formulation_only_assessment_without_its_formulati
     summary = ngo.get(reverse("assessments:detail", args=[final.uuid])).content.decode()
     assert "This instrument gives no summary level" in summary
     assert "FORMULATIONQ" not in summary and "Evidence for" not in summary
+    # the judgement of each domain, as a level, without its rationale
+    assert "Moderate engagement" in summary and "Low intent" in summary
+    assert "No wish to harm" not in summary
     person = ngo.get(reverse("people:detail", args=[assessing.person_a.uuid])).content.decode()
     assert "a formulation, with no summary level" in person
     assert "Domain profile" not in person and "Protective factors found" not in person
