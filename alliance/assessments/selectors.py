@@ -71,7 +71,7 @@ def _valid(definition, item_code, rating) -> bool:
     return True
 
 
-def _still_valid(definition, previous) -> dict:
+def readable_previous(definition, previous) -> dict:
     """The previous assessment's answers this version can still read."""
     if previous is None:
         return {}
@@ -90,7 +90,7 @@ def comparison(assessment, previous=_NO_PREVIOUS) -> dict:
     if previous is None:
         return {"previous": None, "rows": [], "factors": []}
     definition, lang = assessment.instrument_version.parsed, current_language()
-    changes = compare_ratings(definition, _still_valid(definition, previous),
+    changes = compare_ratings(definition, readable_previous(definition, previous),
                               ratings_map(assessment))
     rows, per_item = [], Counter(change.item_code for change in changes.values())
     for key, change in changes.items():
@@ -353,7 +353,7 @@ def person_section(user, person, grant) -> dict:
         compared = comparison(a, previous)
         if compared["previous"] is not None:
             changes = change_counts(compared["rows"])
-        profile = profile_chart(definition, ratings_map(a), _still_valid(definition, previous),
+        profile = profile_chart(definition, ratings_map(a), readable_previous(definition, previous),
                                 compared=previous is not None, width=440)
     # Scores, their trend, the profile and item movements are treatment material; the case
     # team's share is the judgement, the dates and the needs (DOMAIN.md §5,
@@ -598,7 +598,7 @@ def rating_page(assessment, user, domain_code: str) -> dict | None:
     rows = _rows(assessment)
     ratings = {code: r.rating for code, r in rows.items()}
     previous = previous_of(assessment)
-    before = _still_valid(definition, previous)
+    before = readable_previous(definition, previous)
     nav = []
     for d in definition.domains:
         rated, total = _counts(definition, d, ratings)
@@ -626,7 +626,7 @@ def item_response(assessment, item_code: str, *, answer=_SAVED, evidence=None) -
     definition, lang = assessment.instrument_version.parsed, current_language()
     rows = _rows(assessment)
     ratings = {code: r.rating for code, r in rows.items()}
-    before = _still_valid(definition, previous_of(assessment))
+    before = readable_previous(definition, previous_of(assessment))
     item = definition.item(item_code)
     domain = definition.domain(item.domain)
 
@@ -657,7 +657,7 @@ def assessment_page(assessment, user) -> dict:
     rows = _rows(assessment)
     ratings = {code: r.rating for code, r in rows.items()}
     previous = previous_of(assessment)
-    before = _still_valid(definition, previous)
+    before = readable_previous(definition, previous)
     factors = list(assessment.additional_factors.select_related("rated_by"))
     domains = []
     for domain in definition.domains:

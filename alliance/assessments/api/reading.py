@@ -14,13 +14,11 @@ from .. import accreditation, services
 from ..access import AssessmentAction, get_assessment_for_user
 from ..instruments.definition import OutputType
 from ..instruments.scoring import (
-    RatingError,
     compare_ratings,
     compute_outputs,
     count_unknowns,
     domain_profile,
     item_asked,
-    validate_rating,
 )
 from ..labels import (
     answer_label,
@@ -30,7 +28,7 @@ from ..labels import (
     rating_name,
     value_label,
 )
-from ..selectors import previous_of, ratings_map
+from ..selectors import previous_of, readable_previous
 from .common import _text
 from .shown import AssessmentSerializer, AssessmentSummarySerializer
 
@@ -157,25 +155,12 @@ def _factor_slots(definition, factors) -> tuple:
                  for slot in definition.factor_slots)
 
 
-def _still_valid(definition, item_code, rating) -> bool:
-    """Whether an earlier rating still means something under this version (same item code, a
-    value its scale still has): across versions, only those are compared."""
-    if not definition.has_item(item_code):
-        return False
-    try:
-        validate_rating(definition, item_code, rating)
-    except RatingError:
-        return False
-    return True
-
-
 def _comparison(assessment, definition, ratings: dict) -> dict:
     previous = previous_of(assessment)
     if previous is None:
         return {"previous": None, "previous_completed_at": None, "changes": []}
     lang = current_language()
-    before = {code: rating for code, rating in ratings_map(previous).items()
-              if _still_valid(definition, code, rating)}
+    before = readable_previous(definition, previous)
     changes = []
     for key, change in compare_ratings(definition, before, ratings).items():
         item = definition.item(change.item_code)
