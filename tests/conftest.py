@@ -101,17 +101,24 @@ def instruments(db):
     return SimpleNamespace(**loaded)
 
 
+def certify(user, instrument_code):
+    """A current certification of `user` for the instrument with this code (since a month, for
+    about two years)."""
+    from alliance.assessments.models import Certification
+
+    today = datetime.date.today()
+    return Certification.objects.create(user=user, instrument_code=instrument_code,
+                                        certified_on=today - datetime.timedelta(days=30),
+                                        expires_on=today + datetime.timedelta(days=700))
+
+
 @pytest.fixture
 def assessing(world, instruments):
     """`world` plus instruments, a certified treatment officer in prison A, and a draft risk and
     needs assessment of person A led by them."""
     from alliance.assessments import services as assessment_services
-    from alliance.assessments.models import Certification
 
-    today = datetime.date.today()
-    Certification.objects.create(user=world.treatment_a, instrument_code="alliance-risk-needs",
-                                 certified_on=today - datetime.timedelta(days=30),
-                                 expires_on=today + datetime.timedelta(days=700))
+    certify(world.treatment_a, "alliance-risk-needs")
     world.instruments = instruments
     world.draft = assessment_services.assessment_start(
         actor=world.treatment_a, person=world.person_a, instrument_version=instruments.risk_needs)
@@ -128,3 +135,82 @@ def complete_ratings(assessment, actor, rating="moderate"):
         assessment_services.assessment_rate_item(actor=actor, assessment=assessment,
                                                  item_code=item.code, rating=value,
                                                  evidence=f"Evidence for {item.code}")
+
+
+# --- format 2: the reference structured profile, and a checklist ---------------------------------
+
+# A full answer set of the structured profile; the comments give the value each answer scores
+# (test_format2_engine.py checks the outputs against them, computed by hand).
+PROFILE_ANSWERS = {
+    "EN1": {"presence": "present", "influence": "strong"},  # 2, influence 2
+    "EN2": {"presence": "partly_present", "influence": "some"},  # 1, influence 1
+    "EN3": {"presence": "not_present"},  # 0, influence not asked
+    "IN1": {"presence": "partly_present", "influence": "little"},  # 1: IN3 is asked
+    "IN2": {"presence": "unknown"},  # unknown
+    "IN3": {"presence": "present", "influence": "strong"},  # 2
+    "CA1": {"presence": "present", "timeframe": "historical"},  # 2 (timeframe: unordered)
+    "CA2": {"presence": "partly_present", "influence": "some"},  # 1
+    "PR1": "strong",  # protection 2
+    "PR2": "not_applicable",  # no family in contact
+}
+# The same with IN1 not present: IN3, asked only from IN1 partly present on, is left out.
+PROFILE_ANSWERS_WITHOUT_IN3 = {code: rating for code, rating in PROFILE_ANSWERS.items()
+                               if code != "IN3"} | {"IN1": {"presence": "not_present"}}
+
+# A tiny format-2 checklist: K1, and K2 which may be not applicable.
+FORMAT_2_CHECKLIST = {
+    "format": 2, "code": "tiny-checklist", "version": "1.0", "kind": "checklist",
+    "name": {"en": "Tiny checklist"}, "description": {"en": "For tests"}, "languages": ["en"],
+    "licence": "open reference",
+    "scales": [{"code": "yn", "type": "ordinal", "direction": "concern", "points": [
+        {"code": "no", "value": 0, "label": {"en": "No"}},
+        {"code": "yes", "value": 1, "label": {"en": "Yes"}}]}],
+    "domains": [{"code": "d", "name": {"en": "Checks"}, "items": [
+        {"code": "K1", "text": {"en": "Visits recorded"}, "scale": "yn"},
+        {"code": "K2", "text": {"en": "Family contact"}, "scale": "yn",
+         "not_applicable_allowed": True}]}],
+}
+
+
+@pytest.fixture
+def profile_certified(assessing):
+    """`assessing`, with treatment A certified for the structured profile (format 2) too, whose
+    version is `profile_version`."""
+    certify(assessing.treatment_a, "alliance-structured-profile")
+    assessing.profile_version = assessing.instruments.structured_profile_v2
+    return assessing
+
+
+@pytest.fixture
+def profiling(profile_certified):
+    """`profile_certified`, and `profile`: a draft structured profile of person A led by
+    treatment A."""
+    from alliance.assessments import services as assessment_services
+
+    w = profile_certified
+    w.profile = assessment_services.assessment_start(actor=w.treatment_a, person=w.person_a,
+                                                     instrument_version=w.profile_version)
+    return w
+
+
+def profile_complete(w, *, evidence, factor, source, formulation):
+    """Complete the draft `w.profile` as treatment A, not submitted: PROFILE_ANSWERS_WITHOUT_IN3
+    (each with the evidence `evidence.format(code=code)`), an engagement factor "Online contacts"
+    (`factor`: its rating and evidence), an interview as the source (`source`: its description),
+    the judgement of each domain and the formulation."""
+    from alliance.assessments import services as assessment_services
+
+    actor, draft = w.treatment_a, w.profile
+    for code, rating in PROFILE_ANSWERS_WITHOUT_IN3.items():
+        assessment_services.assessment_rate_item(actor=actor, assessment=draft, item_code=code,
+                                                 rating=rating,
+                                                 evidence=evidence.format(code=code))
+    assessment_services.factor_add(actor=actor, assessment=draft, domain="engagement",
+                                   name="Online contacts", **factor)
+    return assessment_services.assessment_update(
+        actor=actor, assessment=draft, expected_version=None,
+        sources=[{"kind": "interview", "description": source, "on": ""}],
+        formulation=formulation, domain_judgements={
+            "engagement": {"judgement": "moderate", "rationale": "Belonging"},
+            "intent": {"judgement": "low", "rationale": "No wish to harm"},
+            "capability": {"judgement": "moderate", "rationale": "Past violence"}})

@@ -18,7 +18,7 @@ from alliance.people import services as people_services
 from alliance.plans import selectors as plan_selectors
 from alliance.plans import services as plan_services
 
-from .conftest import login
+from .conftest import PROFILE_ANSWERS, login
 from .factories import person_fields
 from .plans import builders
 
@@ -50,15 +50,19 @@ PAGES = {
 }
 
 
-def _counts(world) -> dict:
-    client = login(world.treatment_a)
+def _page_counts(client, pages, of) -> dict:
+    """The queries each page of `pages` runs, its URL made from `of`."""
     counts = {}
-    for name, url in PAGES.items():
-        client.get(url(world))  # the first request of a session loads more
+    for name, url in pages.items():
+        client.get(url(of))  # the first request of a session loads more
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url(world)).status_code == 200, name
+            assert client.get(url(of)).status_code == 200, name
         counts[name] = len(ctx.captured_queries)
     return counts
+
+
+def _counts(world) -> dict:
+    return _page_counts(login(world.treatment_a), PAGES, world)
 
 
 def _noon(days_from_today: int) -> datetime.datetime:
@@ -126,30 +130,13 @@ ASSESSMENT_PAGES = {
 # reading per item or per domain breaks the budget long before it breaks the equality.
 ASSESSMENT_BUDGETS = {"assessment overview": 30, "rating page of a domain": 22,
                       "changes since the previous assessment": 20, "saving one item": 34}
-PROFILE = {
-    "EN1": {"presence": "present", "influence": "strong"},
-    "EN2": {"presence": "partly_present", "influence": "some"},
-    "EN3": {"presence": "not_present"},
-    "IN1": {"presence": "present", "influence": "some"},
-    "IN2": {"presence": "unknown"},
-    "IN3": {"presence": "present", "influence": "strong"},
-    "CA1": {"presence": "present", "timeframe": "historical"},
-    "CA2": {"presence": "partly_present", "influence": "some"},
-    "PR1": "strong",
-    "PR2": "not_applicable",
-}
 
 
 def _assessment_counts(w, assessment, item_code) -> dict:
     from alliance.assessments.models import ItemRating
 
     client = login(w.treatment_a)
-    counts = {}
-    for name, url in ASSESSMENT_PAGES.items():
-        client.get(url(assessment))  # the first request of a session loads more
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url(assessment)).status_code == 200, name
-        counts[name] = len(ctx.captured_queries)
+    counts = _page_counts(client, ASSESSMENT_PAGES, assessment)
     stamp = ItemRating.objects.get(assessment=assessment, item_code=item_code).rated_at
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(reverse("assessments:rate_item", args=[assessment.uuid, item_code]),
@@ -169,11 +156,11 @@ def test_the_assessment_pages_do_not_read_per_item(assessing):
 
     def rate(code):
         services.assessment_rate_item(actor=w.treatment_a, assessment=draft, item_code=code,
-                                      rating=PROFILE[code], evidence=f"Evidence for {code}")
+                                      rating=PROFILE_ANSWERS[code], evidence=f"Evidence for {code}")
 
     rate("PR1")
     with_one = _assessment_counts(w, draft, "PR1")
-    for code in PROFILE:  # PR1 too: back to "strong", so that both saves write
+    for code in PROFILE_ANSWERS:  # PR1 too: back to "strong", so that both saves write
         rate(code)
     for name in ("Online contacts", "Debts"):
         services.factor_add(actor=w.treatment_a, assessment=draft, domain="engagement",

@@ -3,16 +3,15 @@ uses it: named ratings, not applicable, conditions, evidence, additional factors
 judgements and a formulation-only judgement, from the start to the countersignature; labels in
 the reader's language beside every code; a comparison that follows each rating's direction."""
 
-import datetime
 import json
 
 import pytest
 from django.urls import reverse
 
 from alliance.assessments import services
-from alliance.assessments.models import AdditionalFactor, Assessment, Certification, ItemRating
+from alliance.assessments.models import AdditionalFactor, Assessment, ItemRating
 
-from ..conftest import login
+from ..conftest import FORMAT_2_CHECKLIST, login
 
 pytestmark = pytest.mark.django_db
 
@@ -34,18 +33,6 @@ ANSWERS = {
     "PR1": "strong",
     "PR2": "partial",
 }
-
-
-@pytest.fixture
-def profiling(assessing):
-    """`assessing`, with treatment A certified for the structured profile too."""
-    today = datetime.date.today()
-    Certification.objects.create(user=assessing.treatment_a,
-                                 instrument_code="alliance-structured-profile",
-                                 certified_on=today - datetime.timedelta(days=30),
-                                 expires_on=today + datetime.timedelta(days=700))
-    assessing.profile = assessing.instruments.structured_profile_v2
-    return assessing
 
 
 def _json(client, method, url, data, **extra):
@@ -77,6 +64,12 @@ def _start(client, world, version):
                  {"instrument_version": str(version.uuid)})
 
 
+def _started(client, world) -> Assessment:
+    """A draft structured profile of person A, started through the API."""
+    return Assessment.objects.get(
+        uuid=_start(client, world, world.profile_version).json()["uuid"])
+
+
 def _rate(client, assessment, code, rating, evidence=EVIDENCE, **extra):
     return _json(client, "put", _item(assessment, code),
                  {"rating": rating, "evidence": evidence, **extra})
@@ -95,7 +88,7 @@ def _countersigned_profile(world, answers=ANSWERS) -> Assessment:
     manager A (through the services: the API's own walk is the first test)."""
     actor = world.treatment_a
     draft = services.assessment_start(actor=actor, person=world.person_a,
-                                      instrument_version=world.profile)
+                                      instrument_version=world.profile_version)
     for code, rating in answers.items():
         services.assessment_rate_item(actor=actor, assessment=draft, item_code=code,
                                       rating=rating, evidence=EVIDENCE)
@@ -109,8 +102,8 @@ def _countersigned_profile(world, answers=ANSWERS) -> Assessment:
 
 # --- the whole walk ------------------------------------------------------------------------------
 
-def test_a_format_2_assessment_goes_from_start_to_countersignature_through_the_api(profiling):
-    client = login(profiling.treatment_a)
+def test_a_format_2_assessment_goes_from_start_to_countersignature_through_the_api(profile_certified):
+    client = login(profile_certified.treatment_a)
     # given the structured profile, which a client picks by its format and where it is taken
     listed = client.get(reverse("api:instrument-list"), {"kind": "risk_needs"}).json()["results"]
     profile = next(r for r in listed if r["code"] == "alliance-structured-profile")
@@ -121,7 +114,7 @@ def test_a_format_2_assessment_goes_from_start_to_countersignature_through_the_a
     assert [r["code"] for r in en1["ratings"]] == ["presence", "influence"]
 
     # when treatment A starts it
-    created = _start(client, profiling, profiling.profile)
+    created = _start(client, profile_certified, profile_certified.profile_version)
     assert created.status_code == 201, created.json()
     body = created.json()
     draft = Assessment.objects.get(uuid=body["uuid"])
@@ -252,8 +245,8 @@ def test_a_format_2_assessment_goes_from_start_to_countersignature_through_the_a
     submitted = _json(client, "post", _action("submit", draft),
                       {"version": patched.json()["version"]})
     assert submitted.status_code == 200, submitted.json()
-    countersigned = _json(login(profiling.manager_a), "post", _action("countersign", draft),
-                          {"version": submitted.json()["version"]})
+    countersigned = _json(login(profile_certified.manager_a), "post",
+                          _action("countersign", draft), {"version": submitted.json()["version"]})
     assert countersigned.status_code == 200, countersigned.json()
     body = countersigned.json()
     assert (body["status"], body["countersigned_by"], body["overall_judgement"]) == (
@@ -265,9 +258,10 @@ def test_a_format_2_assessment_goes_from_start_to_countersignature_through_the_a
 
 # --- what the full assessment shows --------------------------------------------------------------
 
-def test_the_assessment_shows_labels_in_albanian(profiling):
-    final = _countersigned_profile(profiling)
-    body = login(profiling.treatment_a).get(_detail(final), HTTP_ACCEPT_LANGUAGE="sq").json()
+def test_the_assessment_shows_labels_in_albanian(profile_certified):
+    final = _countersigned_profile(profile_certified)
+    body = login(profile_certified.treatment_a).get(_detail(final),
+                                                    HTTP_ACCEPT_LANGUAGE="sq").json()
 
     assert body["instrument"]["name"].startswith("Profil i strukturuar")
     en1 = _row(body, "EN1")
@@ -296,9 +290,9 @@ def test_the_assessment_shows_labels_in_albanian(profiling):
     assert (unknowns["engagement"]["name"], unknowns["engagement"]["count"]) == ("Angazhimi", 1)
 
 
-def test_the_domain_profile_is_given_per_domain(profiling):
-    final = _countersigned_profile(profiling)
-    domains = {d["code"]: d for d in login(profiling.treatment_a).get(_detail(final))
+def test_the_domain_profile_is_given_per_domain(profile_certified):
+    final = _countersigned_profile(profile_certified)
+    domains = {d["code"]: d for d in login(profile_certified.treatment_a).get(_detail(final))
                .json()["domains"]}
 
     engagement = domains["engagement"]["profile"]
@@ -311,9 +305,9 @@ def test_the_domain_profile_is_given_per_domain(profiling):
     assert domains["protective"]["name"] == "Protective factors"
 
 
-def test_a_conditional_item_whose_condition_is_unmet_is_shown_as_not_asked(profiling):
-    client = login(profiling.treatment_a)
-    draft = Assessment.objects.get(uuid=_start(client, profiling, profiling.profile).json()["uuid"])
+def test_a_conditional_item_whose_condition_is_unmet_is_shown_as_not_asked(profile_certified):
+    client = login(profile_certified.treatment_a)
+    draft = _started(client, profile_certified)
     assert _row(client.get(_detail(draft)).json(), "IN3")["asked"] is False
 
     _rate(client, draft, "IN1", {"presence": "partly_present", "influence": "little"})
@@ -325,10 +319,10 @@ def test_a_conditional_item_whose_condition_is_unmet_is_shown_as_not_asked(profi
 
 # --- change ------------------------------------------------------------------------------------
 
-def test_a_protective_factor_gone_down_is_less_protection_and_worse(profiling):
-    previous = _countersigned_profile(profiling)
-    client = login(profiling.treatment_a)
-    draft = Assessment.objects.get(uuid=_start(client, profiling, profiling.profile).json()["uuid"])
+def test_a_protective_factor_gone_down_is_less_protection_and_worse(profile_certified):
+    previous = _countersigned_profile(profile_certified)
+    client = login(profile_certified.treatment_a)
+    draft = _started(client, profile_certified)
 
     _rate(client, draft, "PR1", "partial")
     _rate(client, draft, "EN1", {"presence": "partly_present", "influence": "strong"})
@@ -358,10 +352,10 @@ def test_a_protective_factor_gone_down_is_less_protection_and_worse(profiling):
     assert changes["PR2"]["change"] == "removed" and changes["PR2"]["concern"] == ""
 
 
-def test_a_change_in_albanian_says_less_protection_in_albanian_labels(profiling):
-    _countersigned_profile(profiling)
-    client = login(profiling.treatment_a)
-    draft = Assessment.objects.get(uuid=_start(client, profiling, profiling.profile).json()["uuid"])
+def test_a_change_in_albanian_says_less_protection_in_albanian_labels(profile_certified):
+    _countersigned_profile(profile_certified)
+    client = login(profile_certified.treatment_a)
+    draft = _started(client, profile_certified)
     _rate(client, draft, "PR1", "partial")
 
     changes = client.get(_detail(draft), HTTP_ACCEPT_LANGUAGE="sq").json()["comparison"]["changes"]
@@ -373,24 +367,13 @@ def test_a_change_in_albanian_says_less_protection_in_albanian_labels(profiling)
 
 # --- starting, and who may do what ------------------------------------------------------------
 
-CHECKLIST = {
-    "format": 2, "code": "api-checklist", "version": "1.0", "kind": "checklist",
-    "name": {"en": "Visits checklist"}, "description": {"en": "For tests"}, "languages": ["en"],
-    "licence": "open reference",
-    "scales": [{"code": "yn", "type": "ordinal", "direction": "concern", "points": [
-        {"code": "no", "value": 0, "label": {"en": "No"}},
-        {"code": "yes", "value": 1, "label": {"en": "Yes"}}]}],
-    "domains": [{"code": "d", "name": {"en": "Checks"}, "items": [
-        {"code": "K1", "text": {"en": "Visits recorded"}, "scale": "yn"}]}],
-}
+def test_a_checklist_is_started_as_an_assessment(profile_certified):
+    version, _created = services.instrument_load(actor=None,
+                                                 text=json.dumps(FORMAT_2_CHECKLIST),
+                                                 filename="tiny-checklist.json")
+    client = login(profile_certified.treatment_a)
 
-
-def test_a_checklist_is_started_as_an_assessment(profiling):
-    version, _created = services.instrument_load(actor=None, text=json.dumps(CHECKLIST),
-                                                 filename="api-checklist.json")
-    client = login(profiling.treatment_a)
-
-    created = _start(client, profiling, version)
+    created = _start(client, profile_certified, version)
 
     assert created.status_code == 201, created.json()
     assert (created.json()["instrument"]["kind"], created.json()["instrument"]["taken_with"]) == (
@@ -401,38 +384,38 @@ def test_a_checklist_is_started_as_an_assessment(profiling):
 
 @pytest.mark.parametrize(("kind", "where"), [("screening", "/screenings/"),
                                              ("alliance", "/alliance-measures/")])
-def test_a_screening_or_an_alliance_measure_is_not_started_as_an_assessment(profiling, kind,
-                                                                             where):
-    version = getattr(profiling.instruments, kind)
-    client = login(profiling.treatment_a)
+def test_a_screening_or_an_alliance_measure_is_not_started_as_an_assessment(profile_certified,
+                                                                             kind, where):
+    version = getattr(profile_certified.instruments, kind)
+    client = login(profile_certified.treatment_a)
 
-    refused = _start(client, profiling, version)
+    refused = _start(client, profile_certified, version)
 
     assert refused.status_code == 400
     message = refused.json()["fields"]["instrument_version"][0]
-    assert f"/api/v1/persons/{profiling.person_a.uuid}{where}" in message
+    assert f"/api/v1/persons/{profile_certified.person_a.uuid}{where}" in message
     assert not Assessment.objects.filter(instrument_version=version).exists()
     listed = client.get(reverse("api:instrument-list"), {"kind": kind}).json()["results"]
     assert {r["taken_with"] for r in listed} == {
         "screening" if kind == "screening" else "alliance_measure"}
 
 
-def test_factors_are_refused_to_who_may_not_edit_and_unknown_elsewhere(profiling):
-    client = login(profiling.treatment_a)
-    draft = Assessment.objects.get(uuid=_start(client, profiling, profiling.profile).json()["uuid"])
+def test_factors_are_refused_to_who_may_not_edit_and_unknown_elsewhere(profile_certified):
+    client = login(profile_certified.treatment_a)
+    draft = _started(client, profile_certified)
     factor = _json(client, "post", _factors(draft), {
         "version": _version(client, draft), "name": "Debts", "rating": "present",
         "evidence": EVIDENCE}).json()
     body = {"name": "Changed", "rating": "present", "evidence": EVIDENCE}
 
     for persona in ("treatment_b", "security_a", "manager_a"):  # the draft is not there for them
-        other = login(getattr(profiling, persona))
+        other = login(getattr(profile_certified, persona))
         assert _json(other, "put", _factor(draft, factor["uuid"]), body).status_code == 404
         assert other.delete(_factor(draft, factor["uuid"]) + "?version=9").status_code == 404
         assert _json(other, "post", _factors(draft), {
             "version": 9, **body}).status_code == 404
     # a factor of another assessment is not one of this one's
-    risk = profiling.draft
+    risk = profile_certified.draft
     assert _json(client, "put", _factor(risk, factor["uuid"]), body).status_code == 404
     # the format-1 instrument takes no additional factors
     none_here = _json(client, "post", _factors(risk), {"version": risk.version, **body})
@@ -443,9 +426,9 @@ def test_factors_are_refused_to_who_may_not_edit_and_unknown_elsewhere(profiling
     assert AdditionalFactor.objects.get(uuid=factor["uuid"]).name == "Debts"
 
 
-def test_a_rating_of_the_wrong_shape_is_refused_before_the_service(profiling):
-    client = login(profiling.treatment_a)
-    draft = Assessment.objects.get(uuid=_start(client, profiling, profiling.profile).json()["uuid"])
+def test_a_rating_of_the_wrong_shape_is_refused_before_the_service(profile_certified):
+    client = login(profile_certified.treatment_a)
+    draft = _started(client, profile_certified)
 
     for rating in ({"presence": True}, {"presence": ["present"]}, [1], True):
         refused = _rate(client, draft, "EN1", rating)

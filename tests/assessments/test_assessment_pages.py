@@ -9,7 +9,7 @@ from django.urls import reverse
 from alliance.assessments.models import AssessmentDue, InstrumentVersion, Screening
 from alliance.core.models import AuditEvent
 
-from ..conftest import complete_ratings, login
+from ..conftest import complete_ratings, login, profile_complete
 
 pytestmark = pytest.mark.django_db
 
@@ -239,44 +239,13 @@ def test_a_protective_factor_lost_is_shown_as_bad_news_with_labels(assessing):
 
 # --- format 2: the overview, the comparison, every kind started ----------------------------------
 
-PROFILE = {
-    "EN1": {"presence": "present", "influence": "strong"},
-    "EN2": {"presence": "partly_present", "influence": "some"},
-    "EN3": {"presence": "not_present"},
-    "IN1": {"presence": "not_present"},
-    "IN2": {"presence": "unknown"},
-    "CA1": {"presence": "present", "timeframe": "historical"},
-    "CA2": {"presence": "partly_present", "influence": "some"},
-    "PR1": "strong",
-    "PR2": "not_applicable",
-}
-
-
 @pytest.fixture
-def profile(assessing):
+def profile(profiling):
     """A complete structured profile (format 2) by a certified treatment A, not yet submitted."""
-    from alliance.assessments import services
-    from alliance.assessments.models import Certification
-
-    today = datetime.date.today()
-    Certification.objects.create(user=assessing.treatment_a,
-                                 instrument_code="alliance-structured-profile",
-                                 certified_on=today, expires_on=today + datetime.timedelta(1))
-    a = services.assessment_start(actor=assessing.treatment_a, person=assessing.person_a,
-                                  instrument_version=assessing.instruments.structured_profile_v2)
-    for code, rating in PROFILE.items():
-        services.assessment_rate_item(actor=assessing.treatment_a, assessment=a, item_code=code,
-                                      rating=rating, evidence=f"Evidence for {code}")
-    services.factor_add(actor=assessing.treatment_a, assessment=a, domain="engagement",
-                        name="Online contacts", rating={"presence": "present",
-                                                        "influence": "strong"}, evidence="E")
-    return services.assessment_update(
-        actor=assessing.treatment_a, assessment=a, expected_version=None,
-        sources=[{"kind": "interview", "description": "Two interviews", "on": ""}],
-        formulation="FORMULATIONQ belonging drives it", domain_judgements={
-            "engagement": {"judgement": "moderate", "rationale": "Belonging"},
-            "intent": {"judgement": "low", "rationale": "No wish to harm"},
-            "capability": {"judgement": "moderate", "rationale": "Past violence"}})
+    return profile_complete(profiling, evidence="Evidence for {code}",
+                            factor={"rating": {"presence": "present", "influence": "strong"},
+                                    "evidence": "E"},
+                            source="Two interviews", formulation="FORMULATIONQ belonging drives it")
 
 
 def _countersign(w, assessment):

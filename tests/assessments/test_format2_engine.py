@@ -45,6 +45,8 @@ from alliance.assessments.instruments.scoring import (
     validate_rating,
 )
 
+from ..conftest import PROFILE_ANSWERS
+
 
 def en(words: str) -> dict[str, str]:
     return {"en": words}
@@ -530,6 +532,17 @@ def errors_of(data: dict[str, Any]) -> list[str]:
     return caught.value.errors
 
 
+def errors_after(mutate: Mutation, data: dict[str, Any]) -> list[str]:
+    """The errors of `data` once `mutate` has changed it."""
+    mutate(data)
+    return errors_of(data)
+
+
+def named(table: list[tuple[str, Mutation, str]]) -> list:
+    """A table of (name, mutation, expected) rows as cases of a parametrize, each named."""
+    return [pytest.param(mutate, expected, id=name) for name, mutate, expected in table]
+
+
 A1 = ("domains", 0, "items", 0)
 A4 = ("domains", 0, "items", 3)
 INFLUENCE_WHEN = (*A1, "ratings", 1, "when")
@@ -642,13 +655,9 @@ INVALID = [
 ]
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [(m, e) for _, m, e in INVALID],
-                         ids=[name for name, _, _ in INVALID])
+@pytest.mark.parametrize(("mutate", "expected"), named(INVALID))
 def test_it_refuses_bad_format_2_input_naming_the_field_at_fault(mutate, expected):
-    data = base()
-    mutate(data)
-
-    errors = errors_of(data)
+    errors = errors_after(mutate, base())
 
     assert any(error.startswith(expected) for error in errors), errors
 
@@ -719,13 +728,9 @@ def test_the_format_1_version_of_the_test_instrument_loads():
     assert not any(item.named_ratings for item in definition.items)
 
 
-@pytest.mark.parametrize(("mutate", "path"), [(m, p) for _, m, p in FORMAT_1_GATE],
-                         ids=[name for name, _, _ in FORMAT_1_GATE])
+@pytest.mark.parametrize(("mutate", "path"), named(FORMAT_1_GATE))
 def test_a_format_1_file_using_a_format_2_field_is_refused(mutate, path):
-    data = format_1()
-    mutate(data)
-
-    errors = errors_of(data)
+    errors = errors_after(mutate, format_1())
 
     assert f"{path}: needs format: 2 (this file declares format: 1)" in errors, errors
 
@@ -827,19 +832,9 @@ def test_factor_slots_are_per_domain_then_for_the_instrument():
 REFERENCE_PATH = REFERENCE_DIR / "structured-profile-v2.yaml"
 REFERENCE = load_definition(REFERENCE_PATH)
 
-# A full answer set; comments give each value used by the expected outputs below.
-FULL = {
-    "EN1": {"presence": "present", "influence": "strong"},  # 2, influence 2
-    "EN2": {"presence": "partly_present", "influence": "some"},  # 1, influence 1
-    "EN3": {"presence": "not_present"},  # 0, influence not asked
-    "IN1": {"presence": "partly_present", "influence": "little"},  # 1: IN3 is asked
-    "IN2": {"presence": UNKNOWN},  # unknown
-    "IN3": {"presence": "present", "influence": "strong"},  # 2
-    "CA1": {"presence": "present", "timeframe": "historical"},  # 2 (timeframe: unordered)
-    "CA2": {"presence": "partly_present", "influence": "some"},  # 1
-    "PR1": "strong",  # protection 2
-    "PR2": NOT_APPLICABLE,  # no family in contact
-}
+# A full answer set (tests/conftest.py: the comments there give each value the expected outputs
+# below are computed from).
+FULL = PROFILE_ANSWERS
 
 
 def test_the_reference_instrument_uses_every_feature_of_format_2():

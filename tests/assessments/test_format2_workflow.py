@@ -3,7 +3,6 @@ to countersignature and correction: named ratings, not applicable, a conditional
 additional factors up to their maximum, judgements per domain and a formulation that is the
 overall judgement. Every write leaves its audit row."""
 
-import datetime
 import json
 
 import pytest
@@ -12,51 +11,20 @@ from django.utils import translation
 
 from alliance.assessments import services
 from alliance.assessments.instruments import NOT_APPLICABLE, UNKNOWN
-from alliance.assessments.models import (
-    AdditionalFactor,
-    Assessment,
-    Certification,
-    ItemRating,
-)
+from alliance.assessments.models import AdditionalFactor, Assessment, ItemRating
 from alliance.core.errors import Conflict
 from alliance.core.models import AuditEvent
+
+from ..conftest import FORMAT_2_CHECKLIST, PROFILE_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
 SOURCES = [{"kind": "interview", "description": "Two interviews", "on": "2026-11-01"}]
-
-# The answers of a full assessment (the same set test_format2_engine.py scores by hand).
-FULL = {
-    "EN1": {"presence": "present", "influence": "strong"},
-    "EN2": {"presence": "partly_present", "influence": "some"},
-    "EN3": {"presence": "not_present"},
-    "IN1": {"presence": "partly_present", "influence": "little"},
-    "IN2": {"presence": UNKNOWN},
-    "IN3": {"presence": "present", "influence": "strong"},
-    "CA1": {"presence": "present", "timeframe": "historical"},
-    "CA2": {"presence": "partly_present", "influence": "some"},
-    "PR1": "strong",
-    "PR2": NOT_APPLICABLE,
-}
 JUDGEMENTS = {
     "engagement": {"judgement": "moderate", "rationale": "Belonging drives the engagement"},
     "intent": {"judgement": "low", "rationale": "No wish to harm anyone was voiced"},
     "capability": {"judgement": "moderate", "rationale": "Past violence, no current access"},
 }
-
-
-@pytest.fixture
-def profiling(assessing):
-    """`assessing`, with treatment A certified for the structured profile, and a draft of it."""
-    today = datetime.date.today()
-    Certification.objects.create(user=assessing.treatment_a,
-                                 instrument_code="alliance-structured-profile",
-                                 certified_on=today - datetime.timedelta(days=30),
-                                 expires_on=today + datetime.timedelta(days=700))
-    assessing.profile = services.assessment_start(
-        actor=assessing.treatment_a, person=assessing.person_a,
-        instrument_version=assessing.instruments.structured_profile_v2)
-    return assessing
 
 
 def rate(w, code, rating, evidence="Seen in the file and at interview", **kwargs):
@@ -107,11 +75,11 @@ def test_a_format_2_assessment_goes_from_first_rating_to_countersignature(profil
     assert missing["sources"] == "Record at least one source of information consulted."
 
     # when every item is rated: named ratings, unknown, not applicable, the conditional item
-    for code, rating in FULL.items():
+    for code, rating in PROFILE_ANSWERS.items():
         rate(w, code, rating)
         event = trail.one(item=code, not_applicable=rating == NOT_APPLICABLE)
         assert event.action == "change" and event.person_id == w.person_a.pk
-    assert ItemRating.objects.get(assessment=draft, item_code="EN1").rating == FULL["EN1"]
+    assert ItemRating.objects.get(assessment=draft, item_code="EN1").rating == PROFILE_ANSWERS["EN1"]
     assert ItemRating.objects.get(assessment=draft, item_code="PR2").rating == NOT_APPLICABLE
     assert not any(key.startswith("item_") for key in problems(draft))
 
@@ -316,7 +284,7 @@ def test_a_formulation_only_instrument_takes_no_overall_level(profiling):
 
 
 def _countersigned(w):
-    for code, rating in FULL.items():
+    for code, rating in PROFILE_ANSWERS.items():
         rate(w, code, rating)
     services.factor_add(actor=w.treatment_a, assessment=w.profile, domain="engagement",
                         name="Status among peers", evidence="Wing reports",
@@ -346,7 +314,7 @@ def test_a_correction_copies_the_factors_and_the_domain_judgements(profiling):
     assert correction.corrects == original and correction.status == "draft"
     assert correction.domain_judgements == JUDGEMENTS
     assert factors(correction) == factors(original) != []
-    assert {r.item_code: r.rating for r in correction.ratings.all()} == FULL
+    assert {r.item_code: r.rating for r in correction.ratings.all()} == PROFILE_ANSWERS
     assert problems(correction) == {}
     # the original keeps its own rows: the correction's factors are copies
     AdditionalFactor.objects.filter(assessment=correction).delete()
@@ -363,22 +331,8 @@ def test_a_countersigned_assessment_takes_no_more_factors(profiling):
     assert AdditionalFactor.objects.filter(assessment=final).count() == 2
 
 
-CHECKLIST = {
-    "format": 2, "code": "tiny-checklist", "version": "1.0", "kind": "checklist",
-    "name": {"en": "Tiny checklist"}, "description": {"en": "For tests"}, "languages": ["en"],
-    "licence": "open reference",
-    "scales": [{"code": "yn", "type": "ordinal", "direction": "concern", "points": [
-        {"code": "no", "value": 0, "label": {"en": "No"}},
-        {"code": "yes", "value": 1, "label": {"en": "Yes"}}]}],
-    "domains": [{"code": "d", "name": {"en": "Checks"}, "items": [
-        {"code": "K1", "text": {"en": "Visits recorded"}, "scale": "yn"},
-        {"code": "K2", "text": {"en": "Family contact"}, "scale": "yn",
-         "not_applicable_allowed": True}]}],
-}
-
-
 def test_a_checklist_is_taken_through_the_assessment_workflow(assessing):
-    version, created = services.instrument_load(actor=None, text=json.dumps(CHECKLIST),
+    version, created = services.instrument_load(actor=None, text=json.dumps(FORMAT_2_CHECKLIST),
                                                 filename="tiny-checklist.json")
     assert created
 

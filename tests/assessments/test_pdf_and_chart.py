@@ -8,9 +8,8 @@ import pytest
 
 from alliance.assessments import pdf, selectors, services
 from alliance.assessments.charts import profile_svg, trend_svg
-from alliance.assessments.models import Certification
 
-from ..conftest import complete_ratings
+from ..conftest import PROFILE_ANSWERS_WITHOUT_IN3, complete_ratings, profile_complete
 
 SVG = "{http://www.w3.org/2000/svg}"
 D1, D2, D3 = datetime.date(2025, 3, 1), datetime.date(2025, 9, 12), datetime.date(2026, 3, 20)
@@ -250,43 +249,15 @@ def test_a_missing_weasyprint_or_system_library_makes_the_pdf_unavailable(monkey
 
 # --- two lengths, format 2 ---------------------------------------------------------------------
 
-PROFILE = {
-    "EN1": {"presence": "present", "influence": "strong"},
-    "EN2": {"presence": "partly_present", "influence": "some"},
-    "EN3": {"presence": "not_present"},
-    "IN1": {"presence": "not_present"},
-    "IN2": {"presence": "unknown"},
-    "CA1": {"presence": "present", "timeframe": "historical"},
-    "CA2": {"presence": "partly_present", "influence": "some"},
-    "PR1": "strong",
-    "PR2": "not_applicable",
-}
-
-
 @pytest.fixture
-def profile(assessing):
+def profile(profiling):
     """A complete structured profile (format 2): named ratings, not applicable, a domain
     judgement per domain, factors, and a formulation that is its judgement."""
-    today = datetime.date.today()
-    Certification.objects.create(user=assessing.treatment_a,
-                                 instrument_code="alliance-structured-profile",
-                                 certified_on=today, expires_on=today + datetime.timedelta(1))
-    a = services.assessment_start(actor=assessing.treatment_a, person=assessing.person_a,
-                                  instrument_version=assessing.instruments.structured_profile_v2)
-    for code, rating in PROFILE.items():
-        services.assessment_rate_item(actor=assessing.treatment_a, assessment=a, item_code=code,
-                                      rating=rating, evidence=f"EVIDENCE-{code} from the file")
-    services.factor_add(actor=assessing.treatment_a, assessment=a, domain="engagement",
-                        name="Online contacts", rating={"presence": "present",
-                                                        "influence": "some"},
-                        evidence="EVIDENCE-factor letters")
-    return services.assessment_update(
-        actor=assessing.treatment_a, assessment=a, expected_version=None,
-        sources=[{"kind": "interview", "description": "SOURCE-two interviews", "on": ""}],
-        formulation="FORMULATION-belonging drives it", domain_judgements={
-            "engagement": {"judgement": "moderate", "rationale": "Belonging"},
-            "intent": {"judgement": "low", "rationale": "No wish to harm"},
-            "capability": {"judgement": "moderate", "rationale": "Past violence"}})
+    return profile_complete(profiling, evidence="EVIDENCE-{code} from the file",
+                            factor={"rating": {"presence": "present", "influence": "some"},
+                                    "evidence": "EVIDENCE-factor letters"},
+                            source="SOURCE-two interviews",
+                            formulation="FORMULATION-belonging drives it")
 
 
 def _all_text(document) -> str:
@@ -310,7 +281,7 @@ def test_the_summary_is_one_page_of_labels_and_the_full_record_has_the_evidence(
     assert "FORMULATION-belonging drives it" in short and "Online contacts" in short
     # the summary leaves out the evidence and the sources; the full record has them all
     assert "EVIDENCE-" not in short and "SOURCE-" not in short
-    for code in PROFILE:
+    for code in PROFILE_ANSWERS_WITHOUT_IN3:
         assert f"EVIDENCE-{code} from the file" in whole
     assert "EVIDENCE-factor letters" in whole and "SOURCE-two interviews" in whole
     assert "Assessment record" in whole

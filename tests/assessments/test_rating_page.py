@@ -4,7 +4,6 @@ fields with its code as prefix, "EN1-rating:presence"), the domain's judgement a
 additional factors. Through HTTP and the real services, on the format-2 reference instrument
 (the structured profile) and the format-1 risk instrument."""
 
-import datetime
 import re
 from html import unescape
 
@@ -12,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from alliance.assessments import services
-from alliance.assessments.models import AdditionalFactor, Certification, ItemRating
+from alliance.assessments.models import AdditionalFactor, ItemRating
 
 from ..conftest import complete_ratings, login
 
@@ -22,18 +21,10 @@ EVIDENCE = "Said so at interview on 3 November; the file agrees"
 
 
 @pytest.fixture
-def profiling(assessing):
-    """`assessing`, with treatment A certified for the structured profile, and a draft of it."""
-    today = datetime.date.today()
-    Certification.objects.create(user=assessing.treatment_a,
-                                 instrument_code="alliance-structured-profile",
-                                 certified_on=today - datetime.timedelta(days=30),
-                                 expires_on=today + datetime.timedelta(days=700))
-    assessing.profile = services.assessment_start(
-        actor=assessing.treatment_a, person=assessing.person_a,
-        instrument_version=assessing.instruments.structured_profile_v2)
-    assessing.client = login(assessing.treatment_a)
-    return assessing
+def profiling(profiling):
+    """The shared `profiling` (a draft structured profile), with treatment A's client."""
+    profiling.client = login(profiling.treatment_a)
+    return profiling
 
 
 def page(w, domain):

@@ -4,7 +4,6 @@ as it changes, no Save button), judges each domain, adds a factor, records a sou
 formulation, and submits; a manager countersigns. Then the same rating page at a phone's width.
 """
 
-import datetime
 import re
 
 import pytest
@@ -14,7 +13,6 @@ from alliance.assessments.models import (
     AdditionalFactor,
     Assessment,
     AssessmentStatus,
-    Certification,
     ItemRating,
 )
 
@@ -25,19 +23,13 @@ pytestmark = pytest.mark.browser
 SAVED = "Saved"
 
 
-@pytest.fixture
-def profiling(assessing):
-    today = datetime.date.today()
-    Certification.objects.create(user=assessing.treatment_a,
-                                 instrument_code="alliance-structured-profile",
-                                 certified_on=today - datetime.timedelta(days=30),
-                                 expires_on=today + datetime.timedelta(days=700))
-    assessing.profile_version = assessing.instruments.structured_profile_v2
-    return assessing
-
-
 def _saved(page, key):
     expect(page.locator(f"#status-{key}")).to_contain_text(SAVED)
+
+
+def _write_evidence(item, evidence):
+    item.locator("textarea").fill(evidence)
+    item.locator("textarea").press("Tab")
 
 
 def _rate(page, key, choices, evidence=None):
@@ -45,12 +37,20 @@ def _rate(page, key, choices, evidence=None):
     choice is refused until it is there), then each choice; each change saves by itself."""
     item = page.locator(f"#item-{key}")
     if evidence is not None:
-        item.locator("textarea").fill(evidence)
-        item.locator("textarea").press("Tab")
+        _write_evidence(item, evidence)
     for legend, label in choices:
         group = item.locator("fieldset", has=page.locator("legend", has_text=legend))
         group.get_by_label(label, exact=True).check()
         _saved(page, key)
+
+
+def _choose(page, key, label, evidence):
+    """Answer one item with a single choice of its own ("not applicable", or a point of a
+    one-rating scale): the evidence first, then the choice, which saves by itself."""
+    item = page.locator(f"#item-{key}")
+    _write_evidence(item, evidence)
+    item.get_by_label(label, exact=True).check()
+    _saved(page, key)
 
 
 def _judge(page, option, rationale):
@@ -62,9 +62,9 @@ def _judge(page, option, rationale):
 
 
 def test_a_structured_profile_from_start_to_countersignature(browser_page, page_problems,
-                                                              profiling):
+                                                              profile_certified):
     page = browser_page
-    w = profiling
+    w = profile_certified
     sign_in(page, w.treatment_a)
 
     # Start from the person's page: the start page offers the format-2 instrument.
@@ -101,26 +101,14 @@ def test_a_structured_profile_from_start_to_countersignature(browser_page, page_
 
     # Capability: CA1 does not apply to this person; CA2 is rated.
     page.goto(f"{base}/rate/capability/")
-    item = page.locator("#item-CA1")
-    item.locator("textarea").fill("No access at all while in custody")
-    item.locator("textarea").press("Tab")
-    item.get_by_label("Not applicable to this person", exact=True).check()
-    _saved(page, "CA1")
+    _choose(page, "CA1", "Not applicable to this person", "No access at all while in custody")
     _rate(page, "CA2", [("Presence", "Not present")], evidence="No violence on record")
     _judge(page, "Low capability", "No history, no means.")
 
     # Protective factors: a one-rating scale, and "not applicable" for family.
     page.goto(f"{base}/rate/protective/")
-    item = page.locator("#item-PR1")
-    item.locator("textarea").fill("Says violence solved nothing")
-    item.locator("textarea").press("Tab")
-    item.get_by_label("Partial", exact=True).check()
-    _saved(page, "PR1")
-    item = page.locator("#item-PR2")
-    item.locator("textarea").fill("No family in contact")
-    item.locator("textarea").press("Tab")
-    item.get_by_label("Not applicable to this person", exact=True).check()
-    _saved(page, "PR2")
+    _choose(page, "PR1", "Partial", "Says violence solved nothing")
+    _choose(page, "PR2", "Not applicable to this person", "No family in contact")
 
     # The overview: a source and the formulation, then submit.
     page.goto(f"{base}/")
@@ -164,11 +152,8 @@ def test_a_structured_profile_from_start_to_countersignature(browser_page, page_
 @pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
 def test_the_rating_page_works_at_a_phone_s_width_with_the_keyboard(browser_page, page_problems,
                                                                     profiling, viewport):
-    from alliance.assessments import services
-
     w = profiling
-    assessment = services.assessment_start(actor=w.treatment_a, person=w.person_a,
-                                           instrument_version=w.profile_version)
+    assessment = w.profile
     page = browser_page
     sign_in(page, w.treatment_a)
     page.goto(f"/assessments/{assessment.uuid}/rate/engagement/")

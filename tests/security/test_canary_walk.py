@@ -15,14 +15,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from alliance.accounts.models import Membership
 from alliance.assessments import services as assessment_services
 from alliance.assessments.instruments import REFERENCE_DIR
-from alliance.assessments.models import Certification
 from alliance.cases import services as case_services
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditEvent
 from alliance.people import services as people_services
 from alliance.plans import services as plan_services
 
-from ..conftest import complete_ratings, login
+from ..conftest import PROFILE_ANSWERS, certify, complete_ratings, login
 from ..plans import builders
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +81,7 @@ def plant(w) -> dict:
         given_name=mark("given", "identity"), family_name=mark("family", "identity"),
         aliases=mark("alias", "identity"), national_id=mark("nid", "identity"))
     # treatment: two final assessments (so the change summary and the trend exist)
-    today = datetime.date.today()
-    Certification.objects.create(user=w.treatment_a, instrument_code="alliance-risk-needs",
-                                 certified_on=today, expires_on=today + datetime.timedelta(9))
+    certify(w.treatment_a, "alliance-risk-needs")
     plant_format_2(w, mark)  # first, so that the format-1 assessments stay the latest
     _final(w, "low")
     w.assessment = _final(
@@ -121,28 +118,11 @@ def plant(w) -> dict:
     return markers
 
 
-# A full answer set of the format-2 reference instrument (the structured profile).
-PROFILE_ANSWERS = {
-    "EN1": {"presence": "present", "influence": "strong"},
-    "EN2": {"presence": "partly_present", "influence": "some"},
-    "EN3": {"presence": "not_present"},
-    "IN1": {"presence": "partly_present", "influence": "little"},
-    "IN2": {"presence": "unknown"},
-    "IN3": {"presence": "present", "influence": "strong"},
-    "CA1": {"presence": "present", "timeframe": "historical"},
-    "CA2": {"presence": "partly_present", "influence": "some"},
-    "PR1": "strong",
-    "PR2": "not_applicable",
-}
-
-
 def plant_format_2(w, mark) -> None:
     """The format-2 fields of the treatment compartment: an additional factor's name and
     evidence, and a domain judgement's rationale, in a countersigned structured profile (its
     assessors and its countersigner) and in a draft (its assessors alone)."""
-    today = datetime.date.today()
-    Certification.objects.create(user=w.treatment_a, instrument_code="alliance-structured-profile",
-                                 certified_on=today, expires_on=today + datetime.timedelta(9))
+    certify(w.treatment_a, "alliance-structured-profile")
     version = w.instruments.structured_profile_v2
 
     def profile(prefix: str, holders: str, *, final: bool):
