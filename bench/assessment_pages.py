@@ -22,7 +22,6 @@ recreated):
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ import time
 import warnings
 from pathlib import Path
 
-from databases import database_url, reset
+from databases import seeded
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "sq", "sr-latn", "mk")
@@ -38,14 +37,7 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 
 def orchestrate(sizes: list[int], requests: int, persons: int) -> None:
-    url = database_url("assessment_pages")
-    reset(url)
-    env = {**os.environ, "DATABASE_URL": url, "ALLIANCE_DEMO": "1",
-           "ALLIANCE_FAST_PASSWORDS": "1", "DJANGO_SETTINGS_MODULE": "alliance.settings"}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "seed_demo", "--persons", str(persons)], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env = seeded("assessment_pages", persons)
     subprocess.run([sys.executable, __file__, "--measure", "--requests", str(requests),
                     "--sizes", *map(str, sizes)], env=env, check=True)
 

@@ -19,7 +19,6 @@ URL to measure there (its database alliance_bench_plans is dropped and recreated
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import subprocess
@@ -28,7 +27,7 @@ import time
 import warnings
 from pathlib import Path
 
-from databases import database_url, reset
+from databases import seeded
 
 ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", message="No directory at")
@@ -42,14 +41,7 @@ VERSIONS = 4
 
 
 def orchestrate(persons: int, requests: int) -> None:
-    url = database_url("plans")
-    reset(url)
-    env = {**os.environ, "DATABASE_URL": url, "ALLIANCE_DEMO": "1",
-           "ALLIANCE_FAST_PASSWORDS": "1", "DJANGO_SETTINGS_MODULE": "alliance.settings"}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*manage, "seed_demo", "--persons", str(persons)], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env = seeded("plans", persons)
     subprocess.run([sys.executable, __file__, "--measure", "--requests", str(requests)],
                    env=env, check=True)
 
@@ -221,7 +213,9 @@ def measure(requests: int) -> None:
     users = {u.username: u for u in User.objects.filter(username__startswith="demo.")}
     alliance_version = InstrumentVersion.objects.get(instrument__kind=InstrumentKind.ALLIANCE,
                                                      is_active=True)
-    risk_needs = InstrumentVersion.objects.get(instrument__kind=InstrumentKind.RISK_NEEDS,
+    # The format-1 reference tool the demo's histories use (a second risk and needs tool, the
+    # format-2 structured profile, is loaded too).
+    risk_needs = InstrumentVersion.objects.get(instrument__code="alliance-risk-needs",
                                                is_active=True)
     home = users["demo.treatment"].memberships.get().agency
     catalogue = {i.code: i for i in Intervention.objects.filter(jurisdiction=home.jurisdiction)}
