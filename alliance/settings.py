@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "alliance.cases",
     "alliance.assessments",
     "alliance.plans",
+    "alliance.observations",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database

@@ -87,6 +87,7 @@ urlpatterns = [
     path("cases/", include("alliance.cases.urls")),
     path("assessments/", include("alliance.assessments.urls")),
     path("plans/", include("alliance.plans.urls")),
+    path("security/", include("alliance.observations.urls")),
     path("work/", include("alliance.work.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

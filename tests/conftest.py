@@ -50,6 +50,8 @@ def world(db):
                            username="treatment_a"),
         security_a=member(prison_a, Role.SECURITY_OFFICER, sector=Sector.SECURITY,
                           username="security_a"),
+        analyst_a=member(prison_a, Role.SECURITY_ANALYST, sector=Sector.SECURITY,
+                         username="analyst_a"),
         manager_a=member(prison_a, Role.PRISON_MANAGER, Role.CASE_MANAGER,
                          sector=Sector.MANAGEMENT, username="manager_a"),
         treatment_b=member(prison_b, Role.TREATMENT_OFFICER, sector=Sector.TREATMENT,
