@@ -103,6 +103,17 @@ class ObservationStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# The status machine (STYLE.md rule 5): services refuse any other move. An observation is fixed
+# once reviewed; linking and sharing record what the analyst did with it; archiving ends it.
+ALLOWED_TRANSITIONS = {
+    ObservationStatus.NEW: {ObservationStatus.REVIEWED},
+    ObservationStatus.REVIEWED: {ObservationStatus.LINKED, ObservationStatus.SHARED,
+                                 ObservationStatus.ARCHIVED},
+    ObservationStatus.LINKED: {ObservationStatus.SHARED, ObservationStatus.ARCHIVED},
+    ObservationStatus.SHARED: {ObservationStatus.ARCHIVED},
+    ObservationStatus.ARCHIVED: set(),
+}
+
 # Reviewed means read by an analyst: the entry is fixed from then on (a correction is an addendum).
 REVIEWED_STATUSES = [ObservationStatus.REVIEWED, ObservationStatus.LINKED,
                      ObservationStatus.SHARED, ObservationStatus.ARCHIVED]

@@ -34,6 +34,7 @@ from .access import (
     summaries,
 )
 from .models import (
+    ALLOWED_TRANSITIONS,
     MAX_TEXT,
     Addendum,
     Analysis,
@@ -92,6 +93,11 @@ def _refuse_unless(grant, action: str, message: str) -> None:
 def _observation_grant(actor, observation):
     return observations.grant_on_person(actor, observation,
                                         person_grant(actor, observation.person))
+
+
+def _moves_to(observation, status: str) -> bool:
+    """Whether the status machine lets `observation` move to `status` (ALLOWED_TRANSITIONS)."""
+    return status in ALLOWED_TRANSITIONS[ObservationStatus(observation.status)]
 
 
 def _locked(observation) -> Observation:
@@ -273,7 +279,7 @@ def observation_review(*, actor, observation, expected_version, feedback: str = 
     """An analyst has read a new observation: it is fixed from now on, and its observer is told."""
     observation = _locked(observation)
     check_version(observation, expected_version)
-    if observation.status != ObservationStatus.NEW:
+    if not _moves_to(observation, ObservationStatus.REVIEWED):
         raise ValidationError(_("This observation has already been reviewed."))
     _refuse_unless(_observation_grant(actor, observation), ObservationAction.REVIEW, _(
         "Observations are reviewed by the security analysts of the agency responsible for the "
@@ -321,7 +327,7 @@ def observation_link(*, actor, observation, other, note: str = "") -> Observatio
     link = ObservationLink.objects.create(first=first, second=second, note=note,
                                           created_by=actor)
     for each in (first, second):
-        if each.status == ObservationStatus.REVIEWED:
+        if each.status == ObservationStatus.REVIEWED and _moves_to(each, ObservationStatus.LINKED):
             each.status = ObservationStatus.LINKED
             each.version += 1
             each.save(update_fields=["status", "version", "updated_at"])
@@ -352,7 +358,7 @@ def observation_archive(*, actor, observation, expected_version, reason: str) ->
     check_version(observation, expected_version)
     if observation.status == ObservationStatus.ARCHIVED:
         raise ValidationError(_("This observation is already archived."))
-    if observation.status == ObservationStatus.NEW:
+    if not _moves_to(observation, ObservationStatus.ARCHIVED):
         raise ValidationError(_("Review the observation before archiving it."))
     _refuse_unless(_observation_grant(actor, observation), ObservationAction.ARCHIVE, _(
         "Observations are archived by the security analysts of the agency responsible for the "
@@ -484,6 +490,9 @@ def share_create(*, actor, person, summary: str, expires_on: datetime.date, reci
     errors: dict = {}
     summary = _text(summary, "summary", errors)
     basis = _person_observations(person, observations, errors)
+    # Locked: their status moves to "shared" below, and their handling codes decide the reach.
+    basis = list(Observation.objects.select_for_update(of=("self",))
+                 .filter(pk__in=[o.pk for o in basis]).order_by("pk"))
     for observation in basis:
         if not observation.is_reviewed or observation.status == ObservationStatus.ARCHIVED:
             errors["observations"] = _("Share only from reviewed observations that are not "
@@ -510,10 +519,11 @@ def share_create(*, actor, person, summary: str, expires_on: datetime.date, reci
     Recipient.objects.bulk_create([Recipient(summary=shared, user=u) for u in named]
                                   + [Recipient(summary=shared, role=r) for r in roles])
     for observation in basis:
-        if observation.status in (ObservationStatus.REVIEWED, ObservationStatus.LINKED):
-            Observation.objects.filter(pk=observation.pk).update(
-                status=ObservationStatus.SHARED, version=observation.version + 1,
-                updated_at=timezone.now())
+        if observation.status != ObservationStatus.SHARED \
+                and _moves_to(observation, ObservationStatus.SHARED):
+            observation.status = ObservationStatus.SHARED
+            observation.version += 1
+            observation.save(update_fields=["status", "version", "updated_at"])
     timeline.add(person=person, kind="summary_shared", compartment=Compartment.SECURITY,
                  actor=actor, params={"count": len(named) + len(roles)})
     audit.record(actor=actor, action=AuditAction.DISCLOSE, obj=shared, person=person, details={

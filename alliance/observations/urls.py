@@ -6,8 +6,6 @@ app_name = "observations"
 urlpatterns = [
     # Recording and one's own entries (views/observe.py)
     path("people/<uuid:person_uuid>/observe/", observe.record, name="record"),
-    path("observations/<uuid:observation_uuid>/", observe.observation_detail,
-         name="observation"),
     path("observations/<uuid:observation_uuid>/edit/", observe.observation_edit,
          name="observation_edit"),
     path("observations/<uuid:observation_uuid>/addendum/", observe.addendum, name="addendum"),
@@ -26,6 +24,8 @@ urlpatterns = [
     path("", overview.dashboard, name="dashboard"),
     path("queue/", overview.queue, name="queue"),
     path("people/<uuid:person_uuid>/", overview.person_record, name="person_record"),
+    path("observations/<uuid:observation_uuid>/", overview.observation_detail,
+         name="observation"),
     path("summaries/<uuid:summary_uuid>/", overview.summary, name="summary"),
     path("shared/", overview.shared_with_me, name="shared"),
 ]
