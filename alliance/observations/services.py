@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance.accounts.models import CASEWORK_ROLES, Membership, Role, User
 from alliance.assessments.models import DueReason
@@ -53,9 +54,10 @@ OLDEST = datetime.timedelta(days=366)
 GRADING_FIELDS = {"source_reliability": "source", "information_assessment": "information",
                   "handling_code": "handling"}
 GRADING_MISSING = {
-    "source_reliability": _("Grade how reliable the source is."),
-    "information_assessment": _("Grade how far the information can be trusted."),
-    "handling_code": _("Choose a handling code: it decides who may ever read a summary of it."),
+    "source_reliability": gettext_lazy("Grade how reliable the source is."),
+    "information_assessment": gettext_lazy("Grade how far the information can be trusted."),
+    "handling_code": gettext_lazy("Choose a handling code: it decides who may ever read a "
+                                  "summary of it."),
 }
 
 
@@ -425,12 +427,12 @@ def reached_users(person, named, roles) -> list:
     and the holders of those roles who hold the person's case-team share."""
     users = {u.pk: u for u in named}
     if roles:
-        candidates = set(Membership.objects.filter(
+        candidates = list(Membership.objects.filter(
             agency=person.responsible_agency, is_active=True, user__is_active=True)
             .values_list("user_id", "roles"))
         on_team = set(person.cases.filter(status="open", team__ended_at__isnull=True)
                       .values_list("team__user_id", flat=True))
-        candidates |= set(Membership.objects.filter(user_id__in=on_team, is_active=True,
+        candidates += list(Membership.objects.filter(user_id__in=on_team, is_active=True,
                                                     user__is_active=True)
                           .values_list("user_id", "roles"))
         ids = {uid for uid, member_roles in candidates if set(member_roles) & set(roles)}
