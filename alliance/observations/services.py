@@ -108,6 +108,19 @@ def _locked(observation) -> Observation:
             .get(pk=observation.pk))
 
 
+NOT_YOURS = gettext_lazy("You may not work with this observation.")
+
+
+def _locked_for(actor, observation):
+    """The observation, locked, and the actor's grant on it. Someone with no grant at all is
+    refused before anything about its state, date or version is said."""
+    observation = _locked(observation)
+    grant = _observation_grant(actor, observation)
+    if not grant.actions:
+        raise PermissionDenied(NOT_YOURS)
+    return observation, grant
+
+
 # --- observations --------------------------------------------------------------------------------
 
 def _clean_observation(person, fields: dict, errors: dict) -> dict:
@@ -220,14 +233,14 @@ def observation_update(*, actor, observation, expected_version, indicators=None,
                        **fields) -> Observation:
     """Its author corrects an observation that no analyst has read yet. Once reviewed it is
     fixed: the reason is given, and an addendum is the way to correct it."""
-    observation = _locked(observation)
+    observation, grant = _locked_for(actor, observation)
     if observation.is_reviewed:
         raise ValidationError(_(
             "This observation was reviewed on %(date)s and can no longer be changed: add an "
             "addendum to correct it.") % {"date": formats.date_format(
                 timezone.localtime(observation.reviewed_at or observation.updated_at),
                 "SHORT_DATE_FORMAT")})
-    _refuse_unless(_observation_grant(actor, observation), ObservationAction.EDIT, _(
+    _refuse_unless(grant, ObservationAction.EDIT, _(
         "Only the officer who recorded an observation may correct it, before it is reviewed."))
     check_version(observation, expected_version)
     current = {name: getattr(observation, name) for name in (
@@ -259,11 +272,11 @@ def observation_update(*, actor, observation, expected_version, indicators=None,
 @transaction.atomic
 def addendum_add(*, actor, observation, text: str) -> Addendum:
     """Correct or complete a reviewed observation (its author, or an analyst)."""
-    observation = _locked(observation)
+    observation, grant = _locked_for(actor, observation)
     if not observation.is_reviewed:
         raise ValidationError(_("This observation has not been reviewed yet: correct it "
                                 "directly."))
-    _refuse_unless(_observation_grant(actor, observation), ObservationAction.ADDENDUM, _(
+    _refuse_unless(grant, ObservationAction.ADDENDUM, _(
         "Addenda are added by the officer who recorded the observation, or by an analyst."))
     errors: dict = {}
     text = _text(text, "text", errors)
@@ -279,13 +292,13 @@ def addendum_add(*, actor, observation, text: str) -> Addendum:
 @transaction.atomic
 def observation_review(*, actor, observation, expected_version, feedback: str = "") -> Observation:
     """An analyst has read a new observation: it is fixed from now on, and its observer is told."""
-    observation = _locked(observation)
-    check_version(observation, expected_version)
+    observation, grant = _locked_for(actor, observation)
     if not _moves_to(observation, ObservationStatus.REVIEWED):
         raise ValidationError(_("This observation has already been reviewed."))
-    _refuse_unless(_observation_grant(actor, observation), ObservationAction.REVIEW, _(
+    _refuse_unless(grant, ObservationAction.REVIEW, _(
         "Observations are reviewed by the security analysts of the agency responsible for the "
         "person."))
+    check_version(observation, expected_version)
     errors: dict = {}
     feedback = _text(feedback, "feedback", errors, required=False)
     if errors:
@@ -317,7 +330,8 @@ def observation_link(*, actor, observation, other, note: str = "") -> Observatio
     """Read two observations together (of one person, or of associates)."""
     if observation.pk == other.pk:
         raise ValidationError({"other": _("An observation cannot be linked to itself.")})
-    first, second = sorted([_locked(observation), _locked(other)], key=lambda o: o.pk)
+    first, second = sorted([_locked_for(actor, observation)[0], _locked_for(actor, other)[0]],
+                           key=lambda o: o.pk)
     for each in (first, second):
         _check_linkable(actor, each)
     errors: dict = {}
@@ -356,15 +370,15 @@ def observation_unlink(*, actor, link) -> None:
 @transaction.atomic
 def observation_archive(*, actor, observation, expected_version, reason: str) -> Observation:
     """Put a reviewed observation away (no longer current), with the reason; it stays readable."""
-    observation = _locked(observation)
-    check_version(observation, expected_version)
+    observation, grant = _locked_for(actor, observation)
     if observation.status == ObservationStatus.ARCHIVED:
         raise ValidationError(_("This observation is already archived."))
     if not _moves_to(observation, ObservationStatus.ARCHIVED):
         raise ValidationError(_("Review the observation before archiving it."))
-    _refuse_unless(_observation_grant(actor, observation), ObservationAction.ARCHIVE, _(
+    _refuse_unless(grant, ObservationAction.ARCHIVE, _(
         "Observations are archived by the security analysts of the agency responsible for the "
         "person."))
+    check_version(observation, expected_version)
     errors: dict = {}
     reason = _text(reason, "reason", errors)
     if errors:
@@ -398,9 +412,11 @@ def analysis_save(*, actor, person, text: str, observations=(), analysis=None,
         "person."))
     if analysis is not None:
         analysis = Analysis.objects.select_for_update().get(pk=analysis.pk)
-        check_version(analysis, expected_version)
+        if analysis.person_id != person.pk:
+            raise ValidationError(_("This analysis is about someone else."))
         _refuse_unless(analyses.grant(actor, analysis), ObservationAction.EDIT,
                        _("Only its author may change an analysis."))
+        check_version(analysis, expected_version)
     errors: dict = {}
     text = _text(text, "text", errors)
     chosen = _person_observations(person, observations, errors)
@@ -511,7 +527,9 @@ def share_create(*, actor, person, summary: str, expires_on: datetime.date, reci
         errors["expires_on"] = _("A summary may be shared for at most %(days)d days.") % {
             "days": limit}
     named, roles = list(dict.fromkeys(recipients)), sorted(set(roles))
-    _check_recipients(person, named, roles, basis, errors)
+    # An analysis carries what it reads: its observations' handling codes bound the reach too.
+    read = list(analysis.observations.all()) if analysis is not None else []
+    _check_recipients(person, named, roles, list(dict.fromkeys(basis + read)), errors)
     if errors:
         raise ValidationError(errors)
     shared = SharedSummary.objects.create(person=person, summary=summary, analysis=analysis,
@@ -541,6 +559,8 @@ def share_withdraw(*, actor, summary, expected_version, reason: str) -> SharedSu
     """Stop a summary being read before its expiry, with the reason."""
     summary = SharedSummary.objects.select_for_update(of=("self",)).select_related(
         "person").get(pk=summary.pk)
+    if not summaries.grant(actor, summary).actions:
+        raise PermissionDenied(_("You may not work with this summary."))
     check_version(summary, expected_version)
     if summary.withdrawn_at is not None:
         raise ValidationError(_("This summary has already been withdrawn."))
