@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
+from alliance.observations import api as observations_api
 from alliance.people import api as people_api
 from alliance.plans import api as plans_api
 from alliance.site import views as site_views
@@ -73,6 +74,14 @@ api_v1 = [
          name="person-motivation"),
     path("persons/<uuid:person_uuid>/alliance-measures/",
          plans_api.PersonAllianceMeasures.as_view(), name="person-alliance-measures"),
+    path("persons/<uuid:person_uuid>/observations/", observations_api.PersonObservations.as_view(),
+         name="person-observations"),
+    path("observations/<uuid:observation_uuid>/", observations_api.ObservationDetail.as_view(),
+         name="observation-detail"),
+    path("observations/<uuid:observation_uuid>/shares/",
+         observations_api.ObservationShares.as_view(), name="observation-shares"),
+    path("shared-summaries/", observations_api.SharedSummaryList.as_view(),
+         name="shared-summary-list"),
 ]
 
 urlpatterns = [

@@ -203,6 +203,14 @@ def consulted(*, actor, action: str = AuditAction.VIEW, obj=None, persons=(), ag
         notes.append(note)
 
 
+def forget_consultations() -> None:
+    """Drop what this response noted so far: it will show none of it after all (e.g. a page
+    that asks why the record is being opened before opening it)."""
+    notes = _collection.get()
+    if notes is not None:
+        notes.clear()
+
+
 def collect_consultations() -> contextvars.Token:
     return _collection.set([])
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliance.core import context
+from alliance.core import audit, context
 from alliance.core.text import clean_text
 
 PURPOSE_LASTS = datetime.timedelta(hours=8)
@@ -25,12 +25,13 @@ MAX_LENGTH = 200
 
 class Purpose:
     REVIEW = "review"
+    OWN_REPORT = "own_report"
     CHOICES = [
         (REVIEW, gettext_lazy("Reviewing and analysing observations")),
         ("assessment", gettext_lazy("Risk and needs assessment or screening")),
         ("incident", gettext_lazy("Responding to an incident")),
         ("case_conference", gettext_lazy("Preparing a case conference or a sharing decision")),
-        ("own_report", gettext_lazy("Following up my own report")),
+        (OWN_REPORT, gettext_lazy("Following up my own report")),
         ("other", gettext_lazy("Other (say which)")),
     ]
     CODES = {code for code, _label in CHOICES}
@@ -83,6 +84,8 @@ def for_page(request, person):
     if purpose:
         _activate(purpose)
         return None
+    # Nothing is shown yet: what the getters noted is not a consultation (the chooser is).
+    audit.forget_consultations()
     error = (_("Say which other purpose.") if given == "other" else "")
     return render(request, "observations/purpose.html", {
         "person": person, "choices": Purpose.CHOICES, "error": error,
@@ -90,10 +93,16 @@ def for_page(request, person):
                  if k not in ("purpose", "purpose_other")]})
 
 
-def for_list(purpose: str = Purpose.REVIEW) -> None:
-    """Pages across people (the review queue, the dashboard) read for one purpose: theirs."""
+def fixed(purpose: str) -> None:
+    """A page whose purpose is what it is for (the review queue: review; an observer's own
+    entries: own_report), unless the request states another."""
     if not stated():
         _activate(purpose)
+
+
+def for_list(purpose: str = Purpose.REVIEW) -> None:
+    """Pages across people (the review queue, the dashboard) read for one purpose: theirs."""
+    fixed(purpose)
 
 
 def for_api(request) -> str:

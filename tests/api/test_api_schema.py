@@ -31,7 +31,8 @@ VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
                  "goals", "goals/{goal_uuid}/steps", "submit", "countersign", "return",
                  "review")),
              ("patch", "/api/v1/sessions/{session_uuid}/"),
-             ("patch", "/api/v1/interventions/{intervention_uuid}/")]
+             ("patch", "/api/v1/interventions/{intervention_uuid}/"),
+             ("patch", "/api/v1/observations/{observation_uuid}/")]
 # Operations without input that may still be refused as invalid (400).
 REFUSED_WITHOUT_INPUT = [("post", "/api/v1/persons/{person_uuid}/plans/")]
 ERROR_REF = "#/components/schemas/Error"
