@@ -290,6 +290,12 @@ def get_summary_for_user(user, summary_uuid, action: str = SummaryAction.VIEW):
 
 # --- across people -------------------------------------------------------------------------------
 
+def can_record_anywhere(user) -> bool:
+    """Staff with a person-level role in a prison record observations (dynamic security is
+    everyone's there: recorder_condition) and follow them on "My observations"."""
+    return bool(_recording_agency_ids(user))
+
+
 def can_use_security_pages(user) -> bool:
     """The dashboard and the review queue: the security side of a prison."""
     return bool(security_agency_ids(user))

@@ -2,19 +2,11 @@ from django.conf import settings
 
 from alliance.accounts.access import can_administer, profile_for
 from alliance.assessments.access import can_view_accreditation
-from alliance.observations.access import can_use_security_pages
-from alliance.organisations.models import AgencyType
-from alliance.people.access import HOLDING_AGENCY_ROLES, can_have_caseload, can_view_aggregates
+from alliance.observations.access import can_record_anywhere, can_use_security_pages
+from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.plans.access import can_see_alliance_trends
 
 from .audit_trail import can_read_audit
-
-
-def _records_observations(profile) -> bool:
-    """Staff with a person-level role in a prison record observations (dynamic security is
-    everyone's there: access.recorder_condition) and follow them on "My observations"."""
-    return any(g.agency_type == AgencyType.PRISON
-               for g in profile.grants_with(*HOLDING_AGENCY_ROLES))
 
 
 def alliance(request):
@@ -33,7 +25,7 @@ def alliance(request):
             "accreditation": can_view_accreditation(user),
             "security": can_use_security_pages(user),
             "shared": can_have_caseload(user),  # the page's require_caseload
-            "my_observations": _records_observations(profile),
+            "my_observations": can_record_anywhere(user),
             "overview": can_view_aggregates(user),
             "audit": can_read_audit(user),
             "administration": can_administer(user),
