@@ -15,6 +15,8 @@ from .assessments import matrix_api as assessments_matrix_api
 from .assessments.matrix_api import factor, profile_draft
 from .conftest import login
 from .matrix import PERSONAS, Row, only
+from .observations import matrix_api as observations_matrix_api
+from .observations import matrix_pages as observations_matrix_pages
 from .plans import matrix_api, matrix_engagement, matrix_plan
 
 pytestmark = pytest.mark.django_db
@@ -305,7 +307,8 @@ MATRIX.update({
 
 # The modules' rows, kept beside their tests (tests/<module>/matrix_*.py).
 for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
-              assessments_matrix_api.ROWS):
+              assessments_matrix_api.ROWS, observations_matrix_api.ROWS,
+              observations_matrix_pages.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

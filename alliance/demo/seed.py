@@ -69,6 +69,7 @@ DEMO_USERS = [
     ("demo.manager", "Marija", "Menaxhere", "prison_a", [Role.PRISON_MANAGER, Role.CASE_MANAGER],
      Sector.MANAGEMENT),
     ("demo.security", "Sašo", "Sigurnost", "prison_a", [Role.SECURITY_OFFICER], Sector.SECURITY),
+    ("demo.analyst", "Arta", "Analiza", "prison_a", [Role.SECURITY_ANALYST], Sector.SECURITY),
     ("demo.treatment", "Tea", "Tretman", "prison_a", [Role.TREATMENT_OFFICER], Sector.TREATMENT),
     ("demo.treatment2", "Toni", "Tretman", "prison_b", [Role.TREATMENT_OFFICER],
      Sector.TREATMENT),

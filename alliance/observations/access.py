@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from alliance.accounts.access import profile_for
-from alliance.accounts.models import Role, Sector
+from alliance.accounts.models import Membership, Role, Sector
 from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
@@ -304,8 +304,6 @@ def can_use_security_pages(user) -> bool:
 def security_lead_ids(agency) -> list[int]:
     """The facility's security lead: its prison managers in the security sector, else its
     analysts (users' ids, active memberships only)."""
-    from alliance.accounts.models import Membership
-
     members = list(Membership.objects.filter(agency=agency, is_active=True, user__is_active=True,
                                              sector=Sector.SECURITY)
                    .values_list("user_id", "roles"))

@@ -84,8 +84,10 @@ def for_page(request, person):
     if purpose:
         _activate(purpose)
         return None
-    # Nothing is shown yet: what the getters noted is not a consultation (the chooser is).
+    # The record is not shown yet: what the getters noted is replaced by what the chooser shows
+    # (the person's reference).
     audit.forget_consultations()
+    audit.consulted(actor=request.user, obj=person, details={"purpose_asked": True})
     error = (_("Say which other purpose.") if given == "other" else "")
     return render(request, "observations/purpose.html", {
         "person": person, "choices": Purpose.CHOICES, "error": error,

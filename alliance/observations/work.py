@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance.accounts.models import Role
+from alliance.accounts.models import Role, User
 from alliance.core.compartments import Compartment
 from alliance.people.access import person_grant
 from alliance.plans.work import case_manager
@@ -81,17 +81,15 @@ def on_escalated(observation, actor) -> None:
                      params=_reference(person), created_by=actor)
     told = {actor.pk}
     manager = case_manager(person)
-    if manager is not None:
+    if manager is not None and manager.pk != actor.pk:
         work.notify(recipient=manager, kind=OBSERVATION_ESCALATED, person=person,
                     target=observation, params=_reference(person), actor=actor)
         told.add(manager.pk)
-    else:
+    elif manager is None:
         told |= {n.recipient_id for n in work.notify_role(
             agency=person.responsible_agency, role=Role.CASE_MANAGER,
             kind=OBSERVATION_ESCALATED, person=person, target=observation,
             params=_reference(person), actor=actor, exclude=told)}
-    from alliance.accounts.models import User
-
     for lead in User.objects.filter(pk__in=security_lead_ids(person.responsible_agency)):
         if lead.pk not in told:
             work.notify(recipient=lead, kind=OBSERVATION_ESCALATED, person=person,
@@ -105,11 +103,6 @@ def on_reviewed(observation, actor) -> None:
                     person=observation.person, target=observation, actor=actor,
                     params={"reference": observation.person.reference,
                             "observed_on": timezone.localtime(observation.observed_at).date()})
-
-
-def on_archived(observation, actor) -> None:
-    work.task_close(source=observation, kind=OBSERVATION_ESCALATED, actor=actor,
-                    status="cancelled")
 
 
 def on_shared(summary, users, actor) -> None:

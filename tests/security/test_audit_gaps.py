@@ -10,11 +10,13 @@ from django.urls import path, reverse
 
 from alliance.accounts.models import Role
 from alliance.core.models import AuditEvent
-from alliance.site.audit_trail import audit_events_visible_to
+from alliance.observations import pdf
+from alliance.site.audit_trail import audit_events, audit_events_visible_to
 from alliance.urls import urlpatterns as site_urls
 
 from ..conftest import login
 from ..factories import member
+from ..observations import builders as security_builders
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,82 @@ def test_an_api_refusal_logged_by_the_access_function_is_logged_once(world):
     before = AuditEvent.objects.count()
     assert client.get(f"/api/v1/persons/{world.person_a.uuid}/").status_code == 404
     assert AuditEvent.objects.count() == before + 1
+
+
+# --- dynamic security: every read of security material is logged, with its purpose ------------
+
+def test_a_refused_look_at_an_observation_reaches_the_persons_dpo(world):
+    observation = security_builders.security_new(world)
+    for user in (world.treatment_b, world.treatment_a, world.manager_a, world.regional_coordinator):
+        response = login(user).get(reverse("observations:observation", args=[observation.uuid]))
+        assert response.status_code == 404
+        event = _latest()
+        assert (event.actor, event.outcome, event.object_type, event.person) == (
+            user, "denied", "observations.observation", world.person_a)
+        assert audit_events_visible_to(world.dpo).filter(pk=event.pk).exists()
+
+
+def test_a_read_of_an_observation_is_one_event_with_its_purpose_for_the_dpo_alone(world):
+    w = world
+    observation = security_builders.security_new(w)
+    client = login(w.analyst_a)
+    before = _latest().pk
+    response = client.get(reverse("observations:observation", args=[observation.uuid]),
+                          {"purpose": "incident"})
+    assert response.status_code == 200 and observation.verbatim in response.content.decode()
+    event = AuditEvent.objects.get(pk__gt=before)
+    assert (event.actor, event.action, event.object_type, event.object_uuid, event.person,
+            event.purpose) == (w.analyst_a, "view", "observations.observation",
+                               str(observation.uuid), w.person_a, "incident")
+    assert audit_events.grant(w.dpo, event).can("view")
+    assert not audit_events.grant(w.analyst_a, event).can("view")
+    assert not audit_events.grant(w.security_a, event).can("view")
+    # the purpose stays with the person for the shift: the next read carries it
+    client.get(reverse("observations:person_record", args=[w.person_a.uuid]))
+    assert (_latest().purpose, _latest().person) == ("incident", w.person_a)
+
+
+def test_a_read_without_a_purpose_shows_the_chooser_not_the_material(world):
+    observation = security_builders.security_new(world)
+    response = login(world.security_a).get(reverse("observations:observation",
+                                                   args=[observation.uuid]))
+    assert response.status_code == 200
+    assert observation.verbatim not in response.content.decode()
+    assert "observations/purpose.html" in [t.name for t in response.templates]
+
+
+def test_an_api_read_of_an_observation_without_a_purpose_is_a_400_without_the_text(world):
+    observation = security_builders.security_new(world)
+    client = login(world.analyst_a)
+    url = reverse("api:observation-detail", args=[observation.uuid])
+    response = client.get(url)
+    assert response.status_code == 400 and response.json()["code"] == "purpose_required"
+    assert observation.verbatim not in response.content.decode()
+    response = client.get(url, HTTP_X_ALLIANCE_PURPOSE="assessment")
+    assert response.status_code == 200
+    event = _latest()
+    assert (event.action, event.object_uuid, event.purpose) == ("view", str(observation.uuid),
+                                                               "assessment")
+
+
+def test_the_export_of_a_security_record_is_logged_as_an_export_with_its_purpose(world):
+    security_builders.security_reviewed(world)
+    response = login(world.analyst_a).get(reverse("observations:export",
+                                                  args=[world.person_a.uuid]),
+                                          {"purpose": "case_conference"})
+    if response.status_code == 302:
+        with pytest.raises(pdf.PdfUnavailable):
+            pdf.security_record_pdf({})
+        pytest.skip("WeasyPrint cannot run on this machine")
+    assert response["Content-Type"] == "application/pdf"
+    event = _latest()
+    assert (event.actor, event.action, event.person, event.purpose) == (
+        world.analyst_a, "export", world.person_a, "case_conference")
+
+
+def test_a_control_character_in_the_purpose_of_a_security_page_is_a_logged_400(world):
+    response = login(world.security_a).get(reverse("observations:person_record",
+                                                   args=[world.person_a.uuid]),
+                                           {"purpose": "incident\x00"})
+    assert response.status_code == 400
+    assert _latest().details["reason"] == "invalid_characters"

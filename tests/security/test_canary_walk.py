@@ -18,27 +18,39 @@ from alliance.assessments.instruments import REFERENCE_DIR
 from alliance.cases import services as case_services
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditEvent
+from alliance.observations import services as security_services
+from alliance.observations.models import SharedSummary
 from alliance.people import services as people_services
 from alliance.plans import services as plan_services
 
 from ..conftest import PROFILE_ANSWERS, certify, complete_ratings, login
+from ..observations import builders as security_builders
+from ..observations.conftest import indicator
 from ..plans import builders
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["treatment_a", "security_a", "manager_a", "treatment_b", "probation_officer",
-            "ngo_worker", "regional_coordinator", "dpo", "admin", "manager_other"]
+PERSONAS = ["treatment_a", "security_a", "analyst_a", "manager_a", "treatment_b",
+            "probation_officer", "ngo_worker", "regional_coordinator", "dpo", "admin",
+            "manager_other"]
 
 # Who holds what for person A in this walk (people/access.py and assessments/access.py):
 # prison A's sectors; probation on the team with the identity scope; the NGO on the team with
 # no scope (reference only). Manager A countersigns, so reads assessments submitted to them.
+# Prison A's security side is security A and analyst A.
 HOLDERS = {
-    "identity": {"treatment_a", "security_a", "manager_a", "probation_officer"},
+    "identity": {"treatment_a", "security_a", "analyst_a", "manager_a", "probation_officer"},
     "treatment": {"treatment_a"},
     "treatment_reviewed": {"treatment_a", "manager_a"},
-    "security": {"security_a"},
+    "security": {"security_a", "analyst_a"},
     # the case team's share: prison A's sectors, and both team members
-    "case_team": {"treatment_a", "security_a", "manager_a", "probation_officer", "ngo_worker"},
+    "case_team": {"treatment_a", "security_a", "analyst_a", "manager_a", "probation_officer",
+                  "ngo_worker"},
+    # a summary in force, shared by name with treatment A and the probation officer
+    "summary": {"security_a", "analyst_a", "treatment_a", "probation_officer"},
+    # treatment A's own observations (they record, correct and follow them; the analyst's
+    # feedback is for them) and the security side's
+    "observer": {"security_a", "analyst_a", "treatment_a"},
 }
 
 # Third-party families guarded as a whole (see the authorization matrix) and static files.
@@ -108,6 +120,8 @@ def plant(w) -> dict:
     canary_assessment = w.assessment
     plant_plans(w, mark)  # (its assessment reschedules the reassessment: before the due below)
     w.assessment = canary_assessment  # builders.ensure_planning set its own
+    # dynamic security (its escalation marks a reassessment due: before the due below)
+    plant_security(w, mark)
     # security: the detail of a due reason that came from an escalated observation
     assessment_services.mark_reassessment_due(
         person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
@@ -116,6 +130,54 @@ def plant(w) -> dict:
     markers["Domain scores over time"] = "treatment"
     markers["Since the previous assessment"] = "treatment"
     return markers
+
+
+def plant_security(w, mark) -> None:
+    """Dynamic security: an escalated observation by security A (its verbatim, context and
+    opinion; the analyst's feedback; an addendum; a link's note), an archived one (its reason),
+    an analysis, and three summaries: one in force shared with treatment A and the probation
+    officer, one expired (shared with the NGO worker), one withdrawn (shared with treatment A,
+    and its reason). Treatment A's own observations: one new, one reviewed with feedback. Each of
+    these markers must reach every holder of its compartment, not only some."""
+    observe, review = security_builders.observe, security_builders.review
+    w.exact_markers = set()
+
+    def mark(name, holders, _mark=mark):  # each holder must really be shown these
+        marker = _mark(name, holders)
+        w.exact_markers.add(marker)
+        return marker
+
+    w.observation = review(w, observe(
+        w, w.security_a, verbatim=mark("obsverbatim", "security"),
+        context=mark("obscontext", "security"), opinion=mark("obsopinion", "security"),
+        indicators=[indicator("threatens")]), feedback=mark("obsfeedback", "security"))
+    security_services.addendum_add(actor=w.security_a, observation=w.observation,
+                                   text=mark("addendum", "security"))
+    other = review(w, observe(w, w.security_a, hours_ago=30))
+    w.observation_link = security_services.observation_link(
+        actor=w.analyst_a, observation=w.observation, other=other,
+        note=mark("linknote", "security"))
+    w.archived = security_services.observation_archive(
+        actor=w.analyst_a, observation=other, expected_version=None,
+        reason=mark("archivedreason", "security"))
+    w.analysis = security_services.analysis_save(
+        actor=w.analyst_a, person=w.person_a, text=mark("analysis", "security"),
+        observations=[w.observation])
+    w.summary = security_builders.share(
+        w, summary=mark("summary", "summary"), recipients=[w.treatment_a, w.probation_officer],
+        observations=[w.observation], analysis=w.analysis)
+    w.expired_summary = security_builders.share(
+        w, summary=mark("expiredsummary", "security"), recipients=[w.ngo_worker], days=1)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    SharedSummary.objects.filter(pk=w.expired_summary.pk).update(expires_on=yesterday)
+    withdrawn = security_builders.share(w, summary=mark("withdrawnsummary", "security"))
+    w.withdrawn_summary = security_services.share_withdraw(
+        actor=w.analyst_a, summary=withdrawn, expected_version=withdrawn.version,
+        reason=mark("withdrawnreason", "security"))
+    w.own_observation = observe(w, w.treatment_a, verbatim=mark("ownverbatim", "observer"),
+                                opinion=mark("ownopinion", "observer"), hours_ago=2)
+    w.own_reviewed = review(w, observe(w, w.treatment_a, hours_ago=4),
+                            feedback=mark("ownfeedback", "observer"))
 
 
 def plant_format_2(w, mark) -> None:
@@ -256,6 +318,11 @@ def parameters(w) -> dict:
         "session_uuid": [w.recorded_session.uuid, w.refused_session.uuid],
         "measure_uuid": [w.measure.uuid],
         "intervention_uuid": [w.mentoring.uuid],
+        "observation_uuid": [w.observation.uuid, w.archived.uuid, w.own_observation.uuid,
+                             w.own_reviewed.uuid],
+        "link_uuid": [w.observation_link.uuid],
+        "analysis_uuid": [w.analysis.uuid],
+        "summary_uuid": [w.summary.uuid, w.expired_summary.uuid, w.withdrawn_summary.uuid],
         # POST-only addresses (marking done, read): a GET shows nothing, any id will do.
         "task_uuid": [uuid.uuid4()],
         "notification_uuid": [uuid.uuid4()],
@@ -302,9 +369,8 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     reference = w.person_a.reference
     for persona in PERSONAS:
         client = login(getattr(w, persona))
-        for url in targets:
-            htmx = url.startswith("/people/") and url.count("/") == 2  # the caseload partial
-            for headers in ({}, {"HTTP_HX_REQUEST": "true"}) if htmx else ({},):
+        for target in targets:
+            for url, headers in variants(target):
                 last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
                 response = client.get(url, **headers)
                 body = b"".join(response) if response.streaming else response.content
@@ -325,6 +391,21 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     # The walk can fail: every marker was really shown to a holder somewhere.
     unseen = [m for m, who in seen.items() if not who]
     assert not unseen, f"never shown to anyone (the walk would not notice a leak): {unseen}"
+    missed = [f"{m}: not shown to {sorted(HOLDERS[w.markers[m]] - seen[m])}"
+              for m in sorted(w.exact_markers) if seen[m] != HOLDERS[w.markers[m]]]
+    assert not missed, "\n".join(missed)
+
+
+def variants(url) -> list[tuple[str, dict]]:
+    """Each way a URL is fetched: the caseload also as its htmx partial; security material
+    both without a purpose (the chooser, or a refusal) and with one (the material itself)."""
+    if url.startswith("/people/") and url.count("/") == 2:  # the caseload partial
+        return [(url, {}), (url, {"HTTP_HX_REQUEST": "true"})]
+    if url.startswith("/security/"):
+        return [(url, {}), (f"{url}?purpose=review", {})]
+    if url.startswith("/api/") and ("observation" in url or "shared-summar" in url):
+        return [(url, {}), (url, {"HTTP_X_ALLIANCE_PURPOSE": "review"})]
+    return [(url, {})]
 
 
 def _consultation_problems(last_id, persona, url, person) -> list[str]:

@@ -11,6 +11,9 @@ from alliance.assessments.models import Assessment, Screening
 from alliance.cases.access import cases
 from alliance.cases.models import Case
 from alliance.core.models import AuditEvent
+from alliance.core.policy import NO_GRANT
+from alliance.observations.access import analyses, observations, summaries
+from alliance.observations.models import Analysis, Observation, SharedSummary
 from alliance.people import services as people_services
 from alliance.people.access import custody_episodes, persons
 from alliance.people.models import Person
@@ -23,11 +26,21 @@ from alliance.work.access import notification_policy, task_policy
 
 from ..conftest import complete_ratings, login
 from ..factories import person_fields
+from ..observations import builders as security_builders
 from .test_canary_walk import PERSONAS, walk_world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
 READ = {"assessments.assessment": AssessmentAction.VIEW_SUMMARY}
+
+
+def _allows_read(policy, user, obj) -> bool:
+    grant = policy.grant(user, obj)
+    if policy is observations and obj.recorded_by_id == user.pk:
+        # an observer outside the security compartment has their own entries listed (their
+        # status, their corrections) without reading them as security material: any grant
+        return grant != NO_GRANT
+    return grant.can(READ.get(policy.object_type, "view"))
 
 
 @pytest.fixture
@@ -75,12 +88,18 @@ def seeded(walk_world):  # noqa: F811 - the imported fixture
                                offered_on=w.case_a.opened_at.date(), intervention=w.cbt)
     assert set(Plan.objects.values_list("status", flat=True)) == {
         "draft", "submitted", "countersigned", "superseded"}
+    # Dynamic security: the walk planted person A's; person C has an observation by security A
+    # and one by treatment A, each reviewed, and a summary shared with manager A.
+    theirs = [security_builders.review(w, security_builders.observe(w, actor, person=w.person_c))
+              for actor in (w.security_a, w.treatment_a)]
+    security_builders.share(w, recipients=[w.manager_a], observations=theirs,
+                            person=w.person_c)
     return w
 
 
 POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events,
             task_policy, notification_policy, plans, enrolments, sessions, offers, stages,
-            alliance_measures]
+            alliance_measures, observations, analyses, summaries]
 
 
 def test_each_policys_list_and_object_check_agree(seeded):
@@ -89,18 +108,27 @@ def test_each_policys_list_and_object_check_agree(seeded):
         model = policy.visible(w.treatment_a).model
         objects = list(model.objects.all())
         assert objects, f"nothing seeded for {policy.object_type}"
-        read = READ.get(policy.object_type, "view")
         for persona in PERSONAS:
             user = getattr(w, persona)
             listed = set(policy.visible(user).values_list("pk", flat=True))
             for obj in objects:
-                allowed = policy.grant(user, obj).can(read)
+                allowed = _allows_read(policy, user, obj)
                 assert (obj.pk in listed) == allowed, (
                     f"{policy.object_type} {obj.pk} for {persona}: listed={obj.pk in listed}, "
-                    f"grant allows {read}={allowed}")
+                    f"grant allows a read={allowed}")
+
+
+# Raw security material is read with a purpose (the API's header, the pages' parameter).
+PURPOSE = {"HTTP_X_ALLIANCE_PURPOSE": "review"}
 
 
 def _detail_status(client, kind, obj) -> int:
+    if kind == "observation":
+        return client.get(reverse("api:observation-detail", args=[obj.uuid]),
+                          **PURPOSE).status_code
+    if kind == "analysis":
+        return client.get(reverse("observations:analysis", args=[obj.uuid]),
+                          {"purpose": "review"}).status_code
     url = {
         "person": lambda: reverse("api:person-detail", args=[obj.uuid]),
         "case": lambda: reverse("api:case-detail", args=[obj.uuid]),
@@ -110,6 +138,7 @@ def _detail_status(client, kind, obj) -> int:
         "enrolment": lambda: reverse("plans:enrolment", args=[obj.uuid]),
         "session": lambda: reverse("api:session-detail", args=[obj.uuid]),
         "alliance measure": lambda: reverse("plans:alliance_measure", args=[obj.uuid]),
+        "summary": lambda: reverse("observations:summary", args=[obj.uuid]),
     }[kind]()
     return client.get(url).status_code
 
@@ -125,6 +154,18 @@ def _listed(client, kind, w) -> set:
         return {r["uuid"] for r in client.get("/api/v1/persons/").json().get("results", [])}
     if kind == "case":
         return {r["uuid"] for r in client.get("/api/v1/cases/").json().get("results", [])}
+    if kind == "summary":
+        return {r["uuid"] for r in client.get(reverse("api:shared-summary-list"))
+                .json().get("results", [])}
+    if kind == "observation":
+        return {r["uuid"] for person in (w.person_a, w.person_c) for r in client.get(
+            reverse("api:person-observations", args=[person.uuid]), **PURPOSE)
+            .json().get("results", [])}
+    if kind == "analysis":  # the person's security record lists the analyses (links to them)
+        pages = [client.get(reverse("observations:person_record", args=[person.uuid]),
+                            {"purpose": "review"}) for person in (w.person_a, w.person_c)]
+        html = "".join(p.content.decode() for p in pages if p.status_code == 200)
+        return {str(a.uuid) for a in Analysis.objects.all() if str(a.uuid) in html}
     listed = set()
     for person in (w.person_a, w.person_c):
         url = reverse(PERSON_LISTS[kind], args=[person.uuid])
@@ -136,7 +177,8 @@ def test_over_http_an_object_is_listed_exactly_when_its_detail_opens(seeded):
     w = seeded
     kinds = {"person": Person, "case": Case, "assessment": Assessment, "screening": Screening,
              "plan": Plan, "enrolment": Enrolment, "session": Session,
-             "alliance measure": AllianceMeasure}
+             "alliance measure": AllianceMeasure, "observation": Observation,
+             "analysis": Analysis, "summary": SharedSummary}
     problems = []
     for persona in PERSONAS:
         client = login(getattr(w, persona))

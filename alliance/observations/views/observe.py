@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from alliance.core import audit
 from alliance.core.forms import apply_service
 from alliance.core.models import AuditAction
+from alliance.people.access import require_caseload
 
 from .. import purpose, services
 from ..access import (
@@ -128,6 +129,7 @@ def addendum(request, observation_uuid):
 
 def mine(request):
     """The user's own observations, newest first, with what became of them."""
+    require_caseload(request.user)
     purpose.fixed(purpose.Purpose.OWN_REPORT)
     rows = (observations.visible(request.user).filter(recorded_by=request.user)
             .select_related("person", "unit").order_by("-observed_at", "-id"))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from alliance.demo import seed
+from alliance.demo import observations, seed
 
 
 class Command(BaseCommand):
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
         assessed = seed.seed_assessments(users)
         planned = seed.seed_plan_work(users, agencies)
+        observed = observations.seed_observations(users, agencies)
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
         with connection.cursor() as cursor:
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
-            f"assessments, {planned} plans started, in {elapsed:.1f} s."))
+            f"assessments, {planned} plans started, {observed} observations recorded, in "
+            f"{elapsed:.1f} s."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
