@@ -256,6 +256,17 @@ def get_observation_for_user(user, observation_uuid, action: str = ObservationAc
     return observation, grant
 
 
+def get_observation_to_correct(user, observation_uuid):
+    """The observation, with the right its state calls for: corrected directly while new, by an
+    addendum once reviewed (the pages send the user to the one that applies; the API's edit of a
+    reviewed one is answered with the reason). 404 when not visible, 403 without that right."""
+    status = (observations.visible(user).filter(uuid=observation_uuid)
+              .values_list("status", flat=True).first())
+    action = (ObservationAction.EDIT if status == ObservationStatus.NEW
+              else ObservationAction.ADDENDUM)
+    return get_observation_for_user(user, observation_uuid, action)
+
+
 def get_analysis_for_user(user, analysis_uuid, action: str = ObservationAction.VIEW):
     analysis, grant = get_for_user(
         analyses, user, analysis_uuid, action,

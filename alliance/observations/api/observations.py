@@ -1,7 +1,6 @@
 """The API of observations: a person's list and recording, one observation and its correction
 before review (see __init__.py)."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -19,6 +18,7 @@ from ..access import (
     ObservationAction,
     SecurityAction,
     get_observation_for_user,
+    get_observation_to_correct,
     get_person_for_security,
     observations,
 )
@@ -206,16 +206,6 @@ class PersonObservations(APIView):
                       code=status.HTTP_201_CREATED)
 
 
-def _to_correct(user, observation_uuid):
-    """The observation its author asks to correct. Before review they may edit it; after, the
-    grant offers an addendum instead, and the service answers with the reason (400) rather than
-    a bare refusal. Anyone else is refused (403), or does not see it (404)."""
-    try:
-        return get_observation_for_user(user, observation_uuid, ObservationAction.EDIT)
-    except PermissionDenied:
-        return get_observation_for_user(user, observation_uuid, ObservationAction.ADDENDUM)
-
-
 class ObservationDetail(APIView):
     @extend_schema(tags=SECURITY, parameters=PURPOSE_PARAMETERS, responses=ObservationSerializer,
                    description="An observation with its texts, grading, indicators, addenda and "
@@ -233,7 +223,7 @@ class ObservationDetail(APIView):
                                "Once reviewed it is fixed: 400 with the reason (add an addendum "
                                "on the security pages instead). " + SECURITY_ONLY_RULE)
     def patch(self, request, observation_uuid):
-        observation, grant = _to_correct(request.user, observation_uuid)
+        observation, grant = get_observation_to_correct(request.user, observation_uuid)
         data = _resolved(observation.person, validated(ObservationUpdateSerializer, request))
         services.observation_update(actor=request.user, observation=observation,
                                     expected_version=data.pop("version"), **data)

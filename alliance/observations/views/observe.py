@@ -18,25 +18,13 @@ from .. import purpose, services
 from ..access import (
     ObservationAction,
     SecurityAction,
-    get_observation_for_user,
+    get_observation_to_correct,
     get_person_for_security,
     observations,
 )
 from ..forms.observe import AddendumForm, ObservationEditForm, RecordForm
-from ..models import ObservationStatus
 
 PAGE_SIZE = 25
-
-
-def _for_correction(user, observation_uuid):
-    """The observation, with the right its state calls for: corrected directly while new, by an
-    addendum once reviewed. Each page then sends the user to the other when it is the one that
-    applies, instead of a bare refusal. (404 when not visible, 403 without that right.)"""
-    status = (observations.visible(user).filter(uuid=observation_uuid)
-              .values_list("status", flat=True).first())
-    action = (ObservationAction.EDIT if status == ObservationStatus.NEW
-              else ObservationAction.ADDENDUM)
-    return get_observation_for_user(user, observation_uuid, action)
 
 
 def _read_purpose(request, observation):
@@ -79,7 +67,7 @@ def record(request, person_uuid):
 
 @require_http_methods(["GET", "POST"])
 def observation_edit(request, observation_uuid):
-    observation, _grant = _for_correction(request.user, observation_uuid)
+    observation, _grant = get_observation_to_correct(request.user, observation_uuid)
     if observation.is_reviewed and request.method == "GET":
         return redirect("observations:addendum", observation.uuid)
     if (chooser := _read_purpose(request, observation)) is not None:
@@ -102,7 +90,7 @@ def observation_edit(request, observation_uuid):
 
 @require_http_methods(["GET", "POST"])
 def addendum(request, observation_uuid):
-    observation, grant = _for_correction(request.user, observation_uuid)
+    observation, grant = get_observation_to_correct(request.user, observation_uuid)
     if not observation.is_reviewed:
         return redirect("observations:observation_edit", observation.uuid)
     if (chooser := _read_purpose(request, observation)) is not None:
