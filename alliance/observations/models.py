@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.fields import EncryptedTextField
+from alliance.core.i18n import current_language
 from alliance.core.models import PublicModel, VersionedModel
 
 from .grading import DEFAULT_SCHEME, scheme_choices
@@ -90,8 +91,6 @@ class Indicator(PublicModel):
 
     @property
     def display_name(self) -> str:
-        from alliance.core.i18n import current_language
-
         return self.names.get(current_language()) or self.name
 
 
