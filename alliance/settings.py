@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "alliance.assessments",
     "alliance.plans",
     "alliance.observations",
+    "alliance.release",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database

@@ -8,6 +8,10 @@ Visibility (need-to-know):
 Regional coordinators, data protection officers and system administrators hold no person-level
 role and see no person.
 
+After a handover, the agency that was responsible keeps read access for a while
+(`RetainedAccess`, until a date): its staff see the person as they did, with no action but
+VIEW. `_retained` states that rule once, for the filters and the grant alike.
+
 Compartments: in the responsible agency, everyone holds identity and the case team's share, and
 the security sector holds security, the treatment sector treatment. A case-team member holds
 the share and the scopes given to them on the team. These rules are stated once, in
@@ -20,6 +24,7 @@ reverse relation `case_memberships`, never by importing cases.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.accounts.access import profile_for
@@ -28,7 +33,7 @@ from alliance.core import audit, context
 from alliance.core.compartments import Compartment
 from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
 
-from .models import CustodyEpisode, Person
+from .models import CustodyEpisode, Person, RetainedAccess
 
 __all__ = ["Action", "Grant", "persons", "custody_episodes", "get_person_for_user",
            "get_custody_episode_for_user", "persons_visible_to", "person_grant", "compartment_holders",
@@ -104,6 +109,27 @@ def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
     return scopes
 
 
+def _retained(user) -> dict[int, list]:
+    """person id -> the user's holding grants at agencies that keep read access to that person
+    after a handover (`RetainedAccess` still in date). One query, once per request."""
+    cache = context.memo()
+    key = ("retained_access", user.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    by_agency: dict[int, list] = {}
+    for g in _holding_grants(user):
+        by_agency.setdefault(g.agency_id, []).append(g)
+    retained: dict[int, list] = {}
+    if by_agency:
+        rows = RetainedAccess.objects.filter(agency_id__in=sorted(by_agency),
+                                             until__gte=timezone.localdate())
+        for person_id, agency_id in rows.values_list("person_id", "agency_id"):
+            retained.setdefault(person_id, []).extend(by_agency[agency_id])
+    if cache is not None:
+        cache[key] = retained
+    return retained
+
+
 def _condition(via: str, agencies, person_ids) -> Q:
     """People of these responsible agencies or with these ids, as a filter on Person (via="")
     or on a model with a `person` foreign key (via="person__"): plain columns, no subquery."""
@@ -116,7 +142,8 @@ def visible_condition(user, via: str = "") -> Q:
     agency, or a member of the open case team. One query reads the user's team places."""
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{via}pk__in": []})
-    return _condition(via, holding_agency_ids(user), open_team_scopes(user))
+    return _condition(via, holding_agency_ids(user), set(open_team_scopes(user))
+                      | set(_retained(user)))
 
 
 def compartment_holders(user, compartment: str, via: str = "") -> Q:
@@ -128,7 +155,9 @@ def compartment_holders(user, compartment: str, via: str = "") -> Q:
                 if compartment in _holding_compartments(g)}
     on_team = [pid for pid, scopes in open_team_scopes(user).items()
                if compartment in _team_compartments(scopes)]
-    return _condition(via, agencies, on_team)
+    kept = [pid for pid, grants in _retained(user).items()
+            if any(compartment in _holding_compartments(g) for g in grants)]
+    return _condition(via, agencies, set(on_team) | set(kept))
 
 
 def holders_among(user, people, compartment: str) -> set[int]:
@@ -137,8 +166,10 @@ def holders_among(user, people, compartment: str) -> set[int]:
     agencies = {g.agency_id for g in _holding_grants(user)
                 if compartment in _holding_compartments(g)}
     team = open_team_scopes(user)
+    kept = _retained(user)
     return {p.pk for p in people if p.responsible_agency_id in agencies
-            or (p.pk in team and compartment in _team_compartments(team[p.pk]))}
+            or (p.pk in team and compartment in _team_compartments(team[p.pk]))
+            or any(compartment in _holding_compartments(g) for g in kept.get(p.pk, ()))}
 
 
 def identity_holders(user) -> Q:
@@ -190,6 +221,10 @@ class PersonPolicy:
             actions.add(Action.VIEW)
             if place.case.case_manager_id == user.pk:
                 actions |= CASE_MANAGER_ACTIONS
+        for g in _retained(user).get(person.pk, ()):  # read-only, after a handover
+            agency = agency or g.agency
+            compartments |= _holding_compartments(g)
+            actions.add(Action.VIEW)
         return Grant(frozenset(compartments), frozenset(actions), agency)
 
     def person_of(self, person):

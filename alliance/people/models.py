@@ -224,6 +224,32 @@ class KeyDateOverride(models.Model):
         ordering = ["-at", "-id"]
 
 
+class RetainedAccess(models.Model):
+    """Read access an agency keeps to a person after responsibility passed to another agency
+    (the prison after the handover to probation), until a date: its staff with a person-level
+    role there see the person as they did, read-only, through `until` inclusive, then no more.
+    Written by `services.responsibility_transfer`; `ended_at` is set (and audited) by the daily
+    job once the date has passed, but the access rule reads `until` itself."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="retained_access")
+    agency = models.ForeignKey("organisations.Agency", verbose_name=_("agency"),
+                               on_delete=models.PROTECT, related_name="+")
+    until = models.DateField(_("read access until"))
+    granted_at = models.DateTimeField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    source_uuid = models.UUIDField(null=True, blank=True,
+                                   help_text="The record that passed responsibility (a handover).")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["agency", "until"])]
+
+    def __str__(self):
+        return f"{self.person.reference}: {self.agency} until {self.until}"
+
+
 class TimelineEvent(PublicModel):
     """Something that happened in a person's case, shown on their timeline.
 

@@ -6,7 +6,7 @@ import secrets
 import django.dispatch
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from alliance.core import audit, crypto
@@ -26,6 +26,7 @@ from .models import (
     KeyDateSource,
     Person,
     PersonSearchToken,
+    RetainedAccess,
     SearchTokenKind,
 )
 
@@ -319,6 +320,10 @@ def key_date_override(*, actor, episode: CustodyEpisode, key_date: str, value: d
         raise ValidationError({"value": _("Enter the date.")})
     if episode.sentence_start and value < episode.sentence_start:
         raise ValidationError({"value": _("The date cannot be before the sentence start.")})
+    if key_date == KeyDate.EXPECTED_RELEASE and value < episode.admitted_on:
+        raise ValidationError({"value": _(
+            "The release cannot be before the admission on %(date)s.") % {
+            "date": formats.date_format(episode.admitted_on, "SHORT_DATE_FORMAT")}})
     previous = getattr(episode, key_date)
     setattr(episode, key_date, value)
     setattr(episode, f"{key_date}_source", KeyDateSource.MANUAL_OVERRIDE)
@@ -376,3 +381,64 @@ def rebuild_all_search_tokens(*, batch_size: int = 500, **kwargs) -> None:
     """Receiver of core.signals.keys_rotated: every person's hashes under the new keys."""
     for person in Person.objects.iterator(chunk_size=batch_size):
         rebuild_search_tokens(person)
+
+
+# --- responsibility ----------------------------------------------------------------------------
+
+@transaction.atomic
+def responsibility_transfer(*, actor, person: Person, to_agency, retain_days: int,
+                            source=None) -> Person:
+    """Make `to_agency` responsible for the person (the prison hands over to probation on
+    release). The agency that was responsible keeps read access through today + `retain_days`
+    (none when 0). Who may do this is the caller's rule: the release module's handover, which
+    the receiving agency acknowledges, calls it."""
+    person = Person.objects.select_for_update().select_related("responsible_agency").get(
+        pk=person.pk)
+    previous = person.responsible_agency
+    if to_agency.pk == previous.pk:
+        raise ValidationError({"to_agency": _("This agency is already responsible.")})
+    if not to_agency.holds_people or to_agency.jurisdiction_id != person.jurisdiction_id:
+        raise ValidationError({"to_agency": _(
+            "Choose a prison or probation service of the person's jurisdiction.")})
+    if retain_days < 0:
+        raise ValidationError({"retain_days": _("Enter a number of days, 0 or more.")})
+    now = timezone.now()
+    person.responsible_agency = to_agency
+    person.version += 1
+    person.save()
+    until = None
+    if retain_days:
+        until = timezone.localdate() + datetime.timedelta(days=retain_days)
+        RetainedAccess.objects.create(person=person, agency=previous, until=until,
+                                      granted_at=now, granted_by=actor,
+                                      source_uuid=getattr(source, "uuid", None))
+    timeline.add(person=person, kind="responsibility_transferred",
+                 compartment=Compartment.CASE_TEAM, actor=actor,
+                 params={"previous_agency": previous.name, "agency": to_agency.name})
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=person,
+                 details={"fields": ["responsible_agency"], "from": str(previous.uuid),
+                          "to": str(to_agency.uuid),
+                          "read_access_kept_until": until.isoformat() if until else None})
+    return person
+
+
+def retained_access_expire(today: datetime.date) -> int:
+    """Close, with an audit event and a timeline entry each, the kept read accesses whose date
+    has passed (the access rule already stopped at the date; this records that it ended).
+    Idempotent: a closed one is not closed again."""
+    ended = 0
+    due = (RetainedAccess.objects.filter(until__lt=today, ended_at__isnull=True)
+           .select_related("person", "agency").order_by("pk"))
+    for row in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            if not RetainedAccess.objects.filter(pk=row.pk, ended_at__isnull=True).update(
+                    ended_at=timezone.now()):
+                continue
+            timeline.add(person=row.person, kind="retained_access_ended",
+                         compartment=Compartment.CASE_TEAM,
+                         params={"agency": row.agency.name})
+            audit.record(actor=None, action=AuditAction.CHANGE, obj=row.person,
+                         details={"read_access_ended": str(row.agency.uuid),
+                                  "until": row.until.isoformat()})
+            ended += 1
+    return ended

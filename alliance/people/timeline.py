@@ -17,6 +17,9 @@ KINDS = {
     "key_date_overridden": _("%(key_date)s set manually to %(value)s"),
     "key_date_override_removed": _("Manual %(key_date)s removed; computed date %(value)s applies"),
     "key_dates_recalculated": _("Key dates recalculated from the sentence"),
+    "responsibility_transferred": _("Responsibility passed from %(previous_agency)s to "
+                                    "%(agency)s"),
+    "retained_access_ended": _("%(agency)s no longer has read access"),
 }
 
 _LABELS = {

@@ -1,0 +1,231 @@
+"""Who sees and does what with release steps, support plans, handovers and follow-ups (the
+core/policy.py shape: one rule for the list filter and the object check). Everything starts
+from the person's policy (people/access.py).
+
+* **Seeing**: everything here is the case team's share. Whoever holds the person's case-team
+  compartment sees it: staff of the responsible agency, the case team, and — read-only, for a
+  while after the handover — the prison that was responsible.
+* **Working** (complete steps, write the support plan, record conditions, contacts, breaches
+  and follow-ups, send a handover): the record keepers and the treatment staff of the
+  responsible agency, the person's case manager, and the case team's members placed there by a
+  probation service or a ministry division (the agencies that take the person on after release).
+* **Acknowledging** a handover: a member of the person's open case team placed there by the
+  receiving agency, or a record keeper of that agency who sees the person.
+* **Recording the release** ends the custody episode: the people app's MANAGE_CUSTODY rule.
+"""
+
+from django.db.models import Q, QuerySet
+
+from alliance.accounts.access import profile_for
+from alliance.core import audit, context
+from alliance.core.compartments import Compartment
+from alliance.core.policy import NO_GRANT, Grant, get_for_user
+from alliance.people.access import (
+    HOLDING_AGENCY_ROLES,
+    RECORD_KEEPER_ROLES,
+    Action,
+    compartment_holders,
+    get_person_for_user,
+    person_grant,
+    refuse,
+    visible_condition,
+)
+
+from .models import FollowUp, Handover, HandoverStatus, ReleaseStep, SupportPlan
+
+# Case-team places from these agency types may work on the release (organisations.AgencyType).
+RECEIVING_AGENCY_TYPES = ("probation", "ministry_division")
+
+
+class ReleaseAction:
+    VIEW = "view"
+    WORK = "work"  # steps, support plan, supervision, follow-ups; send or withdraw a handover
+    ACKNOWLEDGE = "acknowledge"  # a handover, by the receiving agency
+
+
+# --- the rules, stated once ----------------------------------------------------------------------
+
+def _working_agency_ids(user) -> set[int]:
+    """Agencies where the user works on the release of the people the agency is responsible
+    for: record keepers there, and the treatment sector's staff."""
+    return {g.agency_id for g in profile_for(user).grants_with(*HOLDING_AGENCY_ROLES)
+            if g.roles & RECORD_KEEPER_ROLES or g.sector == "treatment"}
+
+
+def record_keeper_agency_ids(user) -> set[int]:
+    return {g.agency_id for g in profile_for(user).grants_with(*RECORD_KEEPER_ROLES)}
+
+
+def _places(user) -> dict[int, set[int]]:
+    """person id -> the agencies of the user's places on that person's open case team, with
+    whether they manage it: {person_id: {"agencies": set, "manager": bool,
+    "receiving": bool}}. One query, once per request."""
+    cache, key = context.memo(), ("release_places", user.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    places: dict[int, dict] = {}
+    rows = user.case_memberships.filter(case__status="open", ended_at__isnull=True).values_list(
+        "case__person_id", "agency_id", "agency__type", "case__case_manager_id")
+    for person_id, agency_id, agency_type, manager_id in rows:
+        place = places.setdefault(person_id, {"agencies": set(), "manager": False,
+                                              "receiving": False})
+        place["agencies"].add(agency_id)
+        place["manager"] |= manager_id == user.pk
+        place["receiving"] |= agency_type in RECEIVING_AGENCY_TYPES
+    managed = user.managed_cases.filter(status="open").values_list("person_id", flat=True)
+    for person_id in managed:
+        places.setdefault(person_id, {"agencies": set(), "manager": False,
+                                      "receiving": False})["manager"] = True
+    if cache is not None:
+        cache[key] = places
+    return places
+
+
+def _worker_person_ids(user) -> list[int]:
+    return sorted(pid for pid, place in _places(user).items()
+                  if place["manager"] or place["receiving"])
+
+
+def worker_condition(user, via: str = "person__") -> Q:
+    """People whose release `user` works on, as a filter."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    return (Q(**{f"{via}responsible_agency_id__in": sorted(_working_agency_ids(user))})
+            | Q(**{f"{via}pk__in": _worker_person_ids(user)}))
+
+
+def is_worker(user, person, grant: Grant) -> bool:
+    """The same rule as `worker_condition`, for one person the user sees (holding the case
+    team's share: read-only access kept after a handover gives VIEW only, and so no work —
+    the responsible agency is no longer theirs)."""
+    if not grant.can(Action.VIEW) or Compartment.CASE_TEAM not in grant.compartments:
+        return False
+    if person.responsible_agency_id in _working_agency_ids(user):
+        return True
+    place = _places(user).get(person.pk)
+    return bool(place and (place["manager"] or place["receiving"]))
+
+
+def release_grant(user, person, grant: Grant) -> Grant:
+    """What `user` may do with a person's release records, given their grant on the person."""
+    if not grant.can(Action.VIEW) or Compartment.CASE_TEAM not in grant.compartments:
+        return NO_GRANT
+    actions = {ReleaseAction.VIEW}
+    if is_worker(user, person, grant):
+        actions.add(ReleaseAction.WORK)
+    return Grant(grant.compartments, frozenset(actions), grant.agency)
+
+
+def can_acknowledge(user, handover, grant: Grant) -> bool:
+    """A handover waiting for the receiving agency: its members on the person's open case team,
+    or its record keepers, if they see the person."""
+    if handover.status != HandoverStatus.SENT or not grant.can(Action.VIEW):
+        return False
+    place = _places(user).get(handover.person_id)
+    return (bool(place and handover.to_agency_id in place["agencies"])
+            or handover.to_agency_id in record_keeper_agency_ids(user))
+
+
+def _team_share(user, model) -> QuerySet:
+    return model.objects.filter(visible_condition(user, "person__")).filter(
+        compartment_holders(user, Compartment.CASE_TEAM, "person__"))
+
+
+# --- the policies ------------------------------------------------------------------------------
+
+class _ReleasePolicy:
+    """A person's release record: the case team's share, whole."""
+
+    model = None
+
+    def visible(self, user) -> QuerySet:
+        return _team_share(user, self.model)
+
+    def grant(self, user, obj) -> Grant:
+        return release_grant(user, obj.person, person_grant(user, obj.person))
+
+    def person_of(self, obj):
+        return obj.person
+
+
+class ReleaseStepPolicy(_ReleasePolicy):
+    object_type = "release.releasestep"
+    model = ReleaseStep
+
+
+class SupportPlanPolicy(_ReleasePolicy):
+    object_type = "release.supportplan"
+    model = SupportPlan
+
+
+class FollowUpPolicy(_ReleasePolicy):
+    object_type = "release.followup"
+    model = FollowUp
+
+
+class HandoverPolicy(_ReleasePolicy):
+    object_type = "release.handover"
+    model = Handover
+
+    def grant(self, user, handover) -> Grant:
+        person = person_grant(user, handover.person)
+        grant = release_grant(user, handover.person, person)
+        if grant is not NO_GRANT and can_acknowledge(user, handover, person):
+            return Grant(grant.compartments, grant.actions | {ReleaseAction.ACKNOWLEDGE},
+                         grant.agency)
+        return grant
+
+
+release_steps = ReleaseStepPolicy()
+support_plans = SupportPlanPolicy()
+follow_ups = FollowUpPolicy()
+handovers = HandoverPolicy()
+
+
+# --- the one way in ------------------------------------------------------------------------------
+
+_PERSON = ("person__jurisdiction", "person__responsible_agency")
+
+
+def get_step_for_user(user, step_uuid, action: str = ReleaseAction.VIEW):
+    step, grant = get_for_user(release_steps, user, step_uuid, action,
+                               queryset=ReleaseStep.objects.select_related(
+                                   *_PERSON, "template", "agency", "episode", "completed_by"))
+    audit.consulted(actor=user, obj=step, agency=grant.agency)
+    return step, grant
+
+
+def get_support_plan_for_user(user, plan_uuid, action: str = ReleaseAction.VIEW):
+    plan, grant = get_for_user(support_plans, user, plan_uuid, action,
+                               queryset=SupportPlan.objects.select_related(
+                                   *_PERSON, "episode", "municipality", "supervising_agency"))
+    audit.consulted(actor=user, obj=plan, agency=grant.agency)
+    return plan, grant
+
+
+def get_handover_for_user(user, handover_uuid, action: str = ReleaseAction.VIEW):
+    handover, grant = get_for_user(handovers, user, handover_uuid, action,
+                                   queryset=Handover.objects.select_related(
+                                       *_PERSON, "episode", "from_agency", "to_agency",
+                                       "sent_by", "acknowledged_by", "withdrawn_by"))
+    audit.consulted(actor=user, obj=handover, agency=grant.agency)
+    return handover, grant
+
+
+def get_follow_up_for_user(user, follow_up_uuid, action: str = ReleaseAction.VIEW):
+    follow_up, grant = get_for_user(follow_ups, user, follow_up_uuid, action,
+                                    queryset=FollowUp.objects.select_related(
+                                        *_PERSON, "episode", "agency", "recorded_by"))
+    audit.consulted(actor=user, obj=follow_up, agency=grant.agency)
+    return follow_up, grant
+
+
+def get_person_for_release(user, person_uuid, action: str = ReleaseAction.VIEW):
+    """The person and the user's release grant on them (404 not visible; 403 without the case
+    team's share, or without the action)."""
+    person, grant = get_person_for_user(user, person_uuid, Action.VIEW)
+    release = release_grant(user, person, grant)
+    if not release.can(action):
+        refuse(user, person_uuid, person=person, action=action, not_found=False,
+               object_type="people.person")
+    return person, release
