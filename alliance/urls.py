@@ -7,6 +7,7 @@ from alliance.cases import api as cases_api
 from alliance.observations import api as observations_api
 from alliance.people import api as people_api
 from alliance.plans import api as plans_api
+from alliance.release import api as release_api
 from alliance.site import views as site_views
 from alliance.work import api as work_api
 
@@ -82,6 +83,23 @@ api_v1 = [
          observations_api.ObservationShares.as_view(), name="observation-shares"),
     path("shared-summaries/", observations_api.SharedSummaryList.as_view(),
          name="shared-summary-list"),
+    path("persons/<uuid:person_uuid>/release-steps/", release_api.PersonReleaseSteps.as_view(),
+         name="person-release-steps"),
+    path("release-steps/<uuid:step_uuid>/", release_api.ReleaseStepDetail.as_view(),
+         name="release-step-detail"),
+    path("persons/<uuid:person_uuid>/support-plan/", release_api.PersonSupportPlan.as_view(),
+         name="person-support-plan"),
+    path("persons/<uuid:person_uuid>/follow-ups/", release_api.PersonFollowUps.as_view(),
+         name="person-follow-ups"),
+    path("follow-ups/<uuid:follow_up_uuid>/", release_api.FollowUpDetail.as_view(),
+         name="follow-up-detail"),
+    path("handovers/", release_api.HandoverList.as_view(), name="handover-list"),
+    path("handovers/<uuid:handover_uuid>/", release_api.HandoverDetail.as_view(),
+         name="handover-detail"),
+    path("handovers/<uuid:handover_uuid>/acknowledge/", release_api.HandoverAcknowledge.as_view(),
+         name="handover-acknowledge"),
+    path("handovers/<uuid:handover_uuid>/withdraw/", release_api.HandoverWithdraw.as_view(),
+         name="handover-withdraw"),
 ]
 
 urlpatterns = [
@@ -97,6 +115,7 @@ urlpatterns = [
     path("assessments/", include("alliance.assessments.urls")),
     path("plans/", include("alliance.plans.urls")),
     path("security/", include("alliance.observations.urls")),
+    path("release/", include("alliance.release.urls")),
     path("work/", include("alliance.work.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

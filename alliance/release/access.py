@@ -7,8 +7,10 @@ from the person's policy (people/access.py).
   while after the handover — the prison that was responsible.
 * **Working** (complete steps, write the support plan, record conditions, contacts, breaches
   and follow-ups, send a handover): the record keepers and the treatment staff of the
-  responsible agency, the person's case manager, and the case team's members placed there by a
-  probation service or a ministry division (the agencies that take the person on after release).
+  responsible agency, the person's case manager on the case team, and the case team's members
+  placed there by a probation service or a ministry division (the agencies that take the person
+  on after release). Sending or withdrawing a handover is the sending side's: not the receiving
+  agency's.
 * **Acknowledging** a handover: a member of the person's open case team placed there by the
   receiving agency, or a record keeper of that agency who sees the person.
 * **Recording the release** ends the custody episode: the people app's MANAGE_CUSTODY rule.
@@ -56,10 +58,10 @@ def record_keeper_agency_ids(user) -> set[int]:
     return {g.agency_id for g in profile_for(user).grants_with(*RECORD_KEEPER_ROLES)}
 
 
-def _places(user) -> dict[int, set[int]]:
-    """person id -> the agencies of the user's places on that person's open case team, with
-    whether they manage it: {person_id: {"agencies": set, "manager": bool,
-    "receiving": bool}}. One query, once per request."""
+def _places(user) -> dict[int, dict]:
+    """person id -> {"agencies": the agencies of the user's places on that person's open case
+    team, "manager": whether the user manages the case, "receiving": whether a place is from a
+    receiving agency type}. One query, once per request."""
     cache, key = context.memo(), ("release_places", user.pk)
     if cache is not None and key in cache:
         return cache[key]
@@ -72,10 +74,9 @@ def _places(user) -> dict[int, set[int]]:
         place["agencies"].add(agency_id)
         place["manager"] |= manager_id == user.pk
         place["receiving"] |= agency_type in RECEIVING_AGENCY_TYPES
-    managed = user.managed_cases.filter(status="open").values_list("person_id", flat=True)
-    for person_id in managed:
-        places.setdefault(person_id, {"agencies": set(), "manager": False,
-                                      "receiving": False})["manager"] = True
+    # A case manager off the team works on the release through their agency (a record keeper
+    # there) or not at all: counting their open cases here gave the prison's case manager work
+    # on a person the prison only keeps read access to after the handover.
     if cache is not None:
         cache[key] = places
     return places
@@ -116,14 +117,21 @@ def release_grant(user, person, grant: Grant) -> Grant:
     return Grant(grant.compartments, frozenset(actions), grant.agency)
 
 
+def on_receiving_side(user, person_id: int, agency_id: int) -> bool:
+    """Whether `user` speaks for the agency a handover goes to: placed on the person's open
+    case team by it, or one of its record keepers. They acknowledge a handover; they neither
+    send nor withdraw one."""
+    place = _places(user).get(person_id)
+    return (bool(place and agency_id in place["agencies"])
+            or agency_id in record_keeper_agency_ids(user))
+
+
 def can_acknowledge(user, handover, grant: Grant) -> bool:
     """A handover waiting for the receiving agency: its members on the person's open case team,
     or its record keepers, if they see the person."""
     if handover.status != HandoverStatus.SENT or not grant.can(Action.VIEW):
         return False
-    place = _places(user).get(handover.person_id)
-    return (bool(place and handover.to_agency_id in place["agencies"])
-            or handover.to_agency_id in record_keeper_agency_ids(user))
+    return on_receiving_side(user, handover.person_id, handover.to_agency_id)
 
 
 def _team_share(user, model) -> QuerySet:

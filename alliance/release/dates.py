@@ -12,7 +12,7 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-_OFFSET = re.compile(r"^([1-9][0-9]{0,2})([dwm])$")
+_OFFSET = re.compile(r"([1-9][0-9]{0,2})([dwm])")  # whole string: fullmatch, not "$"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -31,7 +31,7 @@ def due_before(release_on: datetime.date, months: int, days: int) -> datetime.da
 
 def parse_offset(code: str) -> tuple[int, str]:
     """"1w" -> (1, "w"); days "d", weeks "w", calendar months "m". ValueError otherwise."""
-    match = _OFFSET.match(code or "")
+    match = _OFFSET.fullmatch(code or "")
     if not match:
         raise ValueError(f"not an offset: {code!r} (a number and d, w or m, e.g. 3m)")
     return int(match.group(1)), match.group(2)

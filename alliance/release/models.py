@@ -140,7 +140,7 @@ class StepTemplate(PublicModel):
         """[{"code", "label"}] in the reader's language."""
         return [{"code": item.get("code", ""),
                  "label": _display(item.get("name", item.get("code", "")), item.get("names"))}
-                for item in self.checklist or []]
+                for item in self.checklist or [] if isinstance(item, dict)]
 
 
 class StepStatus(models.TextChoices):

@@ -1,15 +1,29 @@
 """Reads of the release module for pages and the API: the person's section, the release page,
 the worklists. Each runs a constant number of queries whatever the number of rows."""
 
+import datetime
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from alliance.people.access import Action
-from alliance.people.models import CustodyEpisode
+from alliance.people.models import CustodyEpisode, LegalStatus
 
-from .access import ReleaseAction, release_grant
-from .models import FollowUp, Handover, HandoverStatus, PathwayStatus, ReleaseStep, SupportPlan
+from . import dates
+from .access import ReleaseAction, on_receiving_side, release_grant
+from .models import (
+    FollowUp,
+    Handover,
+    HandoverStatus,
+    PathwayStatus,
+    ReleaseSettings,
+    ReleaseStep,
+    SupportPlan,
+)
 from .readiness import readiness_of
+from .services.handover import receiving_agencies
+
+NEXT_STEPS = 3
 
 
 def episode_of(person) -> CustodyEpisode | None:
@@ -23,29 +37,116 @@ def steps_of(episode):
         "template", "agency", "completed_by").order_by("due_on", "template__order", "id"))
 
 
-def release_section(user, person, grant) -> dict:
-    """The person page's release section: readiness and the steps, the handover, the support
-    plan's pathways at a glance, the follow-ups."""
+def horizon_months(jurisdiction) -> int:
+    """How many months before the expected release the programme starts (the jurisdiction's
+    setting, read without creating it)."""
+    months = (ReleaseSettings.objects.filter(jurisdiction=jurisdiction)
+              .values_list("horizon_months", flat=True).first())
+    return months if months is not None else ReleaseSettings._meta.get_field(
+        "horizon_months").default
+
+
+def _support_plan(episode) -> SupportPlan | None:
+    return (SupportPlan.objects.filter(episode=episode).select_related("supervising_agency",
+                                                                      "municipality")
+            .annotate(pathways_open=Count("pathways", distinct=True, filter=Q(
+                pathways__status__in=[PathwayStatus.NEED, PathwayStatus.IN_PROGRESS])),
+                pathways_not_assessed=Count("pathways", distinct=True, filter=Q(
+                    pathways__status=PathwayStatus.NOT_ASSESSED)),
+                conditions_count=Count("conditions", distinct=True)).first())
+
+
+def _handover_of(episode) -> Handover | None:
+    """The handover under way (sent or acknowledged), else the latest one (withdrawn)."""
+    handovers = list(Handover.objects.filter(episode=episode).select_related(
+        "to_agency", "from_agency").order_by("-sent_at", "-id"))
+    live = [h for h in handovers if h.status != HandoverStatus.WITHDRAWN]
+    return (live or handovers or [None])[0]
+
+
+def _programme_start(person, episode, steps) -> dict:
+    """Why there are no steps yet, and when they will come: {"state": "no_release" | "remand"
+    | "starts" | "soon" | "", "starts_on": date}."""
+    if steps or not episode.is_current:
+        return {"state": ""}
+    if episode.legal_status == LegalStatus.REMAND:
+        return {"state": "remand"}
+    if episode.expected_release is None:
+        return {"state": "no_release"}
+    months = horizon_months(person.jurisdiction)
+    starts_on = dates.add_months(episode.expected_release, -months)
+    return {"state": "starts" if starts_on > timezone.localdate() else "soon",
+            "starts_on": starts_on, "months": months}
+
+
+def step_rows(steps, today: datetime.date, *, in_custody: bool = True) -> list[dict]:
+    """Each step with how many days it is overdue (0 when it is not; and once the person is
+    released, a step left to do is no longer overdue: the programme is over)."""
+    return [{"step": step, "overdue_days": (today - step.due_on).days
+             if in_custody and step.is_overdue(today) else 0} for step in steps]
+
+
+def _sends_handovers(user, person) -> bool:
+    """Whether the reader is on the sending side of a handover: the receiving agency
+    acknowledges one, it does not send it to itself (with no probation service on the team
+    yet, the handover page says what to do)."""
+    agencies = receiving_agencies(person)
+    return not agencies or any(not on_receiving_side(user, person.pk, agency.pk)
+                               for agency in agencies)
+
+
+def _release_state(user, person, grant) -> dict:
+    """What the section and the release page share: the episode, its steps and readiness, the
+    handover, the support plan, the follow-ups, and what the reader may do."""
     today = timezone.localdate()
     episode = episode_of(person)
     if episode is None:
-        return {"episode": None}
+        return {"episode": None, "today": today}
     steps = steps_of(episode)
-    plan = (SupportPlan.objects.filter(episode=episode).annotate(
-        pathways_open=Count("pathways", filter=Q(pathways__status__in=[
-            PathwayStatus.NEED, PathwayStatus.IN_PROGRESS])),
-        pathways_not_assessed=Count("pathways", filter=Q(
-            pathways__status=PathwayStatus.NOT_ASSESSED)),
-        conditions_count=Count("conditions", distinct=True)).first())
-    handover = (Handover.objects.filter(episode=episode).select_related("to_agency")
-                .order_by("-sent_at").first())
-    follow_ups = list(FollowUp.objects.filter(episode=episode).select_related("agency"))
+    handover = _handover_of(episode)
+    follow_ups = list(FollowUp.objects.filter(episode=episode).select_related(
+        "agency", "recorded_by").order_by("due_on", "id"))
     release = release_grant(user, person, grant)
+    can_work = release.can(ReleaseAction.WORK)
+    in_custody = episode.is_current
+    days = ((episode.expected_release - today).days
+            if in_custody and episode.expected_release else None)
     return {
         "episode": episode, "today": today, "steps": steps,
-        "readiness": readiness_of(steps, today), "support_plan": plan, "handover": handover,
+        "readiness": readiness_of(steps, today), "support_plan": _support_plan(episode),
+        "handover": handover,
         "handover_waiting": handover is not None and handover.status == HandoverStatus.SENT,
         "follow_ups": follow_ups,
-        "can_work": release.can(ReleaseAction.WORK),
-        "can_record_release": episode.is_current and grant.can(Action.MANAGE_CUSTODY),
+        "next_follow_up": next((f for f in follow_ups if f.is_open), None),
+        "in_custody": in_custody,
+        "days_to_release": days, "days_past_release": -days if days and days < 0 else 0,
+        "can_work": can_work,
+        "can_send_handover": can_work and in_custody
+        and person.responsible_agency_id == episode.facility_id
+        and (handover is None or handover.status == HandoverStatus.WITHDRAWN)
+        and _sends_handovers(user, person),
+        "can_record_release": in_custody and grant.can(Action.MANAGE_CUSTODY),
+        "programme": _programme_start(person, episode, steps),
     }
+
+
+def release_section(user, person, grant) -> dict:
+    """The person page's release section: readiness and the next steps, the handover, the
+    support plan's pathways at a glance, the next follow-up. `grant` is the reader's grant on
+    the person."""
+    state = _release_state(user, person, grant)
+    if state["episode"] is not None:
+        state["next_steps"] = step_rows([s for s in state["steps"] if s.is_open][:NEXT_STEPS],
+                                        state["today"]) if state["in_custody"] else []
+    return state
+
+
+def person_page(user, person, grant) -> dict:
+    """The person's release page: the whole programme in due order, the handover, the support
+    plan and the follow-ups. `grant` is the reader's grant on the person (get_person_for_user's;
+    the release grant is derived from it)."""
+    state = _release_state(user, person, grant)
+    if state["episode"] is not None:
+        state["step_rows"] = step_rows(state["steps"], state["today"],
+                                       in_custody=state["in_custody"])
+    return state

@@ -166,6 +166,23 @@ def sync_step_task(step, *, today: datetime.date, within_days: int, actor=None) 
     return int(before != task.version)
 
 
+def close_ended_step_tasks(*, episode=None, actor=None) -> int:
+    """Cancel the open tasks of steps whose custody ended (a release, a transfer to another
+    prison): nobody does a pre-release step after the release. Idempotent; how many closed."""
+    from alliance.work.models import Task
+
+    from .models import ReleaseStep
+
+    waiting = Task.objects.filter(kind=RELEASE_STEP_DUE, status=TaskStatus.OPEN)
+    steps = ReleaseStep.objects.filter(episode__is_current=False,
+                                       uuid__in=waiting.values("source_uuid"))
+    if episode is not None:
+        steps = steps.filter(episode=episode)
+    return sum(len(work.task_close(source=step, kind=RELEASE_STEP_DUE, actor=actor,
+                                   status=TaskStatus.CANCELLED))
+               for step in steps.order_by("pk"))
+
+
 def _open_task_version(source, kind):
     from alliance.work.models import Task
 

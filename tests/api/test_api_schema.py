@@ -15,7 +15,8 @@ LIST_PATHS = ["/api/v1/persons/", "/api/v1/cases/", "/api/v1/instruments/",
               "/api/v1/notifications/", "/api/v1/interventions/",
               *(f"/api/v1/persons/{{person_uuid}}/{name}/" for name in (
                   "plans", "enrolments", "sessions", "refusals", "motivation",
-                  "alliance-measures"))]
+                  "alliance-measures", "follow-ups")),
+              "/api/v1/handovers/"]
 VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
              ("patch", "/api/v1/assessments/{assessment_uuid}/"),
              ("put", "/api/v1/assessments/{assessment_uuid}/items/{item_code}/"),
@@ -32,9 +33,15 @@ VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
                  "review")),
              ("patch", "/api/v1/sessions/{session_uuid}/"),
              ("patch", "/api/v1/interventions/{intervention_uuid}/"),
-             ("patch", "/api/v1/observations/{observation_uuid}/")]
+             ("patch", "/api/v1/observations/{observation_uuid}/"),
+             ("patch", "/api/v1/release-steps/{step_uuid}/"),
+             ("patch", "/api/v1/persons/{person_uuid}/support-plan/"),
+             ("patch", "/api/v1/follow-ups/{follow_up_uuid}/"),
+             ("post", "/api/v1/handovers/{handover_uuid}/acknowledge/"),
+             ("post", "/api/v1/handovers/{handover_uuid}/withdraw/")]
 # Operations without input that may still be refused as invalid (400).
-REFUSED_WITHOUT_INPUT = [("post", "/api/v1/persons/{person_uuid}/plans/")]
+REFUSED_WITHOUT_INPUT = [("post", "/api/v1/persons/{person_uuid}/plans/"),
+                         ("post", "/api/v1/persons/{person_uuid}/support-plan/")]
 ERROR_REF = "#/components/schemas/Error"
 
 

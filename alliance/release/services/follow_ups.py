@@ -65,7 +65,7 @@ def follow_ups_ensure(episode: CustodyEpisode, *, actor=None) -> int:
     agency = _follow_up_agency(episode)
     created = [FollowUp.objects.create(person=episode.person, episode=episode, offset=code,
                                        due_on=dates.after(episode.ended_on, code), agency=agency)
-               for code in config.follow_up_offsets if code not in existing]
+               for code in dict.fromkeys(config.follow_up_offsets) if code not in existing]
     if created:
         timeline.add(person=episode.person, kind="follow_ups_scheduled",
                      compartment=Compartment.CASE_TEAM, actor=actor,
@@ -75,6 +75,25 @@ def follow_ups_ensure(episode: CustodyEpisode, *, actor=None) -> int:
                      details={"created": [str(f.uuid) for f in created],
                               "offsets": [f.offset for f in created]})
     return len(created)
+
+
+def follow_ups_pass_on(episode: CustodyEpisode, *, from_agency, to_agency, actor=None) -> int:
+    """The scheduled follow-ups of a release that fell to `from_agency` (the prison, before
+    responsibility passed) now fall to `to_agency`, with their tasks. Returns how many."""
+    moved = list(FollowUp.objects.select_for_update().filter(
+        episode=episode, status=FollowUpStatus.SCHEDULED, agency=from_agency)
+        .select_related("person__responsible_agency").order_by("pk"))
+    for follow_up in moved:
+        follow_up.agency = to_agency
+        follow_up.version += 1
+        follow_up.save(update_fields=["agency", "version", "updated_at"])
+        release_work.sync_follow_up_task(follow_up, today=timezone.localdate(), actor=actor)
+    if moved:
+        audit.record(actor=actor, action=AuditAction.CHANGE, object_type="release.followup",
+                     person=moved[0].person,
+                     details={"fields": ["agency"], "to": str(to_agency.uuid),
+                              "follow_ups": [str(f.uuid) for f in moved]})
+    return len(moved)
 
 
 def _locked(follow_up, expected_version) -> FollowUp:

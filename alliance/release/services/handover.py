@@ -21,10 +21,10 @@ from alliance.people.models import CustodyEpisode, ReleaseType
 from alliance.plans.models import Plan, PlanStatus
 
 from .. import work as release_work
-from ..access import ReleaseAction, can_acknowledge
+from ..access import ReleaseAction, can_acknowledge, on_receiving_side
 from ..models import Handover, HandoverStatus, ReleaseStep, StepStatus, SupportPlan
 from .common import clean_text, not_in_future, require, settings_for, team_agencies
-from .follow_ups import follow_ups_ensure
+from .follow_ups import follow_ups_ensure, follow_ups_pass_on
 
 # Releases after which the person lives in the community and is followed up.
 COMMUNITY_RELEASES = (ReleaseType.END_OF_SENTENCE, ReleaseType.CONDITIONAL)
@@ -86,6 +86,9 @@ def handover_send(*, actor, person, to_agency, note: str = "",
     if not to_agency.holds_people or to_agency.pk == person.responsible_agency_id:
         raise ValidationError({"to_agency": _(
             "Hand over to the probation service that will supervise the person.")})
+    if on_receiving_side(actor, person.pk, to_agency.pk):
+        raise PermissionDenied(_("The receiving agency acknowledges a handover: the prison "
+                                 "sends it."))
     config = settings_for(person.jurisdiction)
     retain_days = config.retain_days if retain_days is None else int(retain_days)
     if not 0 <= retain_days <= 365:
@@ -146,6 +149,9 @@ def handover_withdraw(*, actor, handover: Handover, expected_version: int | None
     handover = _locked(handover, expected_version)
     if handover.status != HandoverStatus.SENT:
         raise ValidationError(_("Only a handover waiting for acknowledgement can be withdrawn."))
+    if on_receiving_side(actor, handover.person_id, handover.to_agency_id):
+        raise PermissionDenied(_("The receiving agency acknowledges a handover: the prison "
+                                 "withdraws it."))
     handover.withdrawn_reason = clean_text(reason, "reason", required=True,
                                            message=_("Say why the handover is withdrawn."))
     handover.status = HandoverStatus.WITHDRAWN
@@ -176,6 +182,10 @@ def transfer_if_due(handover: Handover, *, actor=None) -> bool:
                                                 to_agency=handover.to_agency,
                                                 retain_days=handover.retain_days,
                                                 source=handover)
+    # Follow-ups scheduled while the prison was still responsible (a release recorded before
+    # the acknowledgement) pass with the person.
+    follow_ups_pass_on(episode, from_agency=handover.from_agency, to_agency=handover.to_agency,
+                       actor=actor)
     Handover.objects.filter(pk=handover.pk).update(transferred_at=timezone.now())
     handover.transferred_at = timezone.now()
     return True
@@ -204,6 +214,7 @@ def release_record(*, actor, person, released_on: datetime.date, release_type: s
         ended_on=released_on, release_type=release_type)
     timeline.add(person=person, kind="released", compartment=Compartment.CASE_TEAM, actor=actor,
                  params={"release_type": release_type})
+    release_work.close_ended_step_tasks(episode=episode, actor=actor)
     if release_type in COMMUNITY_RELEASES:
         follow_ups_ensure(episode, actor=actor)
     handover = Handover.objects.filter(episode=episode,

@@ -121,7 +121,7 @@ def on_key_dates_changed(sender, episode, changes, actor, **kwargs) -> None:
 def daily_steps(today: datetime.date) -> int:
     """The daily function: every current episode whose release is within the horizon (or that
     has steps) — generate, move, pass on, task; then tell case managers of steps that became
-    overdue. Idempotent."""
+    overdue; and cancel the tasks of steps whose custody ended. Idempotent."""
     changed = 0
     horizon = dates.add_months(today, 36)  # the largest horizon a jurisdiction may choose
     episodes = (CustodyEpisode.objects.filter(is_current=True, expected_release__isnull=False,
@@ -135,6 +135,8 @@ def daily_steps(today: datetime.date) -> int:
     for step in overdue.iterator(chunk_size=500):
         with transaction.atomic():
             changed += release_work.on_step_overdue(step)
+    # A custody ended on the custody page (a release, a transfer): its steps' tasks close.
+    changed += release_work.close_ended_step_tasks()
     return changed
 
 
