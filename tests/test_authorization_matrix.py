@@ -18,6 +18,8 @@ from .matrix import PERSONAS, Row, only
 from .observations import matrix_api as observations_matrix_api
 from .observations import matrix_pages as observations_matrix_pages
 from .plans import matrix_api, matrix_engagement, matrix_plan
+from .release import matrix_api as release_matrix_api
+from .release import matrix_pages as release_matrix_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -308,7 +310,8 @@ MATRIX.update({
 # The modules' rows, kept beside their tests (tests/<module>/matrix_*.py).
 for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
               assessments_matrix_api.ROWS, observations_matrix_api.ROWS,
-              observations_matrix_pages.ROWS):
+              observations_matrix_pages.ROWS, release_matrix_pages.ROWS,
+              release_matrix_api.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

@@ -225,3 +225,83 @@ def test_a_control_character_in_the_purpose_of_a_security_page_is_a_logged_400(w
                                            {"purpose": "incident\x00"})
     assert response.status_code == 400
     assert _latest().details["reason"] == "invalid_characters"
+
+
+# --- release and after: every look at a release record, allowed or refused, reaches the DPO ----
+
+RELEASE_TYPES = {"step": "release.releasestep", "handover": "release.handover",
+                 "follow_up": "release.followup", "support_plan_edit": "release.supportplan",
+                 "pathway_edit": "release.pathwayentry", "action_edit": "release.supportaction",
+                 "condition_end": "release.supervisioncondition"}
+
+
+def _release_records(w) -> dict:
+    """Person A's release records: a step, the support plan (a pathway, an action, a
+    condition), a handover acknowledged and, after the release forty days ago, a follow-up."""
+    from alliance.release import services as release_services
+
+    from ..release import builders as release_builders
+
+    release_builders.ensure_releasing(w)
+    step = release_builders.steps_by_code(w)["release_day"]
+    plan = release_builders.support_plan_started(w)
+    entry = plan.pathways.get(pathway="accommodation")
+    action = release_services.action_add(actor=w.probation_officer, entry=entry,
+                                         description="Find a room", agency=w.probation)
+    condition = release_services.condition_add(actor=w.probation_officer, plan=plan,
+                                               kind="reporting", detail="Weekly",
+                                               starts_on=w.episode_a.expected_release)
+    follow_up = release_builders.released_a_while_ago(w)["1w"]
+    return {"step": step, "handover": w.handover, "follow_up": follow_up,
+            "support_plan_edit": plan, "pathway_edit": entry, "action_edit": action,
+            "condition_end": condition}
+
+
+# A support plan's rows (pathway, action, condition) are reached through their plan
+# (views/support.py `_through_plan`): when the row is not visible, its refusal is logged
+# without the person (core.policy finds a row's person only on a `person` attribute), so the
+# person's DPO does not see it. Reported; strict, so that the fix shows here.
+THROUGH_PLAN = pytest.mark.xfail(strict=True, reason="refusal through the plan names no person")
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(page, marks=THROUGH_PLAN) if page in ("pathway_edit", "action_edit",
+                                                       "condition_end") else page
+    for page in sorted(RELEASE_TYPES)])
+def test_a_refused_look_at_a_release_record_reaches_the_persons_dpo(world, page):
+    obj = _release_records(world)[page]
+    for user in (world.treatment_b, world.regional_coordinator, world.manager_other):
+        response = login(user).get(reverse(f"release:{page}", args=[obj.uuid]))
+        assert response.status_code == 404
+        event = _latest()
+        assert (event.actor, event.outcome, event.object_type, event.object_uuid) == (
+            user, "denied", RELEASE_TYPES[page], str(obj.uuid))
+        assert event.person == world.person_a, (page, "the refusal does not name the person")
+        assert audit_events_visible_to(world.dpo).filter(pk=event.pk).exists()
+
+
+@pytest.mark.parametrize("page", ["step", "handover", "follow_up"])
+def test_a_read_of_a_release_record_is_one_event_for_the_dpo_alone(world, page):
+    obj = _release_records(world)[page]
+    reader = world.probation_officer
+    client = login(reader)
+    before = _latest().pk
+    response = client.get(reverse(f"release:{page}", args=[obj.uuid]))
+    assert response.status_code == 200
+    (event,) = AuditEvent.objects.filter(pk__gt=before)
+    assert (event.actor, event.action, event.object_type, event.object_uuid, event.person) == (
+        reader, "view", RELEASE_TYPES[page], str(obj.uuid), world.person_a)
+    assert audit_events.grant(world.dpo, event).can("view")
+    assert not audit_events.grant(reader, event).can("view")
+
+
+def test_a_read_of_the_support_plan_names_the_plan_and_the_person(world):
+    plan = _release_records(world)["support_plan_edit"]
+    client = login(world.treatment_a)
+    before = _latest().pk
+    response = client.get(reverse("release:support_plan", args=[world.person_a.uuid]))
+    assert response.status_code == 200
+    (event,) = AuditEvent.objects.filter(pk__gt=before)
+    assert (event.action, event.person) == ("view", world.person_a)
+    assert f"release.supportplan:{plan.uuid}" in event.details.get("objects", []) or \
+        event.object_uuid == str(plan.uuid)

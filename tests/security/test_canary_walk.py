@@ -122,6 +122,8 @@ def plant(w) -> dict:
     w.assessment = canary_assessment  # builders.ensure_planning set its own
     # dynamic security (its escalation marks a reassessment due: before the due below)
     plant_security(w, mark)
+    # release and after: every free text of the release records (the case team's share)
+    plant_release(w, mark)
     # security: the detail of a due reason that came from an escalated observation
     assessment_services.mark_reassessment_due(
         person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
@@ -178,6 +180,83 @@ def plant_security(w, mark) -> None:
                                 opinion=mark("ownopinion", "observer"), hours_ago=2)
     w.own_reviewed = review(w, observe(w, w.treatment_a, hours_ago=4),
                             feedback=mark("ownfeedback", "observer"))
+
+
+def plant_release(w, mark) -> None:
+    """The release module, all of it the case team's share: a step done with its evidence and
+    one not applicable with the reason; the support plan (the municipality's and the family's
+    involvement, a pathway's needs, an action, a condition, a contact's notes, a breach); a
+    handover withdrawn with the reason, and one acknowledged (its note and the acknowledgement
+    note); and the follow-ups of an earlier custody that ended in a conditional release, one
+    held and one missed, each with notes. Person A stays in custody at prison A."""
+    from alliance.organisations.models import AgencyType
+    from alliance.people.models import CustodyEpisode
+    from alliance.release import services as release_services
+    from alliance.release.services.follow_ups import follow_ups_ensure
+
+    from ..factories import AgencyFactory
+    from ..release import builders as release_builders
+
+    today = datetime.date.today()
+    release_builders.set_release(w, release_builders.months_ahead(2))
+    steps = release_builders.steps_by_code(w)
+    w.release_step = release_builders.complete(steps["reassessment"], w.treatment_a,
+                                               evidence=mark("stepevidence", "case_team"))
+    w.release_step_na = release_services.step_not_applicable(
+        actor=w.manager_a, step=steps["identity_documents"], expected_version=None,
+        reason=mark("stepreason", "case_team"))
+    municipality = AgencyFactory(jurisdiction=w.j1, name="Municipality J1",
+                                 type=AgencyType.MUNICIPALITY)
+    w.support_plan = release_services.support_plan_start(actor=w.probation_officer,
+                                                         person=w.person_a)
+    release_services.support_plan_update(
+        actor=w.probation_officer, plan=w.support_plan, expected_version=None,
+        municipality=municipality,
+        municipality_involvement=mark("municipalityinvolvement", "case_team"),
+        family_involvement=mark("familyinvolvement", "case_team"))
+    w.pathway = w.support_plan.pathways.get(pathway="accommodation")
+    release_services.pathway_update(actor=w.probation_officer, entry=w.pathway,
+                                    expected_version=None, status="need",
+                                    needs=mark("pathwayneeds", "case_team"))
+    w.support_action = release_services.action_add(
+        actor=w.probation_officer, entry=w.pathway, agency=w.probation,
+        description=mark("actiondescription", "case_team"))
+    w.condition = release_services.condition_add(
+        actor=w.probation_officer, plan=w.support_plan, kind="residence",
+        detail=mark("conditiondetail", "case_team"), starts_on=today)
+    release_services.contact_add(actor=w.probation_officer, plan=w.support_plan,
+                                 contact_on=today, kind="office",
+                                 notes=mark("contactnotes", "case_team"))
+    release_services.breach_add(actor=w.probation_officer, plan=w.support_plan,
+                                occurred_on=today, response="warning", condition=w.condition,
+                                description=mark("breachdescription", "case_team"))
+    withdrawn = release_services.handover_send(actor=w.manager_a, person=w.person_a,
+                                               to_agency=w.probation,
+                                               note=mark("withdrawnnote", "case_team"))
+    w.handover_withdrawn = release_services.handover_withdraw(
+        actor=w.manager_a, handover=withdrawn, expected_version=None,
+        reason=mark("handoverwithdrawn", "case_team"))
+    sent = release_services.handover_send(actor=w.manager_a, person=w.person_a,
+                                          to_agency=w.probation,
+                                          note=mark("handovernote", "case_team"))
+    w.handover = release_services.handover_acknowledge(
+        actor=w.probation_officer, handover=sent, expected_version=None,
+        note=mark("acknowledgementnote", "case_team"))
+    # An earlier custody, ended in a conditional release (as after an import): its follow-ups.
+    earlier = CustodyEpisode.objects.create(
+        person=w.person_a, facility=w.prison_a, admitted_on=datetime.date(2019, 3, 1),
+        legal_status="sentenced", sentence_years=2, is_current=False,
+        ended_on=datetime.date(2021, 3, 1), release_type="conditional")
+    follow_ups_ensure(earlier)
+    by_offset = {f.offset: f for f in earlier.follow_ups.all()}
+    w.follow_up_held = release_services.follow_up_record(
+        actor=w.treatment_a, follow_up=by_offset["1m"], expected_version=None,
+        held_on=datetime.date(2021, 4, 2), contact_kind="office", engagement="engaged",
+        housing="stable", work="employed", new_offence="no", reengagement="none",
+        notes=mark("followupnotes", "case_team"))
+    w.follow_up_missed = release_services.follow_up_missed(
+        actor=w.treatment_a, follow_up=by_offset["3m"], expected_version=None,
+        notes=mark("followupmissed", "case_team"))
 
 
 def plant_format_2(w, mark) -> None:
@@ -310,10 +389,11 @@ def parameters(w) -> dict:
         "item_code": ["BA1"],
         "key_date": ["expected_release"],
         "index": [0],
-        "plan_uuid": [w.plan.uuid, w.draft_plan.uuid],
+        "plan_uuid": [w.plan.uuid, w.draft_plan.uuid, w.support_plan.uuid],
         "goal_uuid": [w.plan.goals.first().uuid, w.draft_plan.goals.first().uuid],
         "step_uuid": [w.plan.goals.first().steps.first().uuid,
-                      w.draft_plan.goals.first().steps.first().uuid],
+                      w.draft_plan.goals.first().steps.first().uuid,
+                      w.release_step.uuid, w.release_step_na.uuid],  # plans' and release's
         "enrolment_uuid": [w.enrolment.uuid, w.ended_enrolment.uuid],
         "session_uuid": [w.recorded_session.uuid, w.refused_session.uuid],
         "measure_uuid": [w.measure.uuid],
@@ -323,6 +403,11 @@ def parameters(w) -> dict:
         "link_uuid": [w.observation_link.uuid],
         "analysis_uuid": [w.analysis.uuid],
         "summary_uuid": [w.summary.uuid, w.expired_summary.uuid, w.withdrawn_summary.uuid],
+        "entry_uuid": [w.pathway.uuid],
+        "action_uuid": [w.support_action.uuid],
+        "condition_uuid": [w.condition.uuid],
+        "handover_uuid": [w.handover.uuid, w.handover_withdrawn.uuid],
+        "follow_up_uuid": [w.follow_up_held.uuid, w.follow_up_missed.uuid],
         # POST-only addresses (marking done, read): a GET shows nothing, any id will do.
         "task_uuid": [uuid.uuid4()],
         "notification_uuid": [uuid.uuid4()],

@@ -2,6 +2,8 @@
 object is in the persona's list exactly when its detail answers 200 (and when the policy's
 grant allows a read). The list filter and the object check cannot disagree."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -20,6 +22,9 @@ from alliance.people.models import Person
 from alliance.plans import services as plan_services
 from alliance.plans.access import alliance_measures, enrolments, offers, plans, sessions, stages
 from alliance.plans.models import AllianceMeasure, Enrolment, Plan, Session
+from alliance.release import services as release_services
+from alliance.release.access import follow_ups, handovers, release_steps, support_plans
+from alliance.release.models import FollowUp, Handover, ReleaseStep
 from alliance.site.audit_trail import audit_events
 from alliance.work import services as work_services
 from alliance.work.access import notification_policy, task_policy
@@ -27,6 +32,7 @@ from alliance.work.access import notification_policy, task_policy
 from ..conftest import complete_ratings, login
 from ..factories import person_fields
 from ..observations import builders as security_builders
+from ..release import builders as release_builders
 from .test_canary_walk import PERSONAS, walk_world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -94,12 +100,41 @@ def seeded(walk_world):  # noqa: F811 - the imported fixture
               for actor in (w.security_a, w.treatment_a)]
     security_builders.share(w, recipients=[w.manager_a], observations=theirs,
                             person=w.person_c)
+    seed_release(w)
     return w
+
+
+def seed_release(w) -> None:
+    """Release and after. Person A's records were planted by the walk (in custody: steps, the
+    support plan, a handover withdrawn and one acknowledged; the follow-ups of an earlier
+    release). Person R, held in prison A with probation on the case team, was released a month
+    ago: probation is responsible, prison A keeps read access (its staff read, none works)."""
+    from alliance.accounts.models import Membership
+    from alliance.cases import services as case_services
+
+    w.person_r = release_builders.held_person(
+        w, prison=w.prison_a, actor=w.manager_a, months=2, given_name="Rexhep",
+        family_name="Gashi", national_id="0303990450031")
+    case = case_services.case_open(actor=w.manager_a, person=w.person_r)
+    case_services.team_member_add(actor=w.manager_a, case=case, scopes=["identity"],
+                                  team_role="Probation",
+                                  membership=Membership.objects.get(user=w.probation_officer))
+    release_services.support_plan_start(actor=w.probation_officer, person=w.person_r)
+    handover = release_services.handover_send(actor=w.manager_a, person=w.person_r,
+                                              to_agency=w.probation)
+    release_services.handover_acknowledge(actor=w.probation_officer, handover=handover,
+                                          expected_version=None)
+    release_services.release_record(
+        actor=w.manager_a, person=w.person_r, release_type="conditional",
+        released_on=datetime.date.today() - datetime.timedelta(days=30))
+    w.person_r.refresh_from_db()
+    assert w.person_r.responsible_agency == w.probation
 
 
 POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events,
             task_policy, notification_policy, plans, enrolments, sessions, offers, stages,
-            alliance_measures, observations, analyses, summaries]
+            alliance_measures, observations, analyses, summaries, release_steps,
+            support_plans, handovers, follow_ups]
 
 
 def test_each_policys_list_and_object_check_agree(seeded):
@@ -171,6 +206,51 @@ def _listed(client, kind, w) -> set:
         url = reverse(PERSON_LISTS[kind], args=[person.uuid])
         listed |= {r["uuid"] for r in client.get(url).json().get("results", [])}
     return listed
+
+
+RELEASE_KINDS = {
+    # kind: (model, the list (per person, or across people), its rows' key, the detail)
+    "release step": (ReleaseStep, "api:person-release-steps", "steps", "api:release-step-detail"),
+    "follow-up": (FollowUp, "api:person-follow-ups", "results", "api:follow-up-detail"),
+    "handover": (Handover, "api:handover-list", "results", "api:handover-detail"),
+}
+
+
+def test_over_http_a_release_record_is_listed_exactly_when_its_detail_opens(seeded):
+    w = seeded
+    people = (w.person_a, w.person_c, w.person_r)
+    problems = []
+    for persona in PERSONAS:
+        client = login(getattr(w, persona))
+        for kind, (model, list_name, key, detail_name) in RELEASE_KINDS.items():
+            urls = ([reverse(list_name)] if kind == "handover" else
+                    [reverse(list_name, args=[p.uuid]) for p in people])
+            listed = set()
+            for url in urls:
+                response = client.get(url)
+                if response.status_code == 200:
+                    listed |= {r["uuid"] for r in response.json()[key]}
+            objects = list(model.objects.all())
+            assert objects, kind
+            for obj in objects:
+                status = client.get(reverse(detail_name, args=[obj.uuid])).status_code
+                if (str(obj.uuid) in listed) != (status == 200):
+                    problems.append(f"{persona} {kind} {obj.uuid}: listed="
+                                    f"{str(obj.uuid) in listed}, detail={status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_prison_reads_a_released_persons_records_without_working_on_them(seeded):
+    w = seeded
+    for persona in ("treatment_a", "security_a", "analyst_a", "manager_a"):
+        user = getattr(w, persona)
+        for policy in (release_steps, support_plans, handovers, follow_ups):
+            rows = policy.visible(user).filter(person=w.person_r)
+            assert rows.exists(), (persona, policy.object_type)
+            assert all(policy.grant(user, row).actions == {"view"} for row in rows), persona
+    for persona in ("treatment_b", "ngo_worker", "manager_other", "regional_coordinator"):
+        for policy in (release_steps, support_plans, handovers, follow_ups):
+            assert not policy.visible(getattr(w, persona)).filter(person=w.person_r).exists()
 
 
 def test_over_http_an_object_is_listed_exactly_when_its_detail_opens(seeded):
