@@ -98,3 +98,87 @@ def test_it_records_months_of_dynamic_security_in_prison_a():
         assert summaries.visible(reader).filter(in_force()).exists(), reader
         assert not observations.visible(reader).exclude(recorded_by=reader).exists(), reader
     assert audit.verify().ok
+
+
+def test_it_takes_four_people_of_prison_a_through_the_stages_of_release():
+    from alliance.demo import release
+    from alliance.people.models import RetainedAccess
+    from alliance.release.dates import add_months
+    from alliance.release.models import (
+        Breach,
+        FollowUp,
+        Handover,
+        ReleaseStep,
+        SupportAction,
+        SupportPlan,
+    )
+
+    _seed(persons=30)
+    today = timezone.localdate()
+    staged = release.stages()
+    assert set(staged) == {"in_eleven_months", "in_two_months", "released_last_month",
+                           "released_a_year_ago"}
+    probation, reintegration = (User.objects.get(username=f"demo.{name}")
+                                for name in ("probation", "reintegration"))
+    for person in staged.values():
+        team = set(person.cases.get(status="open").team.filter(ended_at__isnull=True)
+                   .values_list("user__username", flat=True))
+        assert {"demo.probation", "demo.reintegration"} <= team, person.reference
+    # Eleven months ahead: the programme generated, only its first step due.
+    steps = ReleaseStep.objects.filter(person=staged["in_eleven_months"])
+    assert steps.count() == 8 and not steps.exclude(status="pending").exists()
+    assert [s.template.code for s in steps.filter(due_on__lte=today)] == ["release_planning"]
+    # Two months ahead: steps done with their evidence, the case conference overdue, a support
+    # plan with every pathway filled in, actions for probation and the division, conditions.
+    soon = staged["in_two_months"]
+    steps = ReleaseStep.objects.filter(person=soon)
+    assert steps.get(template__code="reassessment").evidence
+    assert {s.template.code for s in steps.filter(status="pending", due_on__lt=today)} == {
+        "case_conference"}
+    plan = SupportPlan.objects.get(person=soon)
+    assert not plan.pathways.filter(status="not_assessed").exists()
+    assert {a.agency.type for a in SupportAction.objects.filter(entry__plan=plan)} >= {
+        "probation", "ministry_division"}
+    assert plan.conditions.count() == 3 and plan.municipality is not None
+    # Released last month under supervision: the handover acknowledged, probation responsible,
+    # the prison still reading; the follow-up after a week held, the next one due.
+    last_month = staged["released_last_month"]
+    last_month.refresh_from_db()
+    assert last_month.responsible_agency.type == "probation"
+    episode = last_month.custody_episodes.get()
+    assert episode.release_type == "conditional"
+    assert episode.ended_on == add_months(today, -1)
+    assert Handover.objects.get(person=last_month).transferred_at is not None
+    assert RetainedAccess.objects.get(person=last_month).until >= today
+    follow_ups = FollowUp.objects.filter(person=last_month)
+    assert follow_ups.get(offset="1w").status == "held"
+    # (due today, or a day or three ago when last month was shorter)
+    assert today - datetime.timedelta(days=3) <= follow_ups.get(offset="1m").due_on <= today
+    assert Task.objects.filter(kind="follow_up_due", status="open",
+                               source_uuid=follow_ups.get(offset="1m").uuid).exists()
+    # Released a year ago: follow-ups held with varied outcomes, the last one due; a breach
+    # answered with a warning; the prison's read access over.
+    year_ago = staged["released_a_year_ago"]
+    episode = year_ago.custody_episodes.get()
+    assert episode.release_type == "end_of_sentence"
+    assert add_months(today, -13) < episode.ended_on < add_months(today, -11)
+    follow_ups = FollowUp.objects.filter(person=year_ago)
+    assert set(follow_ups.filter(status="held").values_list("offset", flat=True)) == {
+        "1w", "1m", "3m", "6m"}
+    assert follow_ups.get(offset="12m").status == "scheduled"
+    assert len(set(follow_ups.filter(status="held").values_list("housing", "work"))) >= 3
+    assert Breach.objects.get(plan__person=year_ago).response == "warning"
+    assert RetainedAccess.objects.get(person=year_ago).ended_at is not None
+    # The released are probation's now; the prison's staff see the one released last month only.
+    visible = set(persons_visible_to(probation).values_list("pk", flat=True))
+    assert {last_month.pk, year_ago.pk} <= visible
+    treatment = set(persons_visible_to(User.objects.get(username="demo.treatment"))
+                    .values_list("pk", flat=True))
+    assert last_month.pk in treatment and year_ago.pk not in treatment
+    assert persons_visible_to(reintegration).filter(pk=soon.pk).exists()
+    # Twice-safe: a second run plays no stage again.
+    counts = [m.objects.count() for m in (ReleaseStep, FollowUp, Handover, SupportPlan)]
+    assert "0 people taken through the stages of release" in _seed(persons=30)
+    assert [m.objects.count() for m in (ReleaseStep, FollowUp, Handover, SupportPlan)] == counts
+    assert release.stages() == staged
+    assert audit.verify().ok

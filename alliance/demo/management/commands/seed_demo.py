@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from alliance.demo import observations, seed
+from alliance.demo import observations, release, seed
 
 
 class Command(BaseCommand):
@@ -22,9 +22,13 @@ class Command(BaseCommand):
         agencies = seed.seed_organisations()
         users = seed.seed_users(agencies, password)
         added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
+        # Before the other modules pick their people: a release changes who is responsible for
+        # a person and who sees them (demo/release.py).
+        staged = release.seed_release(users, agencies)
         assessed = seed.seed_assessments(users)
         planned = seed.seed_plan_work(users, agencies)
         observed = observations.seed_observations(users, agencies)
+        release.run_daily()  # the release module's tasks, before run_daily is ever run
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
         with connection.cursor() as cursor:
@@ -32,7 +36,8 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
-            f"assessments, {planned} plans started, {observed} observations recorded, in "
+            f"assessments, {planned} plans started, {observed} observations recorded, {staged} "
+            f"people taken through the stages of release, in "
             f"{elapsed:.1f} s."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
