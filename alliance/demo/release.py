@@ -304,13 +304,13 @@ class _Stage:
         case_services.case_set_manager(actor=self.probation, case=case,
                                        case_manager=self.probation, expected_version=None)
         self.dated(released_on)
-        # Demo only: the handover happened before the release, and the read access the prison
-        # keeps runs from the release (the services count from today).
+        # Demo only: the handover happened before the release (the read access the prison
+        # keeps already runs from the release date).
         Handover.objects.filter(pk=handover.pk).update(
             sent_at=_at(sent_on, 10), acknowledged_at=_at(sent_on + 5 * DAY, 11),
             transferred_at=_at(released_on, 9))
         RetainedAccess.objects.filter(source_uuid=handover.uuid).update(
-            until=released_on + handover.retain_days * DAY, granted_at=_at(released_on, 9))
+            granted_at=_at(released_on, 9))
 
     # -- after release --
 

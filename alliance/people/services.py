@@ -387,11 +387,11 @@ def rebuild_all_search_tokens(*, batch_size: int = 500, **kwargs) -> None:
 
 @transaction.atomic
 def responsibility_transfer(*, actor, person: Person, to_agency, retain_days: int,
-                            source=None) -> Person:
+                            source=None, retain_from: datetime.date | None = None) -> Person:
     """Make `to_agency` responsible for the person (the prison hands over to probation on
-    release). The agency that was responsible keeps read access through today + `retain_days`
-    (none when 0). Who may do this is the caller's rule: the release module's handover, which
-    the receiving agency acknowledges, calls it."""
+    release). The agency that was responsible keeps read access through `retain_from` (the
+    release; today by default) + `retain_days` (none when 0). Who may do this is the caller's
+    rule: the release module's handover, which the receiving agency acknowledges, calls it."""
     person = Person.objects.select_for_update().select_related("responsible_agency").get(
         pk=person.pk)
     previous = person.responsible_agency
@@ -408,7 +408,7 @@ def responsibility_transfer(*, actor, person: Person, to_agency, retain_days: in
     person.save()
     until = None
     if retain_days:
-        until = timezone.localdate() + datetime.timedelta(days=retain_days)
+        until = (retain_from or timezone.localdate()) + datetime.timedelta(days=retain_days)
         RetainedAccess.objects.create(person=person, agency=previous, until=until,
                                       granted_at=now, granted_by=actor,
                                       source_uuid=getattr(source, "uuid", None))

@@ -29,6 +29,7 @@ from alliance.people.access import (
     compartment_holders,
     get_person_for_user,
     person_grant,
+    persons,
     refuse,
     visible_condition,
 )
@@ -43,6 +44,7 @@ class ReleaseAction:
     VIEW = "view"
     WORK = "work"  # steps, support plan, supervision, follow-ups; send or withdraw a handover
     ACKNOWLEDGE = "acknowledge"  # a handover, by the receiving agency
+    WITHDRAW = "withdraw"  # a handover waiting for acknowledgement, by the sending side
 
 
 # --- the rules, stated once ----------------------------------------------------------------------
@@ -176,12 +178,27 @@ class HandoverPolicy(_ReleasePolicy):
     model = Handover
 
     def grant(self, user, handover) -> Grant:
-        person = person_grant(user, handover.person)
+        return self.grant_on_person(user, handover, person_grant(user, handover.person))
+
+    def grants(self, user, rows) -> dict[int, Grant]:
+        """handover id -> grant, for handovers already obtained through `visible` (lists): one
+        query for the person grants, whatever the number of rows."""
+        on_person = persons.grants(user, list({h.person_id: h.person for h in rows}.values()))
+        return {h.pk: self.grant_on_person(user, h, on_person[h.person_id]) for h in rows}
+
+    def grant_on_person(self, user, handover, person: Grant) -> Grant:
+        """The release grant, with ACKNOWLEDGE for the receiving side of a handover waiting
+        for it, and WITHDRAW for the sending side (who may work) of one still waiting."""
         grant = release_grant(user, handover.person, person)
-        if grant is not NO_GRANT and can_acknowledge(user, handover, person):
-            return Grant(grant.compartments, grant.actions | {ReleaseAction.ACKNOWLEDGE},
-                         grant.agency)
-        return grant
+        if grant is NO_GRANT or handover.status != HandoverStatus.SENT:
+            return grant
+        extra = set()
+        if can_acknowledge(user, handover, person):
+            extra.add(ReleaseAction.ACKNOWLEDGE)
+        elif grant.can(ReleaseAction.WORK) and not on_receiving_side(
+                user, handover.person_id, handover.to_agency_id):
+            extra.add(ReleaseAction.WITHDRAW)
+        return Grant(grant.compartments, grant.actions | extra, grant.agency)
 
 
 release_steps = ReleaseStepPolicy()

@@ -118,11 +118,13 @@ def _team_agency_ids(person) -> set[int]:
             for member in case.team.filter(ended_at__isnull=True)}
 
 
-def assignment(person, agency) -> dict:
+def assignment(person, agency, team_ids: set[int] | None = None) -> dict:
     """Who gets the task of something that falls to `agency`: the role that does such work
-    there, if the agency may be given the person's tasks (responsible, or on the case team);
-    else the case manager, who passes it on."""
-    if agency.pk == person.responsible_agency_id or agency.pk in _team_agency_ids(person):
+    there, if the agency may be given the person's tasks (responsible, or on the case team —
+    `team_ids` when the caller knows them); else the case manager, who passes it on."""
+    if team_ids is None:
+        team_ids = _team_agency_ids(person)
+    if agency.pk == person.responsible_agency_id or agency.pk in team_ids:
         return {"agency": agency, "role": ROLE_FOR_AGENCY_TYPE.get(agency.type,
                                                                    Role.CASE_MANAGER)}
     manager = case_manager(person)
@@ -145,10 +147,15 @@ def _tell_case_manager(person, kind, target, actor, params=None, occurrence="") 
 
 # --- steps ---------------------------------------------------------------------------------------
 
-def sync_step_task(step, *, today: datetime.date, within_days: int, actor=None) -> int:
+def _step_params(step) -> dict:
+    return {**_reference(step.person), "due_on": step.due_on}
+
+
+def sync_step_task(step, *, today: datetime.date, within_days: int, actor=None,
+                   wanted: dict | None = None) -> int:
     """The step's task: open from `within_days` before the due date while the step is to do,
-    following its due date and agency; closed otherwise. Idempotent; 1 when something
-    changed."""
+    following its due date and agency (an open task follows a date moved later too); closed
+    otherwise. Idempotent; 1 when something changed."""
     from .models import StepStatus
 
     if step.status != StepStatus.PENDING:
@@ -156,14 +163,54 @@ def sync_step_task(step, *, today: datetime.date, within_days: int, actor=None) 
                                  status=TaskStatus.DONE if step.status == StepStatus.DONE
                                  else TaskStatus.CANCELLED)
         return int(bool(closed))
-    if step.due_on > today + datetime.timedelta(days=within_days):
-        return 0
     before = _open_task_version(step, RELEASE_STEP_DUE)
+    if before is None and step.due_on > today + datetime.timedelta(days=within_days):
+        return 0
     task = work.task_ensure(kind=RELEASE_STEP_DUE, source=step, person=step.person,
-                            due_on=step.due_on, params={**_reference(step.person),
-                                                        "due_on": step.due_on},
-                            created_by=actor, **assignment(step.person, step.agency))
+                            due_on=step.due_on, params=_step_params(step), created_by=actor,
+                            **(wanted or assignment(step.person, step.agency)))
     return int(before != task.version)
+
+
+def _unchanged(task, step, wanted: dict) -> bool:
+    """Whether the open task already says what `sync_step_task` would write."""
+    if "assignee" in wanted:
+        who = task.assignee_id == wanted["assignee"].pk
+    else:
+        who = (task.assignee_id is None and task.assignee_agency_id == wanted["agency"].pk
+               and task.assignee_role == wanted["role"])
+    params = {k: v.isoformat() if isinstance(v, datetime.date) else v
+              for k, v in _step_params(step).items()}
+    return who and task.due_on == step.due_on and task.params == params
+
+
+def sync_step_tasks(steps, *, today: datetime.date, within_days: int, team_ids: set[int],
+                    actor=None) -> int:
+    """`sync_step_task` for one person's steps, reading their open tasks in one query and
+    writing only where something changes (the daily job's no-op run stays cheap)."""
+    from alliance.work.models import Task
+
+    from .models import StepStatus
+
+    horizon = today + datetime.timedelta(days=within_days)
+    open_tasks = {t.source_uuid: t for t in Task.objects.filter(
+        kind=RELEASE_STEP_DUE, status=TaskStatus.OPEN, source_uuid__in=[s.uuid for s in steps])}
+    changed = 0
+    for step in steps:
+        task = open_tasks.get(step.uuid)
+        if step.status != StepStatus.PENDING:
+            if task is not None:
+                changed += sync_step_task(step, today=today, within_days=within_days,
+                                          actor=actor)
+            continue
+        if task is None and step.due_on > horizon:
+            continue
+        wanted = assignment(step.person, step.agency, team_ids)
+        if task is not None and _unchanged(task, step, wanted):
+            continue
+        changed += sync_step_task(step, today=today, within_days=within_days, actor=actor,
+                                  wanted=wanted)
+    return changed
 
 
 def close_ended_step_tasks(*, episode=None, actor=None) -> int:
@@ -191,18 +238,18 @@ def _open_task_version(source, kind):
 
 
 def on_step_overdue(step) -> int:
-    """Tell the case manager once per due date that a step is overdue."""
-    before = _notification_count(step)
-    _tell_case_manager(step.person, RELEASE_STEP_OVERDUE, step, None,
-                       params={**_reference(step.person), "due_on": step.due_on},
-                       occurrence=step.due_on.isoformat())
-    return int(_notification_count(step) != before)
-
-
-def _notification_count(target) -> int:
+    """Tell the case manager once per due date that a step is overdue (one query when they
+    were told already). 1 when told now."""
     from alliance.work.models import Notification
 
-    return Notification.objects.filter(target_uuid=target.uuid).count()
+    occurrence = step.due_on.isoformat()
+    if Notification.objects.filter(kind=RELEASE_STEP_OVERDUE, target_uuid=step.uuid,
+                                   occurrence=occurrence).exists():
+        return 0
+    _tell_case_manager(step.person, RELEASE_STEP_OVERDUE, step, None,
+                       params={**_reference(step.person), "due_on": step.due_on},
+                       occurrence=occurrence)
+    return 1
 
 
 # --- handovers -----------------------------------------------------------------------------------

@@ -550,7 +550,7 @@ def test_the_prison_sends_the_handover_to_probation(releasing):
     assert body["sent_by"] == str(w.manager_a) and body["acknowledged_at"] is None
     assert body["package"]["steps"] == {"done": 0, "total": 8}
     assert body["package"]["release_on"] == w.episode_a.expected_release.isoformat()
-    assert body["actions"] == ["view", "work"]
+    assert body["actions"] == ["view", "withdraw", "work"]
 
 
 def test_a_handover_to_an_agency_not_on_the_case_team_is_refused_with_the_reason(releasing):

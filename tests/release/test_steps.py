@@ -298,3 +298,24 @@ def test_whatever_the_moves_done_steps_never_change_and_the_rest_follow(releasin
 
 def test_the_builders_release_is_two_months_ahead(releasing):
     assert builders.steps_by_code(releasing)["release_day"].due_on == months_ahead(2)
+
+
+# --- a jurisdiction changes its programme -------------------------------------------------------
+
+def test_a_jurisdictions_own_step_takes_over_the_regional_step_still_to_do(releasing):
+    w = releasing
+    done = complete(steps_by_code(w)["release_planning"], w.manager_a)
+    regional = StepTemplate.objects.get(jurisdiction=None, code="reassessment")
+    own = StepTemplate.objects.create(
+        jurisdiction=w.j1, code="reassessment", name="Reassessment by the prison psychologist",
+        lead_months=10, agency_type="prison", evidence_required=True)
+    StepTemplate.objects.create(jurisdiction=w.j1, code="release_planning",
+                                name="Planning, our way", lead_months=14)
+    step_services.sync_steps(w.episode_a, today=TODAY())
+    steps = steps_by_code(w)
+    assert ReleaseStep.objects.filter(episode=w.episode_a).count() == 8  # no second step
+    assert steps["reassessment"].template == own != regional
+    assert steps["reassessment"].due_on == due_before(w.episode_a.expected_release, 10, 0)
+    # a step already done keeps the template it was done under
+    assert steps["release_planning"].template == done.template
+    assert steps["release_planning"].status == StepStatus.DONE

@@ -258,16 +258,8 @@ def _release_records(w) -> dict:
 
 
 # A support plan's rows (pathway, action, condition) are reached through their plan
-# (views/support.py `_through_plan`): when the row is not visible, its refusal is logged
-# without the person (core.policy finds a row's person only on a `person` attribute), so the
-# person's DPO does not see it. Reported; strict, so that the fix shows here.
-THROUGH_PLAN = pytest.mark.xfail(strict=True, reason="refusal through the plan names no person")
-
-
-@pytest.mark.parametrize("page", [
-    pytest.param(page, marks=THROUGH_PLAN) if page in ("pathway_edit", "action_edit",
-                                                       "condition_end") else page
-    for page in sorted(RELEASE_TYPES)])
+# (views/support.py `_through_plan`), which names the row's person in the refusal.
+@pytest.mark.parametrize("page", sorted(RELEASE_TYPES))
 def test_a_refused_look_at_a_release_record_reaches_the_persons_dpo(world, page):
     obj = _release_records(world)[page]
     for user in (world.treatment_b, world.regional_coordinator, world.manager_other):

@@ -10,18 +10,15 @@ from rest_framework.views import APIView
 
 from alliance.assessments.api import VersionSerializer
 from alliance.core.api import ChoiceFilter, ListQuery, Pagination, validated
-from alliance.core.policy import NO_GRANT, Grant, refuse
-from alliance.people.access import persons, require_caseload
+from alliance.core.policy import refuse
+from alliance.people.access import require_caseload
 
 from .. import services
 from ..access import (
     ReleaseAction,
-    can_acknowledge,
     get_handover_for_user,
     get_person_for_release,
     handovers,
-    on_receiving_side,
-    release_grant,
 )
 from ..models import MAX_TEXT, HandoverStatus
 from .common import RELEASE, TEAM_SHARE_RULE, AgencyField, listed
@@ -30,25 +27,10 @@ from .serializers import HandoverDetailSerializer, HandoverSerializer
 _RELATED = ("person", "from_agency", "to_agency", "sent_by", "acknowledged_by", "withdrawn_by")
 
 
-def _grants(user, rows) -> dict[int, Grant]:
-    """handover id -> the user's grant on it (HandoverPolicy.grant, for a page of rows: one
-    query for the person grants, whatever the number of rows)."""
-    person_grants = persons.grants(user, list({h.person_id: h.person for h in rows}.values()))
-    grants = {}
-    for handover in rows:
-        on_person = person_grants[handover.person_id]
-        grant = release_grant(user, handover.person, on_person)
-        if grant is not NO_GRANT and can_acknowledge(user, handover, on_person):
-            grant = Grant(grant.compartments, grant.actions | {ReleaseAction.ACKNOWLEDGE},
-                          grant.agency)
-        grants[handover.pk] = grant
-    return grants
-
-
 def _waiting_for(user, rows):
     """Of these handovers, those waiting for `user` to acknowledge (access.can_acknowledge)."""
     waiting = list(rows.filter(status=HandoverStatus.SENT))
-    grants = _grants(user, waiting)
+    grants = handovers.grants(user, waiting)
     return rows.filter(pk__in=[h.pk for h in waiting
                                if grants[h.pk].can(ReleaseAction.ACKNOWLEDGE)])
 
@@ -112,7 +94,7 @@ class HandoverList(APIView):
         shown = pagination.paginate_queryset(rows, request, view=self)
         listed(request, shown, "handovers", page=pagination.page.number)
         return pagination.get_paginated_response(HandoverSerializer(
-            shown, many=True, context={"grants": _grants(request.user, shown)}).data)
+            shown, many=True, context={"grants": handovers.grants(request.user, shown)}).data)
 
     @extend_schema(tags=RELEASE, request=HandoverCreateSerializer,
                    responses={201: HandoverDetailSerializer},
@@ -168,12 +150,8 @@ class HandoverWithdraw(APIView):
                    description="The sending side withdraws a handover not yet acknowledged, "
                                "with the reason (not the receiving agency: 403).")
     def post(self, request, handover_uuid):
-        handover, _grant = get_handover_for_user(request.user, handover_uuid, ReleaseAction.WORK)
-        if on_receiving_side(request.user, handover.person_id, handover.to_agency_id):
-            refuse(request.user, handover.uuid, action="withdraw", not_found=False,
-                   person=handover.person, object_type=handovers.object_type,
-                   message=_("The receiving agency acknowledges a handover: the prison "
-                             "withdraws it."))
+        handover, _grant = get_handover_for_user(request.user, handover_uuid,
+                                                 ReleaseAction.WITHDRAW)
         data = validated(HandoverWithdrawSerializer, request)
         services.handover_withdraw(actor=request.user, handover=handover,
                                    expected_version=data["version"], reason=data["reason"])

@@ -181,7 +181,7 @@ def transfer_if_due(handover: Handover, *, actor=None) -> bool:
         people_services.responsibility_transfer(actor=actor, person=person,
                                                 to_agency=handover.to_agency,
                                                 retain_days=handover.retain_days,
-                                                source=handover)
+                                                source=handover, retain_from=episode.ended_on)
     # Follow-ups scheduled while the prison was still responsible (a release recorded before
     # the acknowledgement) pass with the person.
     follow_ups_pass_on(episode, from_agency=handover.from_agency, to_agency=handover.to_agency,

@@ -60,25 +60,31 @@ def sync_steps(episode: CustodyEpisode, *, today: datetime.date, actor=None,
         pk=episode.pk)
     person, release_on = episode.person, episode.expected_release
     config = settings_for(person.jurisdiction)
-    existing = {s.template_id: s for s in ReleaseStep.objects.select_for_update()
+    # By code: a jurisdiction's step replacing a regional one takes over its pending step.
+    existing = {s.template.code: s for s in ReleaseStep.objects.select_for_update()
                 .filter(episode=episode).select_related("template", "agency")}
     if not existing and release_on > dates.add_months(today, config.horizon_months):
         return 0
+    for step in existing.values():
+        step.person = person  # loaded once, not once per step
     team = team_agencies(person)
     created, moved, changed = [], 0, 0
     for template in templates_for(person.jurisdiction):
         due = dates.due_before(release_on, template.lead_months, template.lead_days)
-        step = existing.get(template.pk)
+        step = existing.get(template.code)
         if step is None:
             step = ReleaseStep.objects.create(
                 person=person, episode=episode, template=template, due_on=due,
                 agency=resolve_agency(template, episode, team))
-            existing[template.pk] = step
+            existing[template.code] = step
             created.append(step)
             continue
         if step.status != StepStatus.PENDING:
             continue
         fields = []
+        if step.template_id != template.pk:
+            step.template = template
+            fields.append("template")
         if step.due_on != due:
             step.due_on = due
             fields.append("due_on")
@@ -105,9 +111,9 @@ def sync_steps(episode: CustodyEpisode, *, today: datetime.date, actor=None,
                      compartment=Compartment.CASE_TEAM, actor=actor,
                      params={"count": moved, "release_on": release_on.isoformat(),
                              "previous_on": moved_from or "—"})
-    tasks = sum(release_work.sync_step_task(step, today=today,
-                                            within_days=config.task_within_days, actor=actor)
-                for step in existing.values())
+    tasks = release_work.sync_step_tasks(list(existing.values()), today=today,
+                                         within_days=config.task_within_days,
+                                         team_ids={a.pk for a in team}, actor=actor)
     return len(created) + changed + tasks
 
 

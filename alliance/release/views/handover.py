@@ -19,7 +19,6 @@ from ..access import (
     on_receiving_side,
 )
 from ..forms.handover import AcknowledgeForm, HandoverForm, WithdrawForm
-from ..models import HandoverStatus
 from ..package import handover_package
 from ..services.common import settings_for
 
@@ -54,9 +53,7 @@ def _detail(request, handover, grant, *, status: int = 200, acknowledge_form=Non
             withdraw_form=None):
     version = {"version": handover.version}
     can_acknowledge = grant.can(ReleaseAction.ACKNOWLEDGE)
-    can_withdraw = (grant.can(ReleaseAction.WORK) and handover.status == HandoverStatus.SENT
-                    and not on_receiving_side(request.user, handover.person_id,
-                                              handover.to_agency_id))
+    can_withdraw = grant.can(ReleaseAction.WITHDRAW)
     return render(request, "release/handover.html", {
         "handover": handover, "person": handover.person, "grant": grant,
         "package": handover_package(request.user, handover.person, grant,
@@ -93,7 +90,8 @@ def handover_acknowledge(request, handover_uuid):
 
 @require_POST
 def handover_withdraw(request, handover_uuid):
-    handover, grant = get_handover_for_user(request.user, handover_uuid, ReleaseAction.WORK)
+    handover, grant = get_handover_for_user(request.user, handover_uuid,
+                                            ReleaseAction.WITHDRAW)
     form = WithdrawForm(request.POST, auto_id="withdraw-%s")
     done, status = (apply_service(form, lambda: services.handover_withdraw(
         actor=request.user, handover=handover, expected_version=form.cleaned_data["version"],

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alliance.core import audit
 from alliance.core.forms import apply_service
 from alliance.core.policy import refuse
+from alliance.people.models import Person
 
 from .. import services
 from ..access import (
@@ -59,7 +60,11 @@ def _through_plan(user, model, row_uuid, action: str, plan_path: str = "plan"):
                                 **{f"{plan_path}__in": support_plans.visible(user)})
            .select_related(plan_path).first())
     if row is None:
-        refuse(user, row_uuid, action=action, not_found=True,
+        # The person behind the row, if it exists, is named in the refusal's audit row (so
+        # their DPO sees who tried), never in the answer.
+        person = (Person.objects.filter(pk__in=model.objects.filter(uuid=row_uuid).values(
+            f"{plan_path}__person")).first())
+        refuse(user, row_uuid, action=action, not_found=True, person=person,
                object_type=model._meta.label_lower)
     holder = row.entry if plan_path == "entry__plan" else row
     plan, grant = get_support_plan_for_user(user, holder.plan.uuid, action)
