@@ -21,6 +21,7 @@ from .models import (
     COMPUTED_KEY_DATES,
     ClassificationChange,
     CustodyEpisode,
+    DataSubjectCategory,
     KeyDate,
     KeyDateOverride,
     KeyDateSource,
@@ -287,6 +288,8 @@ def custody_episode_update(*, actor, episode: CustodyEpisode, expected_version: 
     key_changes = recalculate_key_dates(episode)
     episode.version += 1
     episode.save()
+    if ending:
+        _category_after_release(episode, actor)
     kind = "custody_ended" if ending else "custody_updated"
     timeline.add(person=episode.person, kind=kind, compartment=Compartment.CASE_TEAM,
                  actor=actor, params={"facility": episode.facility.name})
@@ -297,6 +300,30 @@ def custody_episode_update(*, actor, episode: CustodyEpisode, expected_version: 
                  details={"fields": sorted(changed), "key_dates": key_changes})
     _finish_key_dates(actor=actor, episode=episode, changes=key_changes)
     return episode
+
+
+# The data-subject category a release leaves a person in custody with (a transfer keeps it).
+CATEGORY_AFTER_RELEASE = {"end_of_sentence": DataSubjectCategory.RELEASED,
+                          "deportation": DataSubjectCategory.RELEASED,
+                          "conditional": DataSubjectCategory.RELEASED_SUPERVISED}
+
+
+def _category_after_release(episode, actor) -> None:
+    """A release moves a person held (on remand or convicted) to released, with or without
+    supervision: their data-subject category follows, in the same transaction, audited."""
+    new = CATEGORY_AFTER_RELEASE.get(episode.release_type)
+    person = Person.objects.select_for_update().get(pk=episode.person_id)
+    if new is None or person.data_subject_category not in (DataSubjectCategory.REMAND,
+                                                           DataSubjectCategory.CONVICTED):
+        return
+    previous = person.data_subject_category
+    person.data_subject_category = new
+    person.version += 1
+    person.save(update_fields=["data_subject_category", "version", "updated_at"])
+    episode.person = person
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=person,
+                 details={"fields": ["data_subject_category"], "from": previous, "to": new,
+                          "because": "custody_ended"})
 
 
 def _check_key_date(key_date: str):

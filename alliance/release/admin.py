@@ -200,7 +200,7 @@ class ReleaseSettingsForm(forms.ModelForm):
         help_texts = {"follow_up_offsets": OFFSETS_HELP,
                       "retain_days": _("After the handover, the prison's staff still read the "
                                        "person's record (nothing else) for this many days from "
-                                       "the day responsibility passes; 0 for not at all.")}
+                                       "the day of the release; 0 for not at all.")}
 
     def clean_follow_up_offsets(self):
         value = self.cleaned_data.get("follow_up_offsets")

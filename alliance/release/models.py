@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.core.fields import EncryptedJSONField, EncryptedTextField
 from alliance.core.i18n import current_language
@@ -54,7 +55,7 @@ class ReleaseSettings(models.Model):
     task_within_days = models.PositiveSmallIntegerField(
         _("give a step's task this many days before it is due"), default=30)
     retain_days = models.PositiveSmallIntegerField(
-        _("the prison keeps read access after the handover (days)"), default=90,
+        _("the prison keeps read access after the release (days)"), default=90,
         validators=[MaxValueValidator(365)])
     follow_up_offsets = models.JSONField(
         _("follow-ups after release"), default=default_offsets,
@@ -173,6 +174,8 @@ class ReleaseStep(VersionedModel):
                                      on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("pre-release step of a person")
+        verbose_name_plural = _("pre-release steps of people")
         ordering = ["due_on", "template__order", "id"]
         constraints = [models.UniqueConstraint(fields=["episode", "template"],
                                                name="one_step_per_template_and_episode")]
@@ -254,6 +257,8 @@ class PathwayEntry(VersionedModel):
                                    on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("pathway")
+        verbose_name_plural = _("pathways")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["plan", "pathway"],
                                                name="one_entry_per_pathway")]
@@ -283,6 +288,8 @@ class SupportAction(VersionedModel):
                                    related_name="+")
 
     class Meta:
+        verbose_name = _("support action")
+        verbose_name_plural = _("support actions")
         ordering = ["id"]
 
 
@@ -304,6 +311,8 @@ class SupervisionCondition(VersionedModel):
                                    related_name="+")
 
     class Meta:
+        verbose_name = _("supervision condition")
+        verbose_name_plural = _("supervision conditions")
         ordering = ["starts_on", "id"]
 
     def __str__(self):
@@ -332,6 +341,8 @@ class SupervisionContact(PublicModel):
                                     related_name="+")
 
     class Meta:
+        verbose_name = _("supervision contact")
+        verbose_name_plural = _("supervision contacts")
         ordering = ["-contact_on", "-id"]
 
 
@@ -358,6 +369,7 @@ class Breach(PublicModel):
                                     related_name="+")
 
     class Meta:
+        verbose_name = _("breach")
         ordering = ["-occurred_on", "-id"]
         verbose_name_plural = _("breaches")
 
@@ -367,7 +379,7 @@ class Breach(PublicModel):
 class HandoverStatus(models.TextChoices):
     SENT = "sent", _("Waiting for acknowledgement")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("handover", "Withdrawn")
 
 
 class Handover(VersionedModel):
@@ -379,9 +391,9 @@ class Handover(VersionedModel):
                                related_name="handovers")
     episode = models.ForeignKey("people.CustodyEpisode", on_delete=models.PROTECT,
                                 related_name="handovers")
-    from_agency = models.ForeignKey("organisations.Agency", verbose_name=_("from"),
+    from_agency = models.ForeignKey("organisations.Agency", verbose_name=_("sending agency"),
                                     on_delete=models.PROTECT, related_name="+")
-    to_agency = models.ForeignKey("organisations.Agency", verbose_name=_("to"),
+    to_agency = models.ForeignKey("organisations.Agency", verbose_name=_("receiving agency"),
                                   on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=HandoverStatus.choices,
                               default=HandoverStatus.SENT)
@@ -417,7 +429,7 @@ class Handover(VersionedModel):
 # --- follow-ups ----------------------------------------------------------------------------------
 
 class FollowUpStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
+    SCHEDULED = "scheduled", pgettext_lazy("follow-up", "Scheduled")
     HELD = "held", _("Held")
     MISSED = "missed", _("Missed")
 
@@ -487,6 +499,8 @@ class FollowUp(VersionedModel):
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["episode", "offset"],
                                                name="one_follow_up_per_offset")]

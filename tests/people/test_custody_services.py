@@ -144,3 +144,24 @@ def test_the_episode_form_rejects_bad_input_with_field_errors_and_saves_nothing(
     assert "Ensure this value is greater than or equal to 0" in html
     assert "Ensure this value is less than or equal to 11" in html
     assert _episode(world).sentence_years == 6
+
+
+@pytest.mark.parametrize("release_type, category", [
+    ("conditional", "released_supervised"), ("end_of_sentence", "released"),
+    ("deportation", "released")])
+def test_a_release_moves_the_data_subject_category_with_it(world, release_type, category):
+    assert world.person_a.data_subject_category == "convicted"
+    services.custody_episode_update(actor=world.manager_a, episode=world.episode_a,
+                                    expected_version=None, ended_on=datetime.date(2026, 1, 5),
+                                    release_type=release_type)
+    world.person_a.refresh_from_db()
+    assert world.person_a.data_subject_category == category
+    assert AuditEvent.objects.filter(person=world.person_a, details__to=category).exists()
+
+
+def test_a_transfer_keeps_the_data_subject_category(world):
+    services.custody_episode_create(
+        actor=world.manager_a, person=world.person_a, facility=world.prison_b,
+        admitted_on=datetime.date(2025, 3, 1), legal_status="sentenced")
+    world.person_a.refresh_from_db()
+    assert world.person_a.data_subject_category == "convicted"

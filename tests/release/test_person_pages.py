@@ -218,7 +218,7 @@ def test_a_transfer_or_a_future_date_is_refused_with_the_reason(releasing):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     html = _html(client.post(url, {"released_on": tomorrow.isoformat(),
                                    "release_type": "conditional"}))
-    assert "This date is in the future." in html
+    assert "This date is in the future: enter today or an earlier day." in html
     html = _html(client.post(url, {"released_on": timezone.localdate().isoformat(),
                                    "release_type": "transfer"}))
     assert "a transfer is recorded as an admission to the other prison" in html

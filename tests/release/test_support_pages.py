@@ -241,7 +241,7 @@ def test_a_contact_in_the_future_is_refused(releasing):
         "contact_on": (TODAY + datetime.timedelta(days=3)).isoformat(), "kind": "phone",
         "notes": "Planned call"})
     assert response.status_code == 200
-    assert "This date is in the future." in _html(response)
+    assert "This date is in the future: enter today or an earlier day." in _html(response)
     assert "Planned call" in _html(response)
 
 

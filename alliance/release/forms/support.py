@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.core.forms import StyledForm, VersionedForm, date_input
 from alliance.organisations.models import Agency, AgencyType
@@ -116,12 +117,12 @@ class PathwayForm(VersionedForm):
 
 
 class ActionForm(VersionedForm):
-    description = forms.CharField(label=_("Action"), widget=forms.Textarea(
+    description = forms.CharField(label=pgettext_lazy("support plan", "Action"), widget=forms.Textarea(
         attrs={"rows": TEXT_ROWS}), help_text=_("What will be done, by whom, for the person."))
     agency = AgencyField(label=_("Responsible agency"),
                          help_text=_("The agency responsible for the person, or one on the "
                                      "case team."))
-    due_on = forms.DateField(label=_("By"), required=False, widget=date_input())
+    due_on = forms.DateField(label=_("Due by"), required=False, widget=date_input())
 
     def __init__(self, *args, agencies, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,13 +72,13 @@ def clean_text(value: str | None, field: str, *, required: bool = False,
     if required and not value:
         raise ValidationError({field: message or _("This field is required.")})
     if len(value) > MAX_TEXT:
-        raise ValidationError({field: _("Keep this under %(n)s characters.") % {"n": MAX_TEXT}})
+        raise ValidationError({field: _("Keep this under %(max)d characters.") % {"max": MAX_TEXT}})
     return value
 
 
 def not_in_future(value, field: str, today) -> None:
     if value is not None and value > today:
-        raise ValidationError({field: _("This date is in the future.")})
+        raise ValidationError({field: _("This date is in the future: enter today or an earlier day.")})
 
 
 def short(value) -> str:

@@ -87,8 +87,8 @@ def handover_send(*, actor, person, to_agency, note: str = "",
         raise ValidationError({"to_agency": _(
             "Hand over to the probation service that will supervise the person.")})
     if on_receiving_side(actor, person.pk, to_agency.pk):
-        raise PermissionDenied(_("The receiving agency acknowledges a handover: the prison "
-                                 "sends it."))
+        raise PermissionDenied(_("Only the prison sends or withdraws a handover; the "
+                                 "receiving agency acknowledges it."))
     config = settings_for(person.jurisdiction)
     retain_days = config.retain_days if retain_days is None else int(retain_days)
     if not 0 <= retain_days <= 365:
@@ -150,8 +150,8 @@ def handover_withdraw(*, actor, handover: Handover, expected_version: int | None
     if handover.status != HandoverStatus.SENT:
         raise ValidationError(_("Only a handover waiting for acknowledgement can be withdrawn."))
     if on_receiving_side(actor, handover.person_id, handover.to_agency_id):
-        raise PermissionDenied(_("The receiving agency acknowledges a handover: the prison "
-                                 "withdraws it."))
+        raise PermissionDenied(_("Only the prison sends or withdraws a handover; the "
+                                 "receiving agency acknowledges it."))
     handover.withdrawn_reason = clean_text(reason, "reason", required=True,
                                            message=_("Say why the handover is withdrawn."))
     handover.status = HandoverStatus.WITHDRAWN

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.core import audit
@@ -197,7 +198,7 @@ def action_edit(request, action_uuid):
     return _form_page(request, form, lambda data: services.action_update(
         actor=request.user, action=action, expected_version=data["version"],
         description=data["description"], agency=data["agency"], due_on=data["due_on"],
-        status=data["status"]), plan=plan, grant=grant, title=_("Action"),
+        status=data["status"]), plan=plan, grant=grant, title=pgettext("support plan", "Action"),
         about=action.entry.get_pathway_display(), submit=_("Save"),
         success=_("Action saved."), anchor=f"#pathway-{action.entry.uuid}")
 
