@@ -243,13 +243,14 @@ def on_step_overdue(step) -> int:
     from alliance.work.models import Notification
 
     occurrence = step.due_on.isoformat()
-    if Notification.objects.filter(kind=RELEASE_STEP_OVERDUE, target_uuid=step.uuid,
-                                   occurrence=occurrence).exists():
+    told = Notification.objects.filter(kind=RELEASE_STEP_OVERDUE, target_uuid=step.uuid,
+                                       occurrence=occurrence)
+    if told.exists():
         return 0
     _tell_case_manager(step.person, RELEASE_STEP_OVERDUE, step, None,
                        params={**_reference(step.person), "due_on": step.due_on},
                        occurrence=occurrence)
-    return 1
+    return int(told.exists())  # 0 when nobody holds the role there to be told
 
 
 # --- handovers -----------------------------------------------------------------------------------
