@@ -15,7 +15,7 @@ from alliance.people.access import Action, person_grant, refuse
 from .. import selectors, services
 from ..access import get_person_for_release
 from ..forms.person import ReleaseRecordForm
-from ..models import FollowUp
+from ..models import FollowUp, HandoverStatus
 from ..pdf import render_release_plan
 
 
@@ -62,14 +62,19 @@ def release_record(request, person_uuid):
                     "agency": person.responsible_agency.name})
             messages.success(request, " ".join(text))
             return redirect("release:person", person.uuid)
+    intro = _("Custody at %(facility)s ends on this date. After a release at the end of "
+              "the sentence or under supervision, the follow-up contacts are scheduled. If "
+              "the receiving agency has acknowledged the handover, responsibility for the "
+              "person passes to it and the prison keeps read access for a while.") % {
+        "facility": episode.facility.name}
+    handover = services.live_handover(person)
+    if handover is None or handover.status != HandoverStatus.ACKNOWLEDGED:
+        intro += " " + _("No handover has been acknowledged yet: the prison stays responsible "
+                         "for the person until one is.")
     return render(request, "form.html", {
         "form": form, "person": person, "status": status, "submit": _("Record the release"),
         "title": _("Record the release of %(reference)s") % {"reference": person.reference},
-        "intro": _("Custody at %(facility)s ends on this date. After a release at the end of "
-                   "the sentence or under supervision, the follow-up contacts are scheduled. If "
-                   "the receiving agency has acknowledged the handover, responsibility for the "
-                   "person passes to it and the prison keeps read access for a while.") % {
-            "facility": episode.facility.name}}, status=status)
+        "intro": intro}, status=status)
 
 
 @require_GET
