@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from alliance.people.access import Action
-from alliance.people.models import CustodyEpisode, LegalStatus
+from alliance.people.access import Action, holding_agency_ids
+from alliance.people.models import CustodyEpisode, LegalStatus, RetainedAccess
 
 from . import dates
 from .access import ReleaseAction, on_receiving_side, release_grant
@@ -135,6 +135,7 @@ def release_section(user, person, grant) -> dict:
     support plan's pathways at a glance, the next follow-up. `grant` is the reader's grant on
     the person."""
     state = _release_state(user, person, grant)
+    state["read_access_until"] = _read_access_until(user, person)
     if state["episode"] is not None:
         state["next_steps"] = step_rows([s for s in state["steps"] if s.is_open][:NEXT_STEPS],
                                         state["today"]) if state["in_custody"] else []
@@ -146,7 +147,18 @@ def person_page(user, person, grant) -> dict:
     plan and the follow-ups. `grant` is the reader's grant on the person (get_person_for_user's;
     the release grant is derived from it)."""
     state = _release_state(user, person, grant)
+    state["read_access_until"] = _read_access_until(user, person)
     if state["episode"] is not None:
         state["step_rows"] = step_rows(state["steps"], state["today"],
                                        in_custody=state["in_custody"])
     return state
+
+
+def _read_access_until(user, person):
+    """The last day the reader's agency keeps read access to the person after a handover (if it
+    is how the reader sees them now), else None."""
+    if person.responsible_agency_id in holding_agency_ids(user):
+        return None
+    return (RetainedAccess.objects.filter(person=person, agency_id__in=holding_agency_ids(user),
+                                          until__gte=timezone.localdate())
+            .order_by("-until").values_list("until", flat=True).first())

@@ -266,3 +266,20 @@ def test_after_the_release_the_section_turns_to_the_follow_ups(releasing):
     assert "overdue by" not in section and "Not ready" not in section
     assert "Responsibility passed to Probation J1" in section
     assert "Next follow-up" in section and "after 1 week" in section
+
+
+def test_the_prison_reading_after_the_handover_is_told_until_when(releasing):
+    from alliance.people.models import RetainedAccess
+
+    from .builders import hand_over, release
+
+    w = releasing
+    hand_over(w)
+    release(w)
+    until = RetainedAccess.objects.get(person=w.person_a).until
+    html = login(w.treatment_a).get(
+        reverse("release:person", args=[w.person_a.uuid])).content.decode()
+    assert "keeps read access until " + formats.date_format(until, "DATE_FORMAT") in html
+    html = login(w.probation_officer).get(
+        reverse("release:person", args=[w.person_a.uuid])).content.decode()
+    assert "keeps read access until" not in html
