@@ -32,7 +32,9 @@ def templates_for(jurisdiction) -> list[StepTemplate]:
     rows = StepTemplate.objects.filter(jurisdiction__isnull=True) | StepTemplate.objects.filter(
         jurisdiction=jurisdiction)
     by_code: dict[str, StepTemplate] = {}
-    for row in rows.order_by("jurisdiction_id"):  # NULL (the defaults) first on both databases
+    for row in rows.order_by("jurisdiction_id"):
+        # Whichever comes first (NULL sorts first on SQLite, last on PostgreSQL), a regional
+        # row never replaces the jurisdiction's own.
         if row.jurisdiction_id is None and row.code in by_code:
             continue
         by_code[row.code] = row
