@@ -109,7 +109,7 @@ def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
     return scopes
 
 
-def _retained(user) -> dict[int, list]:
+def retained_access(user) -> dict[int, list]:
     """person id -> the user's holding grants at agencies that keep read access to that person
     after a handover (`RetainedAccess` still in date). One query, once per request."""
     cache = context.memo()
@@ -143,7 +143,7 @@ def visible_condition(user, via: str = "") -> Q:
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{via}pk__in": []})
     return _condition(via, holding_agency_ids(user), set(open_team_scopes(user))
-                      | set(_retained(user)))
+                      | set(retained_access(user)))
 
 
 def compartment_holders(user, compartment: str, via: str = "") -> Q:
@@ -155,7 +155,7 @@ def compartment_holders(user, compartment: str, via: str = "") -> Q:
                 if compartment in _holding_compartments(g)}
     on_team = [pid for pid, scopes in open_team_scopes(user).items()
                if compartment in _team_compartments(scopes)]
-    kept = [pid for pid, grants in _retained(user).items()
+    kept = [pid for pid, grants in retained_access(user).items()
             if any(compartment in _holding_compartments(g) for g in grants)]
     return _condition(via, agencies, set(on_team) | set(kept))
 
@@ -166,7 +166,7 @@ def holders_among(user, people, compartment: str) -> set[int]:
     agencies = {g.agency_id for g in _holding_grants(user)
                 if compartment in _holding_compartments(g)}
     team = open_team_scopes(user)
-    kept = _retained(user)
+    kept = retained_access(user)
     return {p.pk for p in people if p.responsible_agency_id in agencies
             or (p.pk in team and compartment in _team_compartments(team[p.pk]))
             or any(compartment in _holding_compartments(g) for g in kept.get(p.pk, ()))}
@@ -221,7 +221,7 @@ class PersonPolicy:
             actions.add(Action.VIEW)
             if place.case.case_manager_id == user.pk:
                 actions |= CASE_MANAGER_ACTIONS
-        for g in _retained(user).get(person.pk, ()):  # read-only, after a handover
+        for g in retained_access(user).get(person.pk, ()):  # read-only, after a handover
             agency = agency or g.agency
             compartments |= _holding_compartments(g)
             actions.add(Action.VIEW)

@@ -111,7 +111,9 @@ ROWS = {
     "release:handover": Row(url("handover", handover), READ),
     "release:handover_acknowledge": Row(url("handover_acknowledge", handover), ACKNOWLEDGE,
                                         method="post", data={"version": "x"}),
-    "release:handover_withdraw": Row(url("handover_withdraw", handover), WORK, method="post"),
+    # the sending side withdraws; the receiving probation officer may not (403)
+    "release:handover_withdraw": Row(url("handover_withdraw", handover),
+                                     {**WORK, "probation_officer": 403}, method="post"),
     "release:follow_up": Row(url("follow_up", follow_up), READ),
     "release:follow_up_missed": Row(url("follow_up_missed", follow_up), AFTER_RELEASE_WORK,
                                     method="post"),

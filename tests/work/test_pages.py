@@ -180,7 +180,7 @@ def test_the_navigation_counts_due_tasks_and_unread_notifications(world, followu
 def test_the_navigation_counts_cost_at_most_two_queries(world, followup,
                                                         django_assert_max_num_queries):
     from alliance.core import context
-    from alliance.people.access import open_team_scopes
+    from alliance.people.access import open_team_scopes, retained_access
 
     _task(world, TODAY)
     token = context.activate(context.RequestContext(memo={}))  # as in a request
@@ -188,6 +188,7 @@ def test_the_navigation_counts_cost_at_most_two_queries(world, followup,
         # loaded once per request, by the menu and the page already
         profile_for(world.treatment_a)
         open_team_scopes(world.treatment_a)
+        retained_access(world.treatment_a)
         counts = WorkCounts(world.treatment_a)
         with django_assert_max_num_queries(2):
             assert (counts.due_tasks, counts.unread, counts.total) == (1, 0, 1)
