@@ -19,6 +19,7 @@ from .factories import (
     AgencyFactory,
     FacilityUnitFactory,
     JurisdictionFactory,
+    agreement,
     member,
     person_fields,
 )
@@ -64,6 +65,10 @@ def world(db):
         manager_other=member(prison_other, Role.PRISON_MANAGER, Role.CASE_MANAGER,
                              sector=Sector.MANAGEMENT, username="manager_other"),
     )
+    # The agencies of Jurisdiction One share everything under one agreement in force, so that a
+    # case team across them works as before the agreement gate; tests of the gate change it.
+    w.agreement = agreement(prison_a, prison_b, probation, ngo, admin_hq, created_by=w.admin,
+                            title="Jurisdiction One: rehabilitation and reintegration")
     w.person_a = people_services.person_create(actor=w.manager_a, **person_fields(prison_a))
     w.episode_a = people_services.custody_episode_create(
         actor=w.manager_a, person=w.person_a, facility=prison_a, unit=unit_a,

@@ -59,3 +59,31 @@ def person_fields(agency, **overrides) -> dict:
                   classification="at_risk", classification_reason="Screening at admission.")
     fields.update(overrides)
     return fields
+
+
+def agreement(*agencies, categories=None, valid_from=None, valid_until=None,
+              status="in_force", title="Sharing agreement", created_by=None, **fields):
+    """An information-sharing agreement between `agencies`, each party receiving `categories`
+    (every category by default), in force from a year ago to a year ahead unless told."""
+    import datetime
+
+    from django.utils import timezone
+
+    from alliance.core.compartments import DataCategory
+    from alliance.organisations.models import AgreementParty, SharingAgreement
+
+    today = timezone.localdate()
+    creator = created_by or UserFactory()
+    made = SharingAgreement.objects.create(
+        title=title, legal_basis=fields.pop("legal_basis", "Law on the execution of sanctions"),
+        purpose=fields.pop("purpose", "Rehabilitation and reintegration"),
+        retention=fields.pop("retention", "Until the case closes, then 2 years"),
+        valid_from=valid_from or today - datetime.timedelta(days=365),
+        valid_until=valid_until or today + datetime.timedelta(days=365),
+        review_due=fields.pop("review_due", today + datetime.timedelta(days=180)),
+        status=status, created_by=creator, **fields)
+    for agency in agencies:
+        AgreementParty.objects.create(
+            agreement=made, agency=agency,
+            categories=list(DataCategory.values if categories is None else categories))
+    return made

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
 from alliance.core import audit
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.people.access import (
     Action,
@@ -65,7 +65,9 @@ class AssessmentPolicy:
                     & ~Q(status=AssessmentStatus.DRAFT) & ~Q(participants__user=user))
         return Assessment.objects.filter(visible_condition(user, "person__")).filter(
             compartment_holders(user, Compartment.TREATMENT, "person__")
-            | Q(status__in=FINAL) | reviewed)
+            | (Q(status__in=FINAL)
+               & compartment_holders(user, DataCategory.ASSESSMENT_SUMMARY, "person__"))
+            | reviewed)
 
     def grant(self, user, assessment) -> Grant:
         return self.grant_on_person(user, assessment, person_grant(user, assessment.person))
@@ -81,7 +83,8 @@ class AssessmentPolicy:
                     and can_countersign(user, assessment.person)
                     and user.pk not in participants)
         actions = set()
-        if assessment.status in FINAL or full or reviewer:
+        summary = DataCategory.ASSESSMENT_SUMMARY in person.compartments
+        if (assessment.status in FINAL and summary) or full or reviewer:
             actions.add(AssessmentAction.VIEW_SUMMARY)
         if full or reviewer:
             actions.add(AssessmentAction.VIEW)

@@ -198,7 +198,7 @@ def consulted(*, actor, action: str = AuditAction.VIEW, obj=None, persons=(), ag
     note = _Note(actor, action, obj, tuple(persons), agency, details)
     notes = _collection.get()
     if notes is None:
-        append([_build_consultation([note])])
+        _write_consultation([note])
     else:
         notes.append(note)
 
@@ -220,7 +220,31 @@ def flush_consultations(token: contextvars.Token, *, shown: bool) -> None:
     notes = _collection.get() or []
     _collection.reset(token)
     if shown and notes:
-        append([_build_consultation(notes)])
+        _write_consultation(notes)
+
+
+# Listeners told of each consultation event written, with the people it showed: the people app
+# logs the disclosures across agency boundaries there (people/disclosures.py), so that no
+# interface can show a person's data to another agency without its disclosure row.
+_listeners: list = []
+
+
+def on_consultation(listener) -> None:
+    """Install `listener(event, persons)`, called in the event's transaction."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _write_consultation(notes: list[_Note]) -> None:
+    event = append([_build_consultation(notes)])[0]
+    if _listeners and event.actor_id is not None:
+        persons: dict[int, object] = {}
+        for n in notes:
+            for p in (*n.persons, *([_person_of(n.obj, None)] if n.obj is not None else [])):
+                if p is not None:
+                    persons.setdefault(p.pk, p)
+        for listener in _listeners:
+            listener(event, list(persons.values()))
 
 
 def _build_consultation(notes: list[_Note]) -> AuditEvent:
@@ -276,4 +300,4 @@ def verify(chunk_size: int = 5000) -> VerifyResult:
 
 __all__ = ["AuditAction", "AuditOutcome", "record", "verify", "build",
            "append", "head_hash", "compute_hash", "consulted",
-           "collect_consultations", "flush_consultations"]
+           "collect_consultations", "flush_consultations", "on_consultation"]

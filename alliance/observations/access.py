@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Membership, Role, Sector
 from alliance.core import audit
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.organisations.models import AgencyType
 from alliance.people.access import (
@@ -206,7 +206,7 @@ class SharedSummaryPolicy:
 
     def visible(self, user) -> QuerySet[SharedSummary]:
         received = (visible_condition(user, "person__")
-                    & compartment_holders(user, Compartment.CASE_TEAM, "person__")
+                    & compartment_holders(user, DataCategory.SECURITY_SUMMARY, "person__")
                     & addressed_to(user) & in_force())
         return SharedSummary.objects.filter(security_holders(user) | received)
 
@@ -219,7 +219,7 @@ class SharedSummaryPolicy:
                     and summary.expires_on >= timezone.localdate():
                 actions.add(SummaryAction.WITHDRAW)
             return Grant(person.compartments, frozenset(actions), person.agency)
-        if (person.can(Action.VIEW) and Compartment.CASE_TEAM in person.compartments
+        if (person.can(Action.VIEW) and DataCategory.SECURITY_SUMMARY in person.compartments
                 and summary.withdrawn_at is None and summary.expires_on >= timezone.localdate()
                 and is_addressed(user, summary)):
             return Grant(person.compartments, frozenset({SummaryAction.VIEW}), person.agency)

@@ -4,7 +4,7 @@ team's share); and its timeline entries (people/sections.py, people/timeline.py)
 
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.people import timeline
 from alliance.people.sections import PersonSection, register
 
@@ -35,4 +35,4 @@ def register_sections() -> None:
     register(PersonSection(key="shared_summaries",
                            template="observations/sections/shared.html",
                            context=shared_section, order=65,
-                           compartment=Compartment.CASE_TEAM))
+                           compartment=DataCategory.SECURITY_SUMMARY))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliance.accounts.models import Role, User
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import DataCategory
 from alliance.people.access import person_grant
 from alliance.plans.work import case_manager
 from alliance.work import registry
@@ -109,7 +109,7 @@ def on_shared(summary, users, actor) -> None:
     """Tell the recipients (`users`: every user the summary reaches now)."""
     params = {"reference": summary.person.reference, "expires_on": summary.expires_on}
     for user in users:
-        if user.pk != actor.pk and Compartment.CASE_TEAM in person_grant(
+        if user.pk != actor.pk and DataCategory.SECURITY_SUMMARY in person_grant(
                 user, summary.person).compartments:
             work.notify(recipient=user, kind=SUMMARY_SHARED, person=summary.person,
                         target=summary, params=params, actor=actor)

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.i18n import current_language
-from alliance.core.models import PublicModel
+from alliance.core.models import PublicModel, VersionedModel
 
 
 class Jurisdiction(PublicModel):
@@ -119,3 +120,81 @@ class FacilityUnit(PublicModel):
 
     def __str__(self):
         return f"{self.agency.name} — {self.name}"
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("Signed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class SharingAgreement(VersionedModel):
+    """An information-sharing agreement between agencies (DOMAIN.md §10, §13): data about a
+    person crosses from the agency responsible for them to another only under an agreement in
+    force that names both as parties and lets the receiving party receive that category.
+
+    In force = signed, not terminated, and today within [valid_from, valid_until]. A lapsed
+    agreement stops giving access the day after `valid_until`, with no job having to run
+    (people/access.py reads the dates)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    reference = models.CharField(_("reference"), max_length=60, blank=True,
+                                 help_text=_("The agreement's number in the register, if any."))
+    legal_basis = models.TextField(_("legal basis"))
+    purpose = models.TextField(_("purpose"))
+    retention = models.CharField(_("retention"), max_length=200,
+                                 help_text=_("How long a receiving party may keep what it "
+                                             "receives, e.g. \"until the case closes, then 2 "
+                                             "years\"."))
+    consent_required = models.BooleanField(
+        _("the person's consent is required"), default=False,
+        help_text=_("Where the law asks for the person's consent before disclosure."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    review_due = models.DateField(_("review due"))
+    status = models.CharField(_("status"), max_length=12, choices=AgreementStatus.choices,
+                              default=AgreementStatus.DRAFT)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    terminated_at = models.DateTimeField(null=True, blank=True)
+    terminated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    termination_reason = models.TextField(_("reason for terminating"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-valid_until", "title"]
+        verbose_name = _("information-sharing agreement")
+        verbose_name_plural = _("information-sharing agreements")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")),
+                                   name="agreement_valid_period"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def in_force_on(self, day) -> bool:
+        return (self.status == AgreementStatus.IN_FORCE
+                and self.valid_from <= day <= self.valid_until)
+
+
+class AgreementParty(models.Model):
+    """One agency party to an agreement, with the data categories it may receive from the
+    other parties (core.compartments.DataCategory values)."""
+
+    agreement = models.ForeignKey(SharingAgreement, on_delete=models.CASCADE,
+                                  related_name="parties")
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT,
+                               related_name="agreement_places")
+    categories = models.JSONField(_("may receive"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "agency"], name="agreement_party_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} — {self.agency}"

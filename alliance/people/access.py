@@ -30,8 +30,9 @@ from django.utils.translation import gettext as _
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import NON_CASEWORK_ROLES, Role, Sector
 from alliance.core import audit, context
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import SUMMARY_CATEGORIES, Compartment
 from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
+from alliance.organisations.agreements import crossings
 
 from .models import CustodyEpisode, Person, RetainedAccess
 
@@ -74,12 +75,14 @@ def _holding_grants(user) -> list:
 
 
 def _holding_compartments(grant) -> set[str]:
-    return {Compartment.IDENTITY, Compartment.CASE_TEAM, *SECTOR_COMPARTMENTS.get(grant.sector,
-                                                                                  set())}
+    return {Compartment.IDENTITY, Compartment.CASE_TEAM, *SUMMARY_CATEGORIES,
+            *SECTOR_COMPARTMENTS.get(grant.sector, set())}
 
 
 def _team_compartments(scopes) -> set[str]:
-    return {Compartment.CASE_TEAM, *scopes}
+    """What a place on the case team gives inside the responsible agency: the case team's share
+    (all its summaries) and the scopes given on the team."""
+    return {Compartment.CASE_TEAM, *SUMMARY_CATEGORIES, *scopes}
 
 
 def _open_team(user):
@@ -91,22 +94,47 @@ def holding_agency_ids(user) -> set[int]:
     return {g.agency_id for g in _holding_grants(user)}
 
 
-def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
-    """person id -> the scopes `user` holds on that person's open case team (one query, once
-    per request for the whole set: the filters of several policies read it)."""
+def team_crossings(user) -> dict[int, dict[str, tuple[int, int] | None]]:
+    """person id -> {compartment or data category: (the agreement it crosses under, the agency
+    that receives it)}, for the people on whose open case team `user` has a place (None: a
+    place of the responsible agency, no boundary crossed).
+
+    The agreement gate (DOMAIN.md §10): a place from another agency gives only what an
+    information-sharing agreement in force lets that agency receive from the responsible one
+    (organisations/agreements.py), within the scopes given on the team. A place that crosses
+    nothing gives nothing: the person is not even visible through it. When an agreement lapses,
+    the next request reads the dates and the access through it is gone. Three queries at most,
+    once per request."""
     cache = context.memo()
-    key = ("open_team_scopes", user.pk)
-    if person_ids is None and cache is not None and key in cache:
+    key = ("team_crossings", user.pk)
+    if cache is not None and key in cache:
         return cache[key]
-    rows = _open_team(user)
-    if person_ids is not None:
-        rows = rows.filter(case__person_id__in=person_ids)
-    scopes: dict[int, set[str]] = {}
-    for person_id, member_scopes in rows.values_list("case__person_id", "scopes"):
-        scopes.setdefault(person_id, set()).update(member_scopes)
-    if person_ids is None and cache is not None:
-        cache[key] = scopes
-    return scopes
+    rows = list(_open_team(user).values_list(
+        "case__person_id", "case__person__responsible_agency_id", "agency_id", "scopes"))
+    allowed = crossings({agency for _, responsible, agency, _ in rows if agency != responsible})
+    held: dict[int, dict[str, tuple[int, int] | None]] = {}
+    for person_id, responsible, agency, scopes in rows:
+        wanted = _team_compartments(scopes)
+        place = held.setdefault(person_id, {})
+        if agency == responsible:
+            for compartment in wanted:
+                place[compartment] = None
+            continue
+        for compartment, agreement_id in allowed.get((responsible, agency), {}).items():
+            if compartment in wanted and place.get(compartment, ()) is not None:
+                place.setdefault(compartment, (agreement_id, agency))
+    held = {person_id: place for person_id, place in held.items() if place}
+    if cache is not None:
+        cache[key] = held
+    return held
+
+
+def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
+    """person id -> the compartments and data categories `user` holds through places on that
+    person's open case team, after the agreement gate (`team_crossings`)."""
+    wanted = None if person_ids is None else set(person_ids)
+    return {person_id: set(place) for person_id, place in team_crossings(user).items()
+            if wanted is None or person_id in wanted}
 
 
 def retained_access(user) -> dict[int, list]:
@@ -153,8 +181,7 @@ def compartment_holders(user, compartment: str, via: str = "") -> Q:
         return Q(**{f"{via}pk__in": []})
     agencies = {g.agency_id for g in _holding_grants(user)
                 if compartment in _holding_compartments(g)}
-    on_team = [pid for pid, scopes in open_team_scopes(user).items()
-               if compartment in _team_compartments(scopes)]
+    on_team = [pid for pid, held in open_team_scopes(user).items() if compartment in held]
     kept = [pid for pid, grants in retained_access(user).items()
             if any(compartment in _holding_compartments(g) for g in grants)]
     return _condition(via, agencies, set(on_team) | set(kept))
@@ -168,7 +195,7 @@ def holders_among(user, people, compartment: str) -> set[int]:
     team = open_team_scopes(user)
     kept = retained_access(user)
     return {p.pk for p in people if p.responsible_agency_id in agencies
-            or (p.pk in team and compartment in _team_compartments(team[p.pk]))
+            or compartment in team.get(p.pk, ())
             or any(compartment in _holding_compartments(g) for g in kept.get(p.pk, ()))}
 
 
@@ -215,11 +242,14 @@ class PersonPolicy:
             actions.add(Action.VIEW)
             if g.roles & RECORD_KEEPER_ROLES:
                 actions |= RECORD_KEEPER_ACTIONS
-        for place in places:
-            agency = agency or place.agency
-            compartments |= _team_compartments(place.scopes)
+        through_team = open_team_scopes(user).get(person.pk, set())
+        if places and through_team:
+            # The agency of the place that crosses nothing (the responsible agency's) first.
+            agency = agency or min(places, key=lambda p: p.agency_id
+                                   != person.responsible_agency_id).agency
+            compartments |= through_team
             actions.add(Action.VIEW)
-            if place.case.case_manager_id == user.pk:
+            if any(place.case.case_manager_id == user.pk for place in places):
                 actions |= CASE_MANAGER_ACTIONS
         for g in retained_access(user).get(person.pk, ()):  # read-only, after a handover
             agency = agency or g.agency

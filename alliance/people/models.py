@@ -268,3 +268,49 @@ class TimelineEvent(PublicModel):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["person", "-occurred_at"])]
+
+
+class DisclosureChannel(models.TextChoices):
+    CONSULTATION = "consultation", _("Consulted the record")
+    REFERRAL = "referral", _("Referral")
+    CONFERENCE = "conference", _("Case conference")
+    HANDOVER = "handover", _("Handover")
+
+
+class Disclosure(models.Model):
+    """One disclosure of a person's data across an agency boundary (DOMAIN.md §13): who received
+    it, for which agency, what categories, for what purpose, and the information-sharing
+    agreement it relied on. Append-only, written in the transaction of what disclosed it (a
+    consultation's audit event, a referral sent, an item shared at a conference); the DPO
+    searches it beside the audit trail."""
+
+    occurred_at = models.DateTimeField(db_index=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="disclosures")
+    from_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("from"))
+    recipient_agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("to"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("recipient"))
+    categories = models.JSONField(_("categories"), default=list)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    agreement = models.ForeignKey("organisations.SharingAgreement", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="disclosures",
+                                  verbose_name=_("agreement"))
+    channel = models.CharField(_("channel"), max_length=20, choices=DisclosureChannel.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_uuid = models.CharField(max_length=36, blank=True)
+    audit_event = models.ForeignKey("core.AuditEvent", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        indexes = [models.Index(fields=["person", "occurred_at"]),
+                   models.Index(fields=["recipient_agency", "occurred_at"]),
+                   models.Index(fields=["agreement", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.person.reference} → {self.recipient_agency}"

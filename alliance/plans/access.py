@@ -22,7 +22,7 @@ from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
 from alliance.assessments.access import countersign_agency_ids
 from alliance.core import audit, context
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.people.access import (
     HOLDING_AGENCY_ROLES,
@@ -110,7 +110,7 @@ def holds(grant: Grant, compartment: str) -> bool:
 
 def _team_share(user, model) -> QuerySet:
     return model.objects.filter(visible_condition(user, "person__")).filter(
-        compartment_holders(user, Compartment.CASE_TEAM, "person__"))
+        compartment_holders(user, DataCategory.PLAN_PROGRESS, "person__"))
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ class PlanPolicy:
         return self.grant_on_person(user, plan, person_grant(user, plan.person))
 
     def grant_on_person(self, user, plan, person: Grant) -> Grant:
-        if not person.can(Action.VIEW) or not holds(person, Compartment.CASE_TEAM):
+        if not person.can(Action.VIEW) or not holds(person, DataCategory.PLAN_PROGRESS):
             return NO_GRANT
         planner = is_planner(user, plan.person, person)
         countersigner = (plan.status == PlanStatus.SUBMITTED
@@ -152,7 +152,7 @@ class PlanPolicy:
 
 def work_grant(user, person, grant: Grant) -> Grant:
     """What `user` may do with a person's engagement records, given their grant on the person."""
-    if not grant.can(Action.VIEW) or not holds(grant, Compartment.CASE_TEAM):
+    if not grant.can(Action.VIEW) or not holds(grant, DataCategory.PLAN_PROGRESS):
         return NO_GRANT
     actions = {WorkAction.VIEW}
     if is_planner(user, person, grant):

@@ -4,7 +4,7 @@ and its timeline entries (people/sections.py, people/timeline.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.people import timeline
 from alliance.people.sections import PersonSection, register
 
@@ -33,10 +33,11 @@ def register_sections() -> None:
         timeline.register_kind(kind, sentence)
     timeline.register_param("stage", _stage)
     register(PersonSection(key="plan", template="plans/sections/plan.html",
-                           context=plan_section, order=40, compartment=Compartment.CASE_TEAM))
+                           context=plan_section, order=40,
+                           compartment=DataCategory.PLAN_PROGRESS))
     register(PersonSection(key="engagement", template="plans/sections/engagement.html",
                            context=engagement_section, order=50,
-                           compartment=Compartment.CASE_TEAM))
+                           compartment=DataCategory.PLAN_PROGRESS))
     register(PersonSection(key="alliance", template="plans/sections/alliance.html",
                            context=alliance_section, order=60,
                            compartment=Compartment.TREATMENT))

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 
 from alliance.accounts.access import profile_for
 from alliance.core import audit, context
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.people.access import (
     HOLDING_AGENCY_ROLES,
@@ -101,7 +101,7 @@ def is_worker(user, person, grant: Grant) -> bool:
     """The same rule as `worker_condition`, for one person the user sees (holding the case
     team's share: read-only access kept after a handover gives VIEW only, and so no work —
     the responsible agency is no longer theirs)."""
-    if not grant.can(Action.VIEW) or Compartment.CASE_TEAM not in grant.compartments:
+    if not grant.can(Action.VIEW) or DataCategory.RELEASE_SUPPORT not in grant.compartments:
         return False
     if person.responsible_agency_id in _working_agency_ids(user):
         return True
@@ -111,7 +111,7 @@ def is_worker(user, person, grant: Grant) -> bool:
 
 def release_grant(user, person, grant: Grant) -> Grant:
     """What `user` may do with a person's release records, given their grant on the person."""
-    if not grant.can(Action.VIEW) or Compartment.CASE_TEAM not in grant.compartments:
+    if not grant.can(Action.VIEW) or DataCategory.RELEASE_SUPPORT not in grant.compartments:
         return NO_GRANT
     actions = {ReleaseAction.VIEW}
     if is_worker(user, person, grant):
@@ -138,7 +138,7 @@ def can_acknowledge(user, handover, grant: Grant) -> bool:
 
 def _team_share(user, model) -> QuerySet:
     return model.objects.filter(visible_condition(user, "person__")).filter(
-        compartment_holders(user, Compartment.CASE_TEAM, "person__"))
+        compartment_holders(user, DataCategory.RELEASE_SUPPORT, "person__"))
 
 
 # --- the policies ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import DataCategory
 from alliance.people import timeline
 from alliance.people.sections import PersonSection, register
 
@@ -81,4 +81,4 @@ def register_sections() -> None:
         params.get("offset", "")))
     register(PersonSection(key="release", template="release/sections/release.html",
                            context=release_section, order=55,
-                           compartment=Compartment.CASE_TEAM))
+                           compartment=DataCategory.RELEASE_SUPPORT))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.models import CASEWORK_ROLES, Membership, Role, User
 from alliance.core import audit
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
 from alliance.people import timeline
@@ -100,7 +100,7 @@ def reached_users(person, named, roles) -> list:
                           .values_list("user_id", "roles"))
         ids = {uid for uid, member_roles in candidates if set(member_roles) & set(roles)}
         for user in User.objects.filter(pk__in=ids - set(users)):
-            if Compartment.CASE_TEAM in person_grant(user, person).compartments:
+            if DataCategory.SECURITY_SUMMARY in person_grant(user, person).compartments:
                 users[user.pk] = user
     return sorted(users.values(), key=lambda u: u.pk)
 
@@ -110,7 +110,7 @@ def _check_recipients(person, named, roles, basis, errors: dict) -> None:
         errors["recipients"] = _("Choose who receives the summary: named members of the case "
                                  "team, or a role.")
     for user in named:
-        if Compartment.CASE_TEAM not in person_grant(user, person).compartments:
+        if DataCategory.SECURITY_SUMMARY not in person_grant(user, person).compartments:
             errors["recipients"] = _(
                 "%(user)s is not on the case team of %(reference)s: a summary is shared only "
                 "with people who work with the person.") % {"user": user,
