@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "alliance.plans",
     "alliance.observations",
     "alliance.release",
+    "alliance.coordination",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database

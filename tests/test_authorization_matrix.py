@@ -14,6 +14,9 @@ from alliance.cases import services as case_services
 from .assessments import matrix_api as assessments_matrix_api
 from .assessments.matrix_api import factor, profile_draft
 from .conftest import login
+from .coordination.agreements import matrix_pages as agreements_matrix_pages
+from .coordination.conferences import matrix_pages as conference_matrix_pages
+from .coordination.referrals import matrix as referral_matrix
 from .matrix import PERSONAS, Row, only
 from .observations import matrix_api as observations_matrix_api
 from .observations import matrix_pages as observations_matrix_pages
@@ -311,7 +314,8 @@ MATRIX.update({
 for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
               assessments_matrix_api.ROWS, observations_matrix_api.ROWS,
               observations_matrix_pages.ROWS, release_matrix_pages.ROWS,
-              release_matrix_api.ROWS):
+              release_matrix_api.ROWS, agreements_matrix_pages.ROWS, referral_matrix.ROWS,
+              conference_matrix_pages.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 
 from alliance.accounts.access import can_administer, profile_for
 from alliance.assessments.access import can_view_accreditation
+from alliance.coordination.agreements.access import can_read_agreements
+from alliance.coordination.referrals.access import can_use_referrals
 from alliance.observations.access import can_record_anywhere, can_use_security_pages
 from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.plans.access import can_see_alliance_trends
@@ -26,6 +28,8 @@ def alliance(request):
             "security": can_use_security_pages(user),
             "shared": can_have_caseload(user),  # the page's require_caseload
             "my_observations": can_record_anywhere(user),
+            "referrals": can_use_referrals(user),
+            "agreements": can_read_agreements(user),
             "overview": can_view_aggregates(user),
             "audit": can_read_audit(user),
             "administration": can_administer(user),

@@ -16,7 +16,7 @@ LIST_PATHS = ["/api/v1/persons/", "/api/v1/cases/", "/api/v1/instruments/",
               *(f"/api/v1/persons/{{person_uuid}}/{name}/" for name in (
                   "plans", "enrolments", "sessions", "refusals", "motivation",
                   "alliance-measures", "follow-ups")),
-              "/api/v1/handovers/"]
+              "/api/v1/handovers/", "/api/v1/referrals/"]
 VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
              ("patch", "/api/v1/assessments/{assessment_uuid}/"),
              ("put", "/api/v1/assessments/{assessment_uuid}/items/{item_code}/"),
@@ -38,6 +38,8 @@ VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
              ("patch", "/api/v1/persons/{person_uuid}/support-plan/"),
              ("patch", "/api/v1/follow-ups/{follow_up_uuid}/"),
              ("post", "/api/v1/handovers/{handover_uuid}/acknowledge/"),
+             *(("post", f"/api/v1/referrals/{{referral_uuid}}/{action}/") for action in (
+                 "accept", "decline", "complete")),
              ("post", "/api/v1/handovers/{handover_uuid}/withdraw/")]
 # Operations without input that may still be refused as invalid (400).
 REFUSED_WITHOUT_INPUT = [("post", "/api/v1/persons/{person_uuid}/plans/"),
