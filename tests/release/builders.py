@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from alliance.accounts.models import Membership, Role
 from alliance.cases import services as case_services
-from alliance.organisations.models import AgencyType
+from alliance.core.compartments import DataCategory
+from alliance.organisations.models import AgencyType, AgreementParty
 from alliance.people import services as people_services
 from alliance.release.services import steps as step_services
 from tests.factories import AgencyFactory, member
@@ -47,6 +48,10 @@ def ensure_releasing(w, *, months: int = 2):
                                      username="reintegration")
     w.municipality = AgencyFactory(jurisdiction=w.j1, name="Municipality J1",
                                    type=AgencyType.MUNICIPALITY)
+    # The division and the municipality join the jurisdiction's agreement (tests/conftest.py).
+    for agency in (w.ministry, w.municipality):
+        AgreementParty.objects.create(agreement=w.agreement, agency=agency,
+                                      categories=list(DataCategory.values))
     add_to_team(w, w.probation_officer, w.probation, "Probation officer")
     add_to_team(w, w.reintegration_officer, w.ministry, "Reintegration officer")
     set_release(w, months_ahead(months))

@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 
 from alliance.assessments.models import Assessment, AssessmentStatus
 from alliance.core import audit
-from alliance.core.compartments import Compartment
+from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
+from alliance.organisations.agreements import categories_between
+from alliance.organisations.models import SharingAgreement
+from alliance.people import disclosures, timeline
 from alliance.people import services as people_services
-from alliance.people import timeline
 from alliance.people.access import person_grant
-from alliance.people.models import CustodyEpisode, ReleaseType
+from alliance.people.models import CustodyEpisode, DisclosureChannel, ReleaseType
 from alliance.plans.models import Plan, PlanStatus
 
 from .. import work as release_work
@@ -54,10 +56,24 @@ def live_handover(person) -> Handover | None:
         "to_agency", "from_agency", "episode").order_by("-sent_at").first()
 
 
+# What a handover discloses to the receiving agency (the package: the case, its team, the
+# release and support plan); an agreement in force must let that agency receive both.
+HANDOVER_CATEGORIES = (DataCategory.CASE_TEAM, DataCategory.RELEASE_SUPPORT)
+
+
+def missing_categories(person, to_agency) -> list[str]:
+    """What no agreement in force lets `to_agency` receive from the agency responsible for the
+    person, of what a handover discloses."""
+    allowed = categories_between(person.responsible_agency_id, to_agency.pk)
+    return [c for c in HANDOVER_CATEGORIES if c not in allowed]
+
+
 def receiving_agencies(person) -> list:
-    """The agencies a handover may go to: probation services on the person's case team."""
+    """The agencies a handover may go to: probation services on the person's case team, to
+    which an agreement in force lets the responsible agency disclose the package."""
     return [a for a in team_agencies(person)
-            if a.holds_people and a.pk != person.responsible_agency_id]
+            if a.holds_people and a.pk != person.responsible_agency_id
+            and not missing_categories(person, a)]
 
 
 @transaction.atomic
@@ -89,6 +105,11 @@ def handover_send(*, actor, person, to_agency, note: str = "",
     if on_receiving_side(actor, person.pk, to_agency.pk):
         raise PermissionDenied(_("Only the prison sends or withdraws a handover; the "
                                  "receiving agency acknowledges it."))
+    if missing_categories(person, to_agency):
+        raise ValidationError({"to_agency": _(
+            "No information-sharing agreement in force lets %(to)s receive the release and "
+            "support plan from %(from)s. Ask your data protection officer.") % {
+            "to": to_agency, "from": person.responsible_agency}})
     config = settings_for(person.jurisdiction)
     retain_days = config.retain_days if retain_days is None else int(retain_days)
     if not 0 <= retain_days <= 365:
@@ -102,6 +123,13 @@ def handover_send(*, actor, person, to_agency, note: str = "",
     audit.record(actor=actor, action=AuditAction.DISCLOSE, obj=handover,
                  details={"to": str(to_agency.uuid), "package": handover.package,
                           "retain_days": retain_days})
+    # The disclosure log: the package crosses under the agreement the gate relies on (the
+    # package's parts are read through each reader's own grant, and logged as consulted).
+    allowed = categories_between(person.responsible_agency_id, to_agency.pk)
+    agreement = SharingAgreement.objects.get(pk=allowed[DataCategory.RELEASE_SUPPORT])
+    disclosures.record(person=person, recipient_agency=to_agency,
+                       categories=list(HANDOVER_CATEGORIES), purpose=agreement.purpose,
+                       channel=DisclosureChannel.HANDOVER, obj=handover, agreement=agreement)
     release_work.on_handover_sent(handover, actor)
     return handover
 
