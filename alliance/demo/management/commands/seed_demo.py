@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from alliance.demo import observations, release, seed
+from alliance.demo import coordination, observations, release, seed
 
 
 class Command(BaseCommand):
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         agencies = seed.seed_organisations()
         users = seed.seed_users(agencies, password)
+        # Before any case team crosses an agency boundary: the agreement gate reads them.
+        coordination.seed_agreements(users, agencies)
         added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
         # Before the other modules pick their people: a release changes who is responsible for
         # a person and who sees them (demo/release.py).
@@ -28,6 +30,8 @@ class Command(BaseCommand):
         assessed = seed.seed_assessments(users)
         planned = seed.seed_plan_work(users, agencies)
         observed = observations.seed_observations(users, agencies)
+        referred = coordination.seed_referrals(users, agencies)
+        conferred = coordination.seed_conferences(users, agencies)
         release.run_daily()  # the release module's tasks, before run_daily is ever run
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
@@ -38,6 +42,6 @@ class Command(BaseCommand):
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
             f"assessments, {planned} plans started, {observed} observations recorded, {staged} "
             f"people taken through the stages of release, in "
-            f"{elapsed:.1f} s."))
+            f"{elapsed:.1f} s; {referred} referrals and {conferred} case conferences."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
