@@ -31,8 +31,8 @@ class DataCategory(models.TextChoices):
     an agreement in force covers (people/access.py).
     """
 
-    IDENTITY = "identity", _("Identity (names, date of birth, identifiers)")
-    CASE_TEAM = "case_team", _("Case team (the case, its team and the timeline)")
+    IDENTITY = "identity", _("Identity")
+    CASE_TEAM = "case_team", _("Case team")
     ASSESSMENT_SUMMARY = "assessment_summary", _("Assessment summary")
     PLAN_PROGRESS = "plan_progress", _("Plan progress")
     SECURITY_SUMMARY = "security_summary", _("Security summary")

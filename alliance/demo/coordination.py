@@ -160,7 +160,26 @@ def seed_referrals(users, agencies) -> int:
                 reason=reason, results=results, send=state != "draft",
                 respond_by=today + datetime.timedelta(days=4 if state == "sent" else 10))
             _play(referral, state, manager, workers[key], today)
+            _backdate(referral, state)
     return len(people)
+
+
+# Days after sending that the answer came (the response-time figures), and how long ago it was
+# sent, for the referrals answered in the demo.
+ANSWERED = {"accepted": (3, 12), "in_progress": (6, 40), "completed": (2, 120),
+            "declined": (12, 30)}
+
+
+def _backdate(referral, state) -> None:
+    """Move a played referral's sending and answer back to when they happened (demo only: the
+    audit trail keeps the real times)."""
+    if state not in ANSWERED:
+        return
+    after, ago = ANSWERED[state]
+    sent = timezone.now() - datetime.timedelta(days=ago)
+    Referral.objects.filter(pk=referral.pk).update(
+        sent_at=sent, respond_by=timezone.localdate(sent) + datetime.timedelta(days=10),
+        responded_at=sent + datetime.timedelta(days=after))
 
 
 def _play(referral, state, manager, worker, today) -> None:

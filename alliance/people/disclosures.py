@@ -15,13 +15,16 @@ import datetime
 from django.utils import timezone
 
 from alliance.core.compartments import DataCategory
+from alliance.core.models import AuditAction
 from alliance.organisations.models import SharingAgreement
 
 from .access import holding_agency_ids, retained_access, team_crossings
 from .models import Disclosure, DisclosureChannel
 
 # What a consultation of an object of these apps discloses, at most (the reader's other
-# categories were not on that response). A person page or a list discloses every category held.
+# categories were not on that response). A list or a search shows a row per person (the
+# reference, and the name to those who hold identity); a person page, every category held.
+LISTED = {DataCategory.CASE_TEAM, DataCategory.IDENTITY}
 CATEGORIES_BY_APP = {
     "assessments": {DataCategory.ASSESSMENT_SUMMARY},
     "plans": {DataCategory.PLAN_PROGRESS},
@@ -39,7 +42,8 @@ def consultation_written(event, persons) -> None:
     holding = holding_agency_ids(actor)
     kept = retained_access(actor)
     app = (event.object_type or "").split(".")[0]
-    shown = CATEGORIES_BY_APP.get(app)
+    shown = (LISTED if event.action in (AuditAction.LIST, AuditAction.SEARCH)
+             else CATEGORIES_BY_APP.get(app))
     purposes = _purposes({v[0] for p in persons for v in crossing.get(p.pk, {}).values() if v})
     rows = []
     for person in persons:

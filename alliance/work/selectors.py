@@ -15,6 +15,7 @@ from django.utils import timezone
 from alliance.accounts.models import Role
 from alliance.core import audit
 from alliance.core.models import AuditAction
+from alliance.people.models import Person
 
 from . import registry
 from .access import notifications_visible_to, tasks_assigned_to
@@ -113,8 +114,16 @@ def decorate_tasks(tasks, user, today: datetime.date) -> list[TaskRow]:
 
 
 def log_consultation(user, rows, resource: str, **details) -> None:
-    """One audit event per response, naming the references of the people the rows show."""
-    persons = list({row.person.pk: row.person for row in rows if row.person is not None}.values())
+    """One audit event per response, naming the references of the people the rows show: those
+    they are about, and those only named by reference in a row about nobody the reader sees (a
+    referral to their agency, an invitation to a case conference), found in one query."""
+    persons = {row.person.pk: row.person for row in rows if row.person is not None}
+    named = {row.params.get("reference") for row in rows
+             if row.person is None and (row.params or {}).get("reference")}
+    if named:
+        for person in Person.objects.filter(reference__in=sorted(named)):
+            persons.setdefault(person.pk, person)
+    persons = list(persons.values())
     audit.consulted(actor=user, action=AuditAction.LIST, persons=persons,
                     details={"resource": resource, **details})
 

@@ -11,8 +11,9 @@ import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from alliance.accounts.models import Membership
+from alliance.accounts.models import Membership, Role
 from alliance.assessments import services as assessment_services
 from alliance.assessments.instruments import REFERENCE_DIR
 from alliance.cases import services as case_services
@@ -24,6 +25,7 @@ from alliance.people import services as people_services
 from alliance.plans import services as plan_services
 
 from ..conftest import PROFILE_ANSWERS, certify, complete_ratings, login
+from ..factories import AgencyFactory, member
 from ..observations import builders as security_builders
 from ..observations.conftest import indicator
 from ..plans import builders
@@ -46,6 +48,9 @@ HOLDERS = {
     # the case team's share: prison A's sectors, and both team members
     "case_team": {"treatment_a", "security_a", "analyst_a", "manager_a", "probation_officer",
                   "ngo_worker"},
+    # a referral from prison A to the NGO: prison A's side, and the NGO once it is sent
+    # (the probation officer is on the team for another agency: not the sending side)
+    "referral": {"treatment_a", "security_a", "analyst_a", "manager_a", "ngo_worker"},
     # a summary in force, shared by name with treatment A and the probation officer
     "summary": {"security_a", "analyst_a", "treatment_a", "probation_officer"},
     # treatment A's own observations (they record, correct and follow them; the analyst's
@@ -124,6 +129,8 @@ def plant(w) -> dict:
     plant_security(w, mark)
     # release and after: every free text of the release records (the case team's share)
     plant_release(w, mark)
+    # coordination: referrals and case conferences
+    plant_coordination(w, mark)
     # security: the detail of a due reason that came from an escalated observation
     assessment_services.mark_reassessment_due(
         person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
@@ -257,6 +264,59 @@ def plant_release(w, mark) -> None:
     w.follow_up_missed = release_services.follow_up_missed(
         actor=w.treatment_a, follow_up=by_offset["3m"], expected_version=None,
         notes=mark("followupmissed", "case_team"))
+
+
+def plant_coordination(w, mark) -> None:
+    """Coordination between agencies: a referral to the NGO, sent (its reason and desired
+    result), one declined (the note), one completed (its outcome note and a result's note); a
+    case conference held (its purpose, the summary, a shared item, a decision and an action)
+    with the probation officer and treatment A attending, and the next one scheduled."""
+    from alliance.coordination.conferences import services as conferences
+    from alliance.coordination.referrals import services as referrals
+
+    from ..factories import agreement
+
+    today = datetime.date.today()
+    w.referral = referrals.referral_create(
+        actor=w.manager_a, person=w.person_a, to_agency=w.ngo, kind="mentoring",
+        reason=mark("referralreason", "referral"), results=[mark("referralresult", "referral")],
+        send=True)
+    # a second receiving agency, so that the NGO worker's place on the team stays as it is
+    w.provider = AgencyFactory(jurisdiction=w.j1, name="Provider J1", type="community_provider")
+    w.provider_worker = member(w.provider, Role.COMMUNITY_PROVIDER, username="provider")
+    agreement(w.prison_a, w.provider, created_by=w.admin, title="Provider agreement")
+    declined = referrals.referral_create(
+        actor=w.manager_a, person=w.person_a, to_agency=w.provider, kind="support_service",
+        reason="Housing support", results=["A place"], send=True)
+    w.referral_declined = referrals.referral_decline(
+        actor=w.provider_worker, referral=declined, reason="other",
+        note=mark("declinenote", "referral"), expected_version=None)
+    done = referrals.referral_create(
+        actor=w.manager_a, person=w.person_a, to_agency=w.provider, kind="mentoring",
+        reason="Mentoring", results=["Meets the mentor"], send=True)
+    done = referrals.referral_accept(actor=w.provider_worker, referral=done,
+                                     worker=w.provider_worker, expected_version=None)
+    w.referral_done = referrals.referral_complete(
+        actor=w.provider_worker, referral=done, expected_version=None,
+        note=mark("referraloutcome", "referral"),
+        outcomes=[{"outcome": "partly", "note": mark("resultnote", "referral")}])
+    now = timezone.now()
+    held = conferences.conference_schedule(
+        actor=w.manager_a, person=w.person_a, scheduled_for=now - datetime.timedelta(days=7),
+        place="Room 1", purpose=mark("conferencepurpose", "case_team"),
+        attendees=[w.probation_officer, w.treatment_a])
+    w.conference = conferences.conference_record_minutes(
+        actor=w.manager_a, conference=held, expected_version=None,
+        held_on=today - datetime.timedelta(days=7), summary=mark("conferencesummary", "case_team"),
+        attended=[w.manager_a.pk, w.probation_officer.pk, w.treatment_a.pk],
+        shared=[("plan_progress", mark("shareditem", "case_team"))],
+        decisions=[mark("decision", "case_team")],
+        actions=[(mark("conferenceaction", "case_team"), w.probation_officer,
+                  today + datetime.timedelta(days=7))])
+    w.conference_action = w.conference.actions.get()
+    w.next_conference = conferences.conference_schedule(
+        actor=w.manager_a, person=w.person_a, scheduled_for=now + datetime.timedelta(days=20),
+        place="Room 1", attendees=[w.probation_officer])
 
 
 def plant_format_2(w, mark) -> None:
@@ -404,7 +464,10 @@ def parameters(w) -> dict:
         "analysis_uuid": [w.analysis.uuid],
         "summary_uuid": [w.summary.uuid, w.expired_summary.uuid, w.withdrawn_summary.uuid],
         "entry_uuid": [w.pathway.uuid],
-        "action_uuid": [w.support_action.uuid],
+        "action_uuid": [w.support_action.uuid, w.conference_action.uuid],  # release's, coordination's
+        "referral_uuid": [w.referral.uuid, w.referral_declined.uuid, w.referral_done.uuid],
+        "conference_uuid": [w.conference.uuid, w.next_conference.uuid],
+        "agreement_uuid": [w.agreement.uuid],
         "condition_uuid": [w.condition.uuid],
         "handover_uuid": [w.handover.uuid, w.handover_withdrawn.uuid],
         "follow_up_uuid": [w.follow_up_held.uuid, w.follow_up_missed.uuid],

@@ -12,6 +12,9 @@ from alliance.assessments.access import AssessmentAction, assessments, screening
 from alliance.assessments.models import Assessment, Screening
 from alliance.cases.access import cases
 from alliance.cases.models import Case
+from alliance.coordination.agreements.access import agreements
+from alliance.coordination.conferences.access import conference_actions, conferences
+from alliance.coordination.referrals.access import referrals
 from alliance.core.models import AuditEvent
 from alliance.core.policy import NO_GRANT
 from alliance.observations.access import analyses, observations, summaries
@@ -134,7 +137,8 @@ def seed_release(w) -> None:
 POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events,
             task_policy, notification_policy, plans, enrolments, sessions, offers, stages,
             alliance_measures, observations, analyses, summaries, release_steps,
-            support_plans, handovers, follow_ups]
+            support_plans, handovers, follow_ups, agreements, referrals, conferences,
+            conference_actions]
 
 
 def test_each_policys_list_and_object_check_agree(seeded):

@@ -232,8 +232,11 @@ def category_labels(categories) -> str:
 def disclosures(request):
     form, rows = _disclosure_search(request)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    audit.record(actor=request.user, action=AuditAction.SEARCH, object_type="people.disclosure",
-                 details={"filters": form.filters(), "page": page.number})
+    # One event naming the references the page shows (the DPO reads them, as any consultation).
+    audit.consulted(actor=request.user, action=AuditAction.SEARCH,
+                    persons=[row.person for row in page],
+                    details={"object_type": "people.disclosure", "filters": form.filters(),
+                             "page": page.number})
     for row in page:
         row.category_labels = category_labels(row.categories)
     return render(request, "coordination/disclosures/list.html", {"form": form, "page": page})
@@ -256,8 +259,10 @@ class _Echo:
 @require_GET
 def disclosures_export(request):
     form, rows = _disclosure_search(request)
-    audit.record(actor=request.user, action=AuditAction.EXPORT, object_type="people.disclosure",
-                 details={"filters": form.filters(), "rows": rows.count()})
+    audit.consulted(actor=request.user, action=AuditAction.EXPORT,
+                    persons=list({d.person_id: d.person for d in rows}.values()),
+                    details={"object_type": "people.disclosure", "filters": form.filters(),
+                             "rows": rows.count()})
     writer = csv.writer(_Echo())
     header = [_("When (UTC)"), _("Person reference"), _("From"), _("To"), _("Recipient"),
               _("Categories"), _("Purpose"), _("Agreement"), _("Channel"), _("Object")]

@@ -469,15 +469,23 @@ def _follow_up(action, status, note, conference, actor) -> tuple:
     return action, status
 
 
+# A conference completes the pre-release "case conference" step when held at most this many days
+# before the step is due (or after): a sentence-planning conference a year before release is not
+# the pre-release one.
+CONFERENCE_STEP_WINDOW_DAYS = 90
+
+
 def _complete_release_step(conference, actor) -> None:
     """The pre-release programme's "case conference" step is done by a real conference: the
-    person's open step is completed with this one as its evidence, when the one who records the
-    minutes works on the person's release (the release module's own rule)."""
+    person's open step is completed with this one as its evidence, when the conference was held
+    in the step's window (CONFERENCE_STEP_WINDOW_DAYS) and the one who records the minutes works
+    on the person's release (the release module's own rule)."""
     person = conference.person
     step = (ReleaseStep.objects.filter(person=person, status=StepStatus.PENDING,
                                        template__code=CONFERENCE_STEP, episode__is_current=True)
             .select_related("template", "person").first())
-    if step is None:
+    if step is None or conference.held_on < step.due_on - datetime.timedelta(
+            days=CONFERENCE_STEP_WINDOW_DAYS):
         return
     if not release_grant(actor, person, person_grant(actor, person)).can(ReleaseAction.WORK):
         return

@@ -36,7 +36,7 @@ from .forms import (
 def referral_inbox(request):
     require_caseload(request.user)
     tab = "sent" if request.GET.get("tab") == "sent" else "received"
-    context = {"tab": tab}
+    context = {"tab": tab, "today": timezone.localdate()}
     if tab == "sent":
         context["sent"] = selectors.inbox_sent(request.user)
     else:

@@ -49,7 +49,7 @@ def test_the_dpo_reads_and_searches_the_log(world):
     none = client.get(reverse("coordination:disclosures"), {"to_agency": str(w.probation.uuid)})
     assert w.person_a.reference not in none.content.decode()
     searches = AuditEvent.objects.filter(actor=w.dpo, action=AuditAction.SEARCH,
-                                         object_type="people.disclosure")
+                                         details__object_type="people.disclosure")
     assert searches.count() == 3
     assert searches.order_by("id")[1].details["filters"]["channel"] == "consultation"
 
@@ -73,7 +73,7 @@ def test_the_export_defuses_formulas_and_is_audited(world):
     assert "'=HYPERLINK" in text
     assert w.person_a.reference in text
     assert AuditEvent.objects.filter(actor=w.dpo, action=AuditAction.EXPORT,
-                                     object_type="people.disclosure").count() == 1
+                                     details__object_type="people.disclosure").count() == 1
 
 
 def test_a_dpo_does_not_read_another_jurisdictions_disclosures(world):

@@ -240,3 +240,13 @@ def test_the_chair_is_reminded_of_minutes_not_recorded_a_week_on(world):
     builders.hold(w, conference)
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
+
+
+def test_a_conference_long_before_the_step_leaves_it_open(world):
+    """A sentence-planning conference a year before release is not the pre-release one."""
+    w = release_builders.ensure_releasing(world, months=12)
+    step = release_builders.steps_by_code(w)["case_conference"]
+    assert step.due_on > timezone.localdate() + datetime.timedelta(days=200)
+    builders.hold(w, builders.scheduled(w), days_ago=1)
+    step.refresh_from_db()
+    assert step.status == "pending"
