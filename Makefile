@@ -119,6 +119,7 @@ bench: setup
 	@$(PY) bench/assessment_pages.py
 	@$(PY) bench/observations.py
 	@$(PY) bench/release.py
+	@$(PY) bench/coordination.py
 
 bench-pg: setup
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/alliance_bench} $(PY) bench/pages.py

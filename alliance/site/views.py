@@ -1,4 +1,3 @@
-import csv
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance.accounts.access import can_administer
 from alliance.core import audit
+from alliance.core.csvexport import csv_cell, streaming_writer
 from alliance.core.models import AuditAction
 from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.people.selectors import aggregate_counts
@@ -71,22 +71,6 @@ def audit_list(request):
                                                     "querystring": querystring})
 
 
-# A cell that starts with one of these is a formula to a spreadsheet (CSV injection): a purpose
-# typed as =HYPERLINK(...) must reach the DPO's spreadsheet as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A value as a CSV cell that no spreadsheet evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 EXPORT_COLUMNS = ["id", "occurred_at", "actor_username", "agency_name", "action", "object_type",
                   "object_uuid", "person_reference", "purpose", "outcome", "details",
                   "ip_address", "request_id", "prev_hash", "hash"]
@@ -101,7 +85,7 @@ def audit_export(request):
     audit.record(actor=request.user, action=AuditAction.EXPORT, object_type="core.auditevent",
                  details={"rows": events.count(), "filters": {
                      k: str(v) for k, v in request.GET.items() if k != "search_term"}})
-    writer = csv.writer(_Echo())
+    writer = streaming_writer()
 
     def rows():
         yield writer.writerow(EXPORT_COLUMNS)

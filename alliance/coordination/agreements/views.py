@@ -1,7 +1,6 @@
 """The agreement pages (for DPOs and system administrators) and the disclosure log (the DPO's).
 Thin: every object comes from access.py, every write from services.py."""
 
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.core import audit
 from alliance.core.compartments import DataCategory
+from alliance.core.csvexport import csv_cell, streaming_writer
 from alliance.core.forms import apply_service
 from alliance.core.models import AuditAction
 from alliance.organisations.models import AgreementStatus
@@ -242,20 +242,6 @@ def disclosures(request):
     return render(request, "coordination/disclosures/list.html", {"form": form, "page": page})
 
 
-# A cell that starts with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_GET
 def disclosures_export(request):
     form, rows = _disclosure_search(request)
@@ -263,7 +249,7 @@ def disclosures_export(request):
                     persons=list({d.person_id: d.person for d in rows}.values()),
                     details={"object_type": "people.disclosure", "filters": form.filters(),
                              "rows": rows.count()})
-    writer = csv.writer(_Echo())
+    writer = streaming_writer()
     header = [_("When (UTC)"), _("Person reference"), _("From"), _("To"), _("Recipient"),
               _("Categories"), _("Purpose"), _("Agreement"), _("Channel"), _("Object")]
 

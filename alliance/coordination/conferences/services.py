@@ -25,6 +25,7 @@ from alliance.core import audit
 from alliance.core.compartments import DataCategory
 from alliance.core.errors import Conflict, check_version
 from alliance.core.models import AuditAction
+from alliance.core.text import checked_text as _text
 from alliance.organisations.agreements import crossings
 from alliance.organisations.models import SharingAgreement
 from alliance.people import disclosures, timeline
@@ -52,16 +53,6 @@ MAX_ROWS = 50  # shared items, decisions, actions, follow-ups: more is a mistake
 
 
 # --- what the services share -----------------------------------------------------------------------
-
-def _text(value, field: str, *, required: bool = False, message: str = "",
-          limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: message or _("This field is required.")})
-    if len(value) > limit:
-        raise ValidationError({field: _("Keep this under %(max)d characters.") % {"max": limit}})
-    return value
-
 
 def _short(value) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT")

@@ -20,6 +20,7 @@ from alliance.core import audit
 from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
+from alliance.core.text import checked_text as _text
 from alliance.organisations.agreements import categories_between
 from alliance.organisations.models import SharingAgreement
 from alliance.people import disclosures, timeline
@@ -27,7 +28,6 @@ from alliance.people.access import Action, person_grant
 from alliance.people.models import DisclosureChannel
 
 from ..models import (
-    MAX_TEXT,
     OPEN_REFERRAL,
     REFERRAL_TRANSITIONS,
     DeclineReason,
@@ -55,16 +55,6 @@ MAX_RESULTS = 10
 
 
 # --- checks --------------------------------------------------------------------------------------
-
-def _text(value, field: str, *, required: bool = False, message: str = "",
-          limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: message or _("This field is required.")})
-    if len(value) > limit:
-        raise ValidationError({field: _("Keep this under %(max)d characters.") % {"max": limit}})
-    return value
-
 
 def _labels(categories) -> str:
     names = dict(DataCategory.choices)

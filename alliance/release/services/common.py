@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from alliance.core.text import checked_text as clean_text  # noqa: F401 - the services import it from here
 from alliance.people.access import person_grant
 
 from ..access import ReleaseAction, release_grant
-from ..models import MAX_TEXT, ReleaseSettings, StepTemplate
+from ..models import ReleaseSettings, StepTemplate
 
 
 def require(actor, person, action: str = ReleaseAction.WORK):
@@ -66,16 +67,6 @@ def check_agency(person, agency, field: str = "agency") -> None:
             "%(agency)s is neither responsible for %(reference)s nor on their case team. Add "
             "someone from it to the case team first.") % {"agency": agency,
                                                           "reference": person.reference}})
-
-
-def clean_text(value: str | None, field: str, *, required: bool = False,
-               message: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError({field: message or _("This field is required.")})
-    if len(value) > MAX_TEXT:
-        raise ValidationError({field: _("Keep this under %(max)d characters.") % {"max": MAX_TEXT}})
-    return value
 
 
 def not_in_future(value, field: str, today) -> None:
