@@ -21,6 +21,7 @@ Compartment: the case team's share (DataCategory.CASE_TEAM); free text is encryp
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.core.fields import EncryptedTextField
 from alliance.core.models import PublicModel, VersionedModel
@@ -40,13 +41,13 @@ class ReferralKind(models.TextChoices):
 
 
 class ReferralStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("referral", "Draft")
+    SENT = "sent", pgettext_lazy("referral", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral", "Declined")
+    IN_PROGRESS = "in_progress", pgettext_lazy("referral", "In progress")
+    COMPLETED = "completed", pgettext_lazy("referral", "Completed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral", "Withdrawn")
 
 
 # The referral status machine (STYLE.md rule 5): services refuse any other move.
@@ -225,7 +226,8 @@ class Attendee(models.Model):
                              related_name="+", verbose_name=_("attendee"))
     agency = models.ForeignKey("organisations.Agency", on_delete=models.PROTECT,
                                related_name="+", verbose_name=_("agency"))
-    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    attended = models.BooleanField(pgettext_lazy("conference", "attended"), null=True,
+                                   blank=True)
 
     class Meta:
         ordering = ["agency__name", "id"]
@@ -260,9 +262,9 @@ class Decision(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    OPEN = "open", pgettext_lazy("conference action", "Open")
+    DONE = "done", pgettext_lazy("conference action", "Done")
+    DROPPED = "dropped", pgettext_lazy("conference action", "Dropped")
 
 
 class ConferenceAction(PublicModel):

@@ -4,6 +4,7 @@ terminate and reviewed forms, and the disclosure log's search."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.core.compartments import DataCategory
 from alliance.core.forms import StyledForm, VersionedForm, date_input
@@ -105,10 +106,12 @@ class ReviewedForm(VersionedForm):
 
 class DisclosureFilterForm(StyledForm):
     reference = forms.CharField(label=_("Person reference"), max_length=20, required=False)
-    from_agency = forms.ModelChoiceField(label=_("From"), queryset=Agency.objects.none(),
+    from_agency = forms.ModelChoiceField(label=pgettext_lazy("agency", "From"),
+                                         queryset=Agency.objects.none(),
                                          to_field_name="uuid", required=False,
                                          empty_label=_("Any agency"))
-    to_agency = forms.ModelChoiceField(label=_("To"), queryset=Agency.objects.none(),
+    to_agency = forms.ModelChoiceField(label=pgettext_lazy("agency", "To"),
+                                       queryset=Agency.objects.none(),
                                        to_field_name="uuid", required=False,
                                        empty_label=_("Any agency"))
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None,

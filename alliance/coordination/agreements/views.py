@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.core import audit
@@ -250,8 +250,9 @@ def disclosures_export(request):
                     details={"object_type": "people.disclosure", "filters": form.filters(),
                              "rows": rows.count()})
     writer = streaming_writer()
-    header = [_("When (UTC)"), _("Person reference"), _("From"), _("To"), _("Recipient"),
-              _("Categories"), _("Purpose"), _("Agreement"), _("Channel"), _("Object")]
+    header = [_("When (UTC)"), _("Person reference"), pgettext("agency", "From"),
+              pgettext("agency", "To"), _("Recipient"), _("Categories"), _("Purpose"),
+              _("Agreement"), _("Channel"), _("Object")]
 
     def lines():
         yield writer.writerow(header)

@@ -123,8 +123,13 @@ def sending_agency_ids(user, person) -> list[int]:
 def _sending_condition(user) -> Q:
     condition = Q(from_agency_id__in=sorted(holding_agency_ids(user)),
                   person__responsible_agency_id=F("from_agency_id"))
+    # One clause per set of agencies, not per person: a worker on hundreds of case teams gets
+    # a handful of clauses (SQLite refuses expressions deeper than 1,000).
+    by_agencies: dict[tuple[int, ...], list[int]] = {}
     for person_id, agencies in _sending_pairs(user).items():
-        condition |= Q(person_id=person_id, from_agency_id__in=sorted(agencies))
+        by_agencies.setdefault(tuple(sorted(agencies)), []).append(person_id)
+    for agencies, people in by_agencies.items():
+        condition |= Q(person_id__in=sorted(people), from_agency_id__in=list(agencies))
     return condition & compartment_holders(user, DataCategory.CASE_TEAM, "person__")
 
 
