@@ -107,24 +107,31 @@ def case_set_manager(*, actor, case: Case, case_manager, expected_version: int |
     return case
 
 
-def _add_member(*, actor, case, membership, team_role, scopes):
+def _add_member(*, actor, case, membership, team_role, scopes, authorised_by=None):
     member = CaseTeamMember.objects.create(
         case=case, user=membership.user, agency=membership.agency, team_role=team_role,
         scopes=sorted(set(scopes)), added_at=timezone.now(), added_by=actor)
     timeline.add(person=case.person, kind="team_member_added", compartment=Compartment.CASE_TEAM,
                  actor=actor, params={"name": str(membership.user),
                                       "agency": membership.agency.name})
+    details = {"member": membership.user.username, "agency": membership.agency.name,
+               "scopes": member.scopes}
+    if authorised_by is not None and authorised_by.pk != actor.pk:
+        details["authorised_by"] = authorised_by.username
     audit.record(actor=actor, action=AuditAction.CREATE, obj=member, person=case.person,
-                 details={"member": membership.user.username, "agency": membership.agency.name,
-                          "scopes": member.scopes})
+                 details=details)
     return member
 
 
 @transaction.atomic
 def team_member_add(*, actor, case: Case, membership: Membership, team_role: str,
-                    scopes: list[str]) -> CaseTeamMember:
-    """Add a named member from any agency of the jurisdiction, with what they may see."""
-    _require(actor, case.person)
+                    scopes: list[str], authorised_by=None) -> CaseTeamMember:
+    """Add a named member from any agency of the jurisdiction, with what they may see.
+
+    `authorised_by`: the one who may manage the case and asked for the change, when someone
+    else makes it (a referral's receiving agency adds its worker, as the referral asked); the
+    permission is theirs, the audit trail and the timeline name both."""
+    _require(authorised_by or actor, case.person)
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     if case.status != CaseStatus.OPEN:
         raise ValidationError(_("The case is closed."))
@@ -143,7 +150,7 @@ def team_member_add(*, actor, case: Case, membership: Membership, team_role: str
     if not team_role.strip():
         raise ValidationError({"team_role": _("Say what this member does in the team.")})
     return _add_member(actor=actor, case=case, membership=membership, team_role=team_role.strip(),
-                       scopes=scopes)
+                       scopes=scopes, authorised_by=authorised_by)
 
 
 @transaction.atomic

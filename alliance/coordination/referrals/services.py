@@ -283,8 +283,8 @@ def _worker_membership(referral, worker) -> Membership:
 
 
 def _authoriser(referral, case):
-    """Who the team change is made in the name of: the one who sent the referral (which asked
-    for it) if they may still manage the case, else the case manager."""
+    """Who authorised the team change the acceptance makes: the one who sent the referral
+    (which asked for it) if they may still manage the case, else the case manager."""
     for user in (referral.sent_by, case.case_manager):
         if user is not None and user.is_active and person_grant(user, referral.person).can(
                 Action.MANAGE_CASE):
@@ -317,8 +317,9 @@ def referral_accept(*, actor, referral: Referral, worker, expected_version: int 
     place = case.team.filter(user=worker, ended_at__isnull=True).first()
     if place is None:
         place = case_services.team_member_add(
-            actor=_authoriser(referral, case), case=case, membership=membership,
-            team_role=str(ReferralKind(referral.kind).label), scopes=scopes)
+            actor=actor, authorised_by=_authoriser(referral, case), case=case,
+            membership=membership, team_role=str(ReferralKind(referral.kind).label),
+            scopes=scopes)
     referral.worker, referral.team_place = worker, place
     referral.responded_at, referral.responded_by = timezone.now(), actor
     referral.save()

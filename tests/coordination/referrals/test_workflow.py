@@ -12,6 +12,7 @@ from django.utils import timezone
 from alliance.cases.models import CaseTeamMember
 from alliance.coordination.models import Referral, ReferralStatus
 from alliance.coordination.referrals import services
+from alliance.core.models import AuditEvent
 from alliance.people.models import Disclosure, TimelineEvent
 from alliance.work.models import Notification, Task, TaskStatus
 
@@ -68,6 +69,10 @@ def test_it_refers_accepts_and_completes_through_the_pages(world):
     place = CaseTeamMember.objects.get(case=w.case_a, user=w.ngo_worker, ended_at__isnull=True)
     assert referral.team_place == place and place.agency == w.ngo
     assert place.scopes == ["identity"]
+    # the NGO worker who accepted added the place, as the sender (who asked for it) authorised
+    assert place.added_by == w.ngo_worker
+    added = AuditEvent.objects.get(object_type="cases.caseteammember", object_uuid=place.uuid)
+    assert added.actor == w.ngo_worker and added.details["authorised_by"] == w.manager_a.username
     # then the worker sees person A, through the case team
     assert ngo.get(_person_page(w)).status_code == 200
     assert _person_page(w) in ngo.get(_detail(referral)).content.decode()
