@@ -297,3 +297,53 @@ def test_a_read_of_the_support_plan_names_the_plan_and_the_person(world):
     assert (event.action, event.person) == ("view", world.person_a)
     assert f"release.supportplan:{plan.uuid}" in event.details.get("objects", []) or \
         event.object_uuid == str(plan.uuid)
+
+
+# --- coordination: referrals and conferences, refused or read, reach the person's DPO ------------
+
+def _coordination_records(w) -> dict:
+    from ..coordination.conferences import builders as conference_builders
+    from ..coordination.referrals import builders as referral_builders
+
+    return {"referral_detail": (referral_builders.sent(w), "coordination.referral"),
+            "conference_detail": (conference_builders.schedule(w),
+                                  "coordination.caseconference")}
+
+
+@pytest.mark.parametrize("page", ["referral_detail", "conference_detail"])
+def test_a_refused_look_at_a_coordination_record_reaches_the_persons_dpo(world, page):
+    obj, object_type = _coordination_records(world)[page]
+    for user in (world.treatment_b, world.regional_coordinator, world.manager_other):
+        response = login(user).get(reverse(f"coordination:{page}", args=[obj.uuid]))
+        assert response.status_code == 404
+        event = _latest()
+        assert (event.actor, event.outcome, event.object_type, event.object_uuid) == (
+            user, "denied", object_type, str(obj.uuid))
+        assert event.person == world.person_a
+        assert audit_events_visible_to(world.dpo).filter(pk=event.pk).exists()
+
+
+@pytest.mark.parametrize("page", ["referral_detail", "conference_detail"])
+def test_a_read_across_agencies_is_one_event_and_its_disclosure(world, page):
+    """The NGO reads the referral sent to it; the probation officer, invited but not on the
+    case team, the conference: one audit event naming the person each; the conference read
+    through the agreement is a disclosure of its own (the referral's was logged on sending)."""
+    from alliance.people.models import Disclosure
+
+    obj, object_type = _coordination_records(world)[page]
+    reader = world.ngo_worker if page == "referral_detail" else world.probation_officer
+    client = login(reader)
+    before = _latest().pk
+    response = client.get(reverse(f"coordination:{page}", args=[obj.uuid]))
+    assert response.status_code == 200
+    (event,) = AuditEvent.objects.filter(pk__gt=before)
+    assert (event.actor, event.action, event.object_type, event.person) == (
+        reader, "view", object_type, world.person_a)
+    assert audit_events.grant(world.dpo, event).can("view")
+    read = Disclosure.objects.filter(object_uuid=str(obj.uuid), recipient=reader)
+    if page == "referral_detail":
+        assert not read.exists()
+    else:
+        (row,) = read
+        assert (row.channel, row.categories, row.agreement, row.recipient_agency) == (
+            "conference", ["case_team"], world.agreement, world.probation)

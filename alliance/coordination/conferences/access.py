@@ -19,6 +19,8 @@ from alliance.core import audit, context
 from alliance.core.compartments import DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.organisations.agreements import crossings
+from alliance.organisations.models import SharingAgreement
+from alliance.people import disclosures
 from alliance.people.access import (
     RECORD_KEEPER_ROLES,
     Action,
@@ -28,6 +30,7 @@ from alliance.people.access import (
     refuse,
     visible_condition,
 )
+from alliance.people.models import DisclosureChannel
 
 from ..models import ActionStatus, Attendee, CaseConference, ConferenceAction
 
@@ -186,7 +189,28 @@ def get_conference_for_user(user, conference_uuid, action: str = Do.VIEW):
         queryset=CaseConference.objects.select_related(*_PERSON, "case", "agency", "chair",
                                                        "minutes_by", "created_by"))
     audit.consulted(actor=user, obj=conference, agency=grant.agency)
+    _disclosed_to_attendee(user, conference, conference)
     return conference, grant
+
+
+def _disclosed_to_attendee(user, conference, obj) -> None:
+    """An invited attendee off the case team, from another agency than the responsible one,
+    reads the conference under an agreement: the disclosure log records it (a case-team member
+    reading it is logged with the response's consultation, people/disclosures.py)."""
+    person = conference.person
+    agency = attending(user).get(conference.pk)
+    if agency is None or agency.pk == person.responsible_agency_id:
+        return
+    on_person = person_grant(user, person)
+    if on_person.can(Action.VIEW) and DataCategory.CASE_TEAM in on_person.compartments:
+        return
+    agreement_id = crossings({agency.pk}).get((person.responsible_agency_id, agency.pk), {}).get(
+        DataCategory.CASE_TEAM)
+    agreement = SharingAgreement.objects.filter(pk=agreement_id).first()
+    disclosures.record(person=person, recipient_agency=agency, recipient=user,
+                       categories=[DataCategory.CASE_TEAM], channel=DisclosureChannel.CONFERENCE,
+                       purpose=agreement.purpose if agreement else "", agreement=agreement,
+                       obj=obj)
 
 
 def get_action_for_user(user, action_uuid, action: str = Do.VIEW):
@@ -196,6 +220,7 @@ def get_action_for_user(user, action_uuid, action: str = Do.VIEW):
         queryset=ConferenceAction.objects.select_related(
             *_PERSON, "conference", "conference__person", "conference__case", "owner"))
     audit.consulted(actor=user, obj=found, agency=grant.agency)
+    _disclosed_to_attendee(user, found.conference, found)
     return found, grant
 
 
