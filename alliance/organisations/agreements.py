@@ -21,17 +21,18 @@ def crossings(receiving_agency_ids, today: datetime.date | None = None
     """(from agency id, to agency id) -> {category: agreement id}, for the agreements in force
     that name one of `receiving_agency_ids` as a party: what each of those agencies may receive
     from each other party, and the agreement it relies on (the oldest in force, when several
-    cover a category). Two queries, whatever the number of agreements."""
+    cover a category). One query, whatever the number of agreements."""
     receiving = set(receiving_agency_ids)
     if not receiving:
         return {}
-    agreements = list(in_force(today).filter(parties__agency_id__in=sorted(receiving))
-                      .distinct().order_by("valid_from", "pk").values_list("pk", flat=True))
+    covering = in_force(today).filter(parties__agency_id__in=sorted(receiving)).values("pk")
     parties: dict[int, list] = {}
     for agreement_id, agency_id, categories in (
-            AgreementParty.objects.filter(agreement_id__in=agreements)
+            AgreementParty.objects.filter(agreement_id__in=covering)
+            .order_by("agreement__valid_from", "agreement_id")
             .values_list("agreement_id", "agency_id", "categories")):
         parties.setdefault(agreement_id, []).append((agency_id, categories))
+    agreements = list(parties)  # the oldest in force first (dicts keep the order)
     result: dict[tuple[int, int], dict[str, int]] = {}
     for agreement_id in agreements:
         members = parties.get(agreement_id, [])

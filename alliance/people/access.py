@@ -103,14 +103,23 @@ def team_crossings(user) -> dict[int, dict[str, tuple[int, int] | None]]:
     information-sharing agreement in force lets that agency receive from the responsible one
     (organisations/agreements.py), within the scopes given on the team. A place that crosses
     nothing gives nothing: the person is not even visible through it. When an agreement lapses,
-    the next request reads the dates and the access through it is gone. Three queries at most,
-    once per request."""
+    the next request reads the dates and the access through it is gone. Two queries at most (the
+    places, and the agreements when a place crosses), once per request."""
     cache = context.memo()
     key = ("team_crossings", user.pk)
     if cache is not None and key in cache:
         return cache[key]
-    rows = list(_open_team(user).values_list(
+    held = _gated(_open_team(user).values_list(
         "case__person_id", "case__person__responsible_agency_id", "agency_id", "scopes"))
+    if cache is not None:
+        cache[key] = held
+    return held
+
+
+def _gated(rows) -> dict[int, dict[str, tuple[int, int] | None]]:
+    """`team_crossings` for these places ((person id, responsible agency id, place's agency id,
+    scopes) rows): the gate, stated once. One query when a place crosses, none otherwise."""
+    rows = list(rows)
     allowed = crossings({agency for _, responsible, agency, _ in rows if agency != responsible})
     held: dict[int, dict[str, tuple[int, int] | None]] = {}
     for person_id, responsible, agency, scopes in rows:
@@ -123,10 +132,7 @@ def team_crossings(user) -> dict[int, dict[str, tuple[int, int] | None]]:
         for compartment, agreement_id in allowed.get((responsible, agency), {}).items():
             if compartment in wanted and place.get(compartment, ()) is not None:
                 place.setdefault(compartment, (agreement_id, agency))
-    held = {person_id: place for person_id, place in held.items() if place}
-    if cache is not None:
-        cache[key] = held
-    return held
+    return {person_id: place for person_id, place in held.items() if place}
 
 
 def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
@@ -242,7 +248,7 @@ class PersonPolicy:
             actions.add(Action.VIEW)
             if g.roles & RECORD_KEEPER_ROLES:
                 actions |= RECORD_KEEPER_ACTIONS
-        through_team = open_team_scopes(user).get(person.pk, set())
+        through_team = self._through_team(user, person, places)
         if places and through_team:
             # The agency of the place that crosses nothing (the responsible agency's) first.
             agency = agency or min(places, key=lambda p: p.agency_id
@@ -256,6 +262,16 @@ class PersonPolicy:
             compartments |= _holding_compartments(g)
             actions.add(Action.VIEW)
         return Grant(frozenset(compartments), frozenset(actions), agency)
+
+    @staticmethod
+    def _through_team(user, person, places) -> set[str]:
+        """What `user`'s places on this person's team give (the request's memo of all their
+        places when there is one, else these places alone: no query without a crossing)."""
+        cache = context.memo()
+        if cache is not None and ("team_crossings", user.pk) in cache:
+            return set(cache[("team_crossings", user.pk)].get(person.pk, {}))
+        rows = [(person.pk, person.responsible_agency_id, p.agency_id, p.scopes) for p in places]
+        return set(_gated(rows).get(person.pk, {}))
 
     def person_of(self, person):
         return person

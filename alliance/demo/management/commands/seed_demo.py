@@ -27,11 +27,13 @@ class Command(BaseCommand):
         # Before the other modules pick their people: a release changes who is responsible for
         # a person and who sees them (demo/release.py).
         staged = release.seed_release(users, agencies)
+        # Then the teams the referrals accepted add to, before the modules below pick the
+        # people each demo user sees (seed_work): a second run finds the same caseloads.
+        referred = coordination.seed_referrals(users, agencies)
+        conferred = coordination.seed_conferences(users, agencies)
         assessed = seed.seed_assessments(users)
         planned = seed.seed_plan_work(users, agencies)
         observed = observations.seed_observations(users, agencies)
-        referred = coordination.seed_referrals(users, agencies)
-        conferred = coordination.seed_conferences(users, agencies)
         release.run_daily()  # the release module's tasks, before run_daily is ever run
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
