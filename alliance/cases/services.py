@@ -10,6 +10,7 @@ from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.errors import check_version
 from alliance.core.models import AuditAction
+from alliance.organisations.agreements import categories_between
 from alliance.people import timeline
 from alliance.people.access import Action, person_grant
 
@@ -123,6 +124,27 @@ def _add_member(*, actor, case, membership, team_role, scopes, authorised_by=Non
     return member
 
 
+def _check_agreement(person, agency, scopes) -> None:
+    """A member from another agency than the responsible one sees only what an agreement in
+    force lets their agency receive (the gate, people/access.py): adding one who would see
+    nothing, or giving a scope no agreement covers, is refused with the reason."""
+    if agency.pk == person.responsible_agency_id:
+        return
+    allowed = categories_between(person.responsible_agency_id, agency.pk)
+    if Compartment.CASE_TEAM not in allowed:
+        raise ValidationError({"membership": _(
+            "No information-sharing agreement in force lets %(agency)s receive the case team's "
+            "share from %(responsible)s: this member would see nothing. Ask your data "
+            "protection officer.") % {"agency": agency.name,
+                                      "responsible": person.responsible_agency.name}})
+    labels = dict(Compartment.choices)
+    uncovered = [str(labels.get(s, s)) for s in scopes if s not in allowed]
+    if uncovered:
+        raise ValidationError({"scopes": _(
+            "The agreement with %(agency)s does not cover: %(scopes)s. Leave it out, or ask your "
+            "data protection officer.") % {"agency": agency.name, "scopes": "; ".join(uncovered)}})
+
+
 @transaction.atomic
 def team_member_add(*, actor, case: Case, membership: Membership, team_role: str,
                     scopes: list[str], authorised_by=None) -> CaseTeamMember:
@@ -149,6 +171,7 @@ def team_member_add(*, actor, case: Case, membership: Membership, team_role: str
             "Security material can only be shared with security staff or a prison manager.")})
     if not team_role.strip():
         raise ValidationError({"team_role": _("Say what this member does in the team.")})
+    _check_agreement(case.person, membership.agency, scopes)
     return _add_member(actor=actor, case=case, membership=membership, team_role=team_role.strip(),
                        scopes=scopes, authorised_by=authorised_by)
 

@@ -5,7 +5,8 @@ information-sharing agreement.
 Two ways in:
   * consultations: the audit trail tells `consultation_written` of each consultation event and
     the people it showed (core/audit.py); a reader who sees a person only through a case-team
-    place from another agency gets one row per person, under the agreement(s) relied on;
+    place from another agency gets one row per person, under the agreement(s) relied on (a list
+    or a search: once a day per person and agreement);
   * explicit disclosures (`record`): a referral sent, an item shared at a case conference, a
     handover package. The module that discloses calls it in its write's transaction.
 """
@@ -42,8 +43,16 @@ def consultation_written(event, persons) -> None:
     holding = holding_agency_ids(actor)
     kept = retained_access(actor)
     app = (event.object_type or "").split(".")[0]
-    shown = (LISTED if event.action in (AuditAction.LIST, AuditAction.SEARCH)
-             else CATEGORIES_BY_APP.get(app))
+    listed = event.action in (AuditAction.LIST, AuditAction.SEARCH)
+    shown = LISTED if listed else CATEGORIES_BY_APP.get(app)
+    # A list shown again the same day discloses nothing new about a person already logged for
+    # this reader under that agreement today: no row (a caseload opened twenty times a day is
+    # not twenty disclosures of each person on it).
+    logged_today = set(Disclosure.objects.filter(
+        recipient_id=actor.pk, channel=DisclosureChannel.CONSULTATION,
+        occurred_at__gte=_start_of_day(event.occurred_at),
+        person_id__in=[p.pk for p in persons]).values_list(
+            "person_id", "agreement_id")) if listed else set()
     purposes = _purposes({v[0] for p in persons for v in crossing.get(p.pk, {}).values() if v})
     rows = []
     for person in persons:
@@ -58,6 +67,8 @@ def consultation_written(event, persons) -> None:
             if shown is None or category in shown:
                 by_agreement.setdefault(via, []).append(category)
         for (agreement_id, agency_id), categories in by_agreement.items():
+            if (person.pk, agreement_id) in logged_today:
+                continue
             rows.append(Disclosure(
                 occurred_at=event.occurred_at, person_id=person.pk,
                 from_agency_id=person.responsible_agency_id, recipient_agency_id=agency_id,
@@ -83,6 +94,11 @@ def record(*, person, recipient_agency, categories, purpose: str, channel: str, 
         categories=_ordered(categories), purpose=purpose[:300], agreement=agreement,
         channel=channel, object_type=obj._meta.label_lower if obj is not None else "",
         object_uuid=str(getattr(obj, "uuid", "")) if obj is not None else "")
+
+
+def _start_of_day(moment: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(moment)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _ordered(categories) -> list[str]:

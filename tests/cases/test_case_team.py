@@ -115,3 +115,32 @@ def test_closing_a_case_is_final(world):
     with pytest.raises(ValidationError):
         services.case_close(actor=world.manager_a, case=case, reason="again",
                             expected_version=case.version)
+
+
+def test_a_member_whose_agency_has_no_agreement_is_refused_with_the_reason(world):
+    """They would see nothing through the gate: the case manager is told so, and why."""
+    from ..factories import AgencyFactory, member
+
+    outside = AgencyFactory(jurisdiction=world.j1, name="Municipality J1", type="municipality")
+    worker = member(outside, "community_provider", username="municipal")
+    response = login(world.manager_a).post(
+        reverse("cases:team_add", args=[world.case_a.uuid]),
+        {"membership": _membership(worker).pk, "team_role": "Social worker"})
+    assert response.status_code == 200  # the form again, with the reason on it
+    text = response.content.decode()
+    assert "No information-sharing agreement in force lets Municipality J1" in text
+    assert not CaseTeamMember.objects.filter(case=world.case_a, user=worker).exists()
+
+
+def test_a_scope_the_agreement_does_not_cover_is_refused(world):
+    party = world.agreement.parties.get(agency=world.ngo)
+    party.categories = ["case_team", "plan_progress"]
+    party.save()
+    with pytest.raises(ValidationError, match="does not cover"):
+        services.team_member_add(actor=world.manager_a, case=world.case_a,
+                                 membership=_membership(world.ngo_worker), team_role="Mentor",
+                                 scopes=["identity"])
+    added = services.team_member_add(actor=world.manager_a, case=world.case_a,
+                                     membership=_membership(world.ngo_worker),
+                                     team_role="Mentor", scopes=[])
+    assert added.user == world.ngo_worker

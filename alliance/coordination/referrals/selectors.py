@@ -6,6 +6,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,10 +36,14 @@ def my_agency_ids(user) -> set[int]:
     return {g.agency_id for g in profile_for(user).grants}
 
 
+SHOWN = 100
+
+
 def inbox_received(user) -> dict:
     """"Referrals to us": waiting for an answer first (oldest answer date first), then those
     being worked on, then those closed in the last RECENT_DAYS days."""
     since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    # What is waiting is shown whole (each needs an answer); the rest, the latest SHOWN of each.
     rows = list(referrals.visible(user).filter(
         Q(to_agency_id__in=sorted(responding_agency_ids(user))) | Q(worker_id=user.pk))
         .exclude(status=ReferralStatus.DRAFT)
@@ -52,16 +57,22 @@ def inbox_received(user) -> dict:
                      key=lambda r: (r.responded_at or r.created_at), reverse=True)
     closed = sorted((r for r in rows if r.status in CLOSED), key=lambda r: r.updated_at,
                     reverse=True)
-    return {"waiting": waiting, "working": working, "closed": closed,
+    return {"waiting": waiting, "working": working[:SHOWN], "working_count": len(working),
+            "closed": closed[:SHOWN], "closed_count": len(closed), "shown": SHOWN,
             "today": timezone.localdate()}
 
 
-def inbox_sent(user) -> list[Referral]:
+SENT_PER_PAGE = 50
+
+
+def inbox_sent(user, page_number=None):
     """"Referrals we sent": the referrals from the user's agencies that they see, drafts
-    included, newest first."""
-    rows = list(referrals.visible(user).filter(from_agency_id__in=sorted(my_agency_ids(user)))
-                .select_related(*_RELATED).order_by("-created_at", "-id"))
-    return noted(user, rows, "referrals_sent")
+    included, newest first, SENT_PER_PAGE a page (a prison refers many people over the years)."""
+    rows = (referrals.visible(user).filter(from_agency_id__in=sorted(my_agency_ids(user)))
+            .select_related(*_RELATED).order_by("-created_at", "-id"))
+    page = Paginator(rows, SENT_PER_PAGE).get_page(page_number)
+    noted(user, list(page), "referrals_sent")
+    return page
 
 
 @dataclass

@@ -38,7 +38,7 @@ def referral_inbox(request):
     tab = "sent" if request.GET.get("tab") == "sent" else "received"
     context = {"tab": tab, "today": timezone.localdate()}
     if tab == "sent":
-        context["sent"] = selectors.inbox_sent(request.user)
+        context["page"] = selectors.inbox_sent(request.user, request.GET.get("page"))
     else:
         context.update(selectors.inbox_received(request.user))
     return render(request, "coordination/referrals/inbox.html", context)

@@ -30,6 +30,19 @@ def test_a_consultation_by_the_ngo_worker_writes_one_disclosure(world):
     assert "case_team" in row.categories
 
 
+def test_a_list_logs_each_person_once_a_day_a_page_each_time(world):
+    """The caseload opened again the same day adds no row; the person's page adds its own."""
+    w = cross_agency_team(world)
+    client = login(w.ngo_worker)
+    for _ in range(3):
+        assert w.person_a.reference in client.get(reverse("people:caseload")).content.decode()
+    listed = Disclosure.objects.filter(person=w.person_a)
+    assert listed.count() == 1 and set(listed.get().categories) <= {"case_team", "identity"}
+    client.get(reverse("people:detail", args=[w.person_a.uuid]))
+    client.get(reverse("people:detail", args=[w.person_a.uuid]))
+    assert Disclosure.objects.filter(person=w.person_a).count() == 3
+
+
 def test_a_consultation_by_the_responsible_prisons_staff_writes_none(world):
     w = cross_agency_team(world)
     login(w.treatment_a).get(reverse("people:detail", args=[w.person_a.uuid]))

@@ -103,3 +103,25 @@ def test_a_referral_is_listed_exactly_when_its_detail_opens(world):
     assert not referrals.visible(w.treatment_b).exists()
     assert not referrals.visible(w.regional_coordinator).exists()
     assert referrals.visible(w.manager_a).count() == 4
+
+
+def test_referrals_we_sent_come_a_page_at_a_time(world):
+    """A prison refers many people over the years: the tab shows 50 a page, newest first, and
+    its audit event names the people of that page only."""
+    from alliance.coordination.models import Referral
+    from alliance.coordination.referrals.selectors import SENT_PER_PAGE
+    from alliance.core.models import AuditEvent
+
+    w = world
+    Referral.objects.bulk_create(
+        Referral(person=w.person_a, from_agency=w.prison_a, to_agency=w.ngo, kind="mentoring",
+                 reason=f"Referral {n}", created_by=w.manager_a)
+        for n in range(SENT_PER_PAGE + 1))
+    client = login(w.manager_a)
+    first = client.get(reverse("coordination:referral_inbox"), {"tab": "sent"})
+    assert len(first.context["page"].object_list) == SENT_PER_PAGE
+    assert "Page 1 of 2" in first.content.decode()
+    second = client.get(reverse("coordination:referral_inbox"), {"tab": "sent", "page": 2})
+    assert len(second.context["page"].object_list) == 1
+    event = AuditEvent.objects.filter(actor=w.manager_a, action="list").latest("id")
+    assert event.details["resource"] == "referrals_sent" and event.details["count"] == 1
