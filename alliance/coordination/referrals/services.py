@@ -158,7 +158,7 @@ def _save_results(referral, results) -> None:
 
 
 def _lock(referral, expected_version) -> Referral:
-    referral = Referral.objects.select_for_update().select_related(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related(
         "person__responsible_agency", "person__jurisdiction", "from_agency", "to_agency",
         "sent_by", "worker").get(pk=referral.pk)
     check_version(referral, expected_version)
