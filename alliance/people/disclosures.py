@@ -53,7 +53,6 @@ def consultation_written(event, persons) -> None:
         occurred_at__gte=_start_of_day(event.occurred_at),
         person_id__in=[p.pk for p in persons]).values_list(
             "person_id", "agreement_id")) if listed else set()
-    purposes = _purposes({v[0] for p in persons for v in crossing.get(p.pk, {}).values() if v})
     rows = []
     for person in persons:
         held = crossing.get(person.pk)
@@ -73,10 +72,13 @@ def consultation_written(event, persons) -> None:
                 occurred_at=event.occurred_at, person_id=person.pk,
                 from_agency_id=person.responsible_agency_id, recipient_agency_id=agency_id,
                 recipient_id=actor.pk, categories=_ordered(categories),
-                purpose=purposes.get(agreement_id, ""), agreement_id=agreement_id,
+                agreement_id=agreement_id,
                 channel=DisclosureChannel.CONSULTATION, object_type=event.object_type,
                 object_uuid=event.object_uuid, audit_event_id=event.pk))
     if rows:
+        purposes = _purposes({row.agreement_id for row in rows})
+        for row in rows:
+            row.purpose = purposes.get(row.agreement_id, "")
         Disclosure.objects.bulk_create(rows)
 
 
