@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "alliance.observations",
     "alliance.release",
     "alliance.coordination",
+    "alliance.knowledge",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
 from alliance.coordination import api as coordination_api
+from alliance.knowledge import api as knowledge_api
 from alliance.observations import api as observations_api
 from alliance.people import api as people_api
 from alliance.plans import api as plans_api
@@ -102,6 +103,7 @@ api_v1 = [
     path("handovers/<uuid:handover_uuid>/withdraw/", release_api.HandoverWithdraw.as_view(),
          name="handover-withdraw"),
     *coordination_api.urls,
+    *knowledge_api.urls,
 ]
 
 urlpatterns = [
@@ -119,6 +121,8 @@ urlpatterns = [
     path("security/", include("alliance.observations.urls")),
     path("release/", include("alliance.release.urls")),
     path("coordination/", include("alliance.coordination.urls")),
+    path("knowledge/", include("alliance.knowledge.urls")),
+    path("training/", include("alliance.knowledge.training.urls")),
     path("work/", include("alliance.work.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

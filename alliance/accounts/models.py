@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
+    KNOWLEDGE_EDITOR = "knowledge_editor", _("Knowledge editor")
+    TRAINER = "trainer", _("Trainer")
 
 
 class Sector(models.TextChoices):
@@ -91,7 +93,7 @@ class Membership(PublicModel):
 
 # Roles that never work with individual people (DOMAIN.md §2); every other role is casework.
 NON_CASEWORK_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.DATA_PROTECTION_OFFICER,
-                                Role.SYSTEM_ADMINISTRATOR})
+                                Role.SYSTEM_ADMINISTRATOR, Role.KNOWLEDGE_EDITOR, Role.TRAINER})
 CASEWORK_ROLES = frozenset(Role.values) - NON_CASEWORK_ROLES
 
 PRISON_SECTOR_ROLES = {

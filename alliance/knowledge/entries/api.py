@@ -1,0 +1,3 @@
+"""The entries API."""
+
+urls: list = []

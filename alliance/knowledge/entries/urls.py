@@ -1,0 +1,3 @@
+"""The entries paths."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The meetings API."""
+
+urls: list = []

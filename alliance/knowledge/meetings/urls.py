@@ -1,0 +1,3 @@
+"""The meetings paths."""
+
+urlpatterns: list = []

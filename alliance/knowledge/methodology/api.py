@@ -1,0 +1,3 @@
+"""The methodology API."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""The methodology paths."""
+
+urlpatterns: list = []

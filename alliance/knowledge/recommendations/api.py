@@ -1,0 +1,3 @@
+"""The recommendations API."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""The recommendations paths."""
+
+urlpatterns: list = []

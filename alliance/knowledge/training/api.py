@@ -1,0 +1,3 @@
+"""The training API."""
+
+urls: list = []

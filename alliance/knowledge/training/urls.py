@@ -1,0 +1,5 @@
+"""The training pages: /training/."""
+
+app_name = "training"
+
+urlpatterns: list = []
