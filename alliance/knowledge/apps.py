@@ -7,4 +7,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base, methodology and training")
 
     def ready(self):
-        pass
+        from .entries import work as entry_work
+        from .training import work as training_work
+
+        # Task and notification kinds, and the daily functions (alliance.work's registry).
+        entry_work.register()
+        training_work.register()
