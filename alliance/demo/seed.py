@@ -79,6 +79,8 @@ DEMO_USERS = [
     ("demo.ngo", "Nikola", "Zaednica", "ngo", [Role.COMMUNITY_PROVIDER], ""),
     ("demo.regional", "Rade", "Regionalni", "regional", [Role.REGIONAL_COORDINATOR], ""),
     ("demo.dpo", "Dora", "Zaštita", "prison_admin", [Role.DATA_PROTECTION_OFFICER], ""),
+    ("demo.editor", "Elena", "Urednik", "prison_admin", [Role.KNOWLEDGE_EDITOR], ""),
+    ("demo.trainer", "Goran", "Obuka", "prison_admin", [Role.TRAINER], ""),
     # Also the system-level DPO: events tied to no jurisdiction (core/access.py).
     ("demo.dpo", "Dora", "Zaštita", "regional", [Role.DATA_PROTECTION_OFFICER], ""),
 ]

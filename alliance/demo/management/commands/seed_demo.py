@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from alliance.demo import coordination, observations, release, seed
+from alliance.demo import coordination, knowledge, observations, release, seed
 
 
 class Command(BaseCommand):
@@ -34,6 +34,8 @@ class Command(BaseCommand):
         assessed = seed.seed_assessments(users)
         planned = seed.seed_plan_work(users, agencies)
         observed = observations.seed_observations(users, agencies)
+        # After the catalogue (seed_plan_work): entries support its interventions.
+        written = knowledge.seed_knowledge(users, agencies)
         release.run_daily()  # the release module's tasks, before run_daily is ever run
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
             f"assessments, {planned} plans started, {observed} observations recorded, {staged} "
             f"people taken through the stages of release, in "
-            f"{elapsed:.1f} s; {referred} referrals and {conferred} case conferences."))
+            f"{elapsed:.1f} s; {referred} referrals and {conferred} case conferences; {written} "
+            f"knowledge entries."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
