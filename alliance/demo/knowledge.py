@@ -393,14 +393,12 @@ def _methodology(users, entries, now):
         "to the working group; preparation for release starts twelve months before release; a "
         "new chapter on support after release.", created_by=coordinator,
         approved_by=coordinator, approved_at=now - datetime.timedelta(days=20))
-    position = 0
-    for key, title, body1, body2, cites in CHAPTERS:
-        position += 1
+    for position, (key, title, body1, body2, cites) in enumerate(CHAPTERS, start=1):
         if body1 != "-":
-            Chapter.objects.create(version=v1, key=key, position=position, title=title,
-                                   body=body1, edited_by=editor)
-        chapter = Chapter.objects.create(version=v2, key=key, position=position, title=title,
-                                         body=body2 or body1, edited_by=editor)
+            Chapter.objects.create(methodology_version=v1, key=key, position=position,
+                                   title=title, body=body1, edited_by=editor)
+        chapter = Chapter.objects.create(methodology_version=v2, key=key, position=position,
+                                         title=title, body=body2 or body1, edited_by=editor)
         chapter.citations.set([entries[k] for k in cites])
     for version in (v1, v2):
         audit.record(actor=coordinator, action=AuditAction.CHANGE, obj=version,

@@ -324,8 +324,10 @@ class Chapter(VersionedModel):
     """One chapter of a version; `key` is stable from version to version (the change view
     pairs chapters by it)."""
 
-    version = models.ForeignKey(MethodologyVersion, on_delete=models.CASCADE,
-                                related_name="chapters")
+    # Not "version": that is the edit counter every VersionedModel has (409 on a stale edit).
+    methodology_version = models.ForeignKey(MethodologyVersion, on_delete=models.CASCADE,
+                                            related_name="chapters",
+                                            verbose_name=_("methodology version"))
     key = models.SlugField(_("key"), max_length=60)
     position = models.PositiveSmallIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=300)
@@ -339,7 +341,7 @@ class Chapter(VersionedModel):
         ordering = ["position", "id"]
         verbose_name = _("chapter")
         verbose_name_plural = _("chapters")
-        constraints = [models.UniqueConstraint(fields=["version", "key"],
+        constraints = [models.UniqueConstraint(fields=["methodology_version", "key"],
                                                name="chapter_key_unique")]
 
     def __str__(self):
