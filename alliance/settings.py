@@ -328,6 +328,11 @@ REST_FRAMEWORK = {
 }
 # Largest API request body, in bytes (413 above it).
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
+# Knowledge-base attachments (knowledge/entries/attachments.py): the largest file, in bytes, and
+# an optional virus scanner, the dotted path of a callable `scan(data: bytes, file_name: str)` that
+# raises ValidationError to refuse a file (docs/deployment.md shows one for ClamAV).
+KNOWLEDGE_ATTACHMENT_MAX_BYTES = envint("KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+KNOWLEDGE_ATTACHMENT_SCANNER = os.environ.get("KNOWLEDGE_ATTACHMENT_SCANNER", "")
 REST_KNOX = {
     "TOKEN_TTL": None if envint("API_TOKEN_TTL_DAYS", 90) == 0 else __import__(
         "datetime").timedelta(days=envint("API_TOKEN_TTL_DAYS", 90)),

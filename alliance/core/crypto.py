@@ -94,6 +94,32 @@ def reencrypt(token: str) -> str:
         raise DecryptionError("A stored value could not be decrypted for rotation.") from None
 
 
+# Files (knowledge-base attachments) are encrypted with the same keys as the text fields, so one
+# rotation (rotate_encryption_keys) covers both. A token is Fernet's url-safe base64 text, as
+# bytes: about 4/3 of the plaintext's size.
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return _fernet().encrypt(bytes(data))
+
+
+def decrypt_bytes(token: bytes | memoryview) -> bytes:
+    try:
+        return _fernet().decrypt(bytes(token))
+    except (InvalidToken, ValueError, TypeError):
+        raise DecryptionError(
+            "An encrypted file could not be decrypted with FIELD_ENCRYPTION_KEYS. "
+            "Check that the key it was written with is still configured."
+        ) from None
+
+
+def reencrypt_bytes(token: bytes | memoryview) -> bytes:
+    """Re-encrypt a stored file token with the primary key (after a key rotation)."""
+    try:
+        return _fernet().rotate(bytes(token))
+    except (InvalidToken, ValueError, TypeError):
+        raise DecryptionError("A stored file could not be decrypted for rotation.") from None
+
+
 # Serbian and Macedonian Cyrillic to the Latin spelling people type, so that "Петровић",
 # "Petrović" and "Petrovic" find the same person.
 _CYRILLIC = dict(
@@ -119,5 +145,10 @@ def normalise_identifier(value: str) -> str:
 
 def blind_index(value: str) -> str:
     """Keyed hash of a normalised identifier: searchable, but useless without the key."""
-    normalised = normalise_identifier(value)
+    return blind_index_normalised(normalise_identifier(value))
+
+
+def blind_index_normalised(normalised: str) -> str:
+    """blind_index of a value already normalised by normalise_identifier (for callers that
+    hash thousands of word runs and normalise each word once)."""
     return hmac.new(_index_key(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()

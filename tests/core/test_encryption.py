@@ -101,3 +101,36 @@ def test_production_refuses_demo_keys_and_debug():
                                   ("Ѓорѓиевски", "gjorgjievski")])
 def test_identifiers_match_across_scripts_case_and_diacritics(a, b):
     assert crypto.normalise_identifier(a) == crypto.normalise_identifier(b)
+
+
+# --- files (bytes): knowledge-base attachments ----------------------------------------------
+
+def test_bytes_round_trip_and_the_token_holds_no_plaintext():
+    data = b"%PDF-1.7 \x00\xff binary " * 10
+    token = crypto.encrypt_bytes(data)
+    assert token.startswith(b"gAAAA")
+    assert b"PDF" not in token
+    assert crypto.decrypt_bytes(token) == data
+    assert crypto.decrypt_bytes(memoryview(token)) == data  # as PostgreSQL returns a bytea
+
+
+def test_a_byte_decryption_failure_raises_without_the_token(settings):
+    token = crypto.encrypt_bytes(b"secret file")
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(crypto.DecryptionError) as excinfo:
+        crypto.decrypt_bytes(token)
+    assert "gAAAA" not in str(excinfo.value)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_bytes(b"not a token")
+
+
+def test_reencrypted_bytes_decrypt_once_the_old_key_is_gone(settings):
+    token = crypto.encrypt_bytes(b"secret file")
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    rotated = crypto.reencrypt_bytes(token)
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]
+    assert crypto.decrypt_bytes(rotated) == b"secret file"
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt_bytes(token)

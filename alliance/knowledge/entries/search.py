@@ -77,8 +77,11 @@ def search(rows: QuerySet, query: str) -> QuerySet:
         tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), search_type="raw",
                               config="simple")
         vector = SearchVector("search_document", config="simple")
-        return (rows.annotate(search_rank=SearchRank(vector, tsquery))
-                .filter(search_rank__gt=0).order_by("-search_rank", "-published_at", "-id"))
+        # Filter with @@ (the GIN index's expression): ts_rank is not a match test, it gives
+        # 1e-20 to a document that holds none of the words of an "&" query.
+        return (rows.alias(search_vector=vector).filter(search_vector=tsquery)
+                .annotate(search_rank=SearchRank(vector, tsquery))
+                .order_by("-search_rank", "-published_at", "-id"))
     condition = Q()
     for term in terms:
         # At the start of a word: the document is words separated by single spaces.
