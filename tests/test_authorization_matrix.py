@@ -17,6 +17,7 @@ from .conftest import login
 from .coordination.agreements import matrix_pages as agreements_matrix_pages
 from .coordination.conferences import matrix_pages as conference_matrix_pages
 from .coordination.referrals import matrix as referral_matrix
+from .knowledge.training import matrix as training_matrix
 from .matrix import PERSONAS, Row, only
 from .observations import matrix_api as observations_matrix_api
 from .observations import matrix_pages as observations_matrix_pages
@@ -257,8 +258,6 @@ MATRIX = {
                                    only({"*": 200}, 200)),
     "assessments:instrument_load": Row(lambda w: reverse("assessments:instrument_load"),
                                        only({"admin": 200}, 403)),
-    "assessments:accreditation": Row(lambda w: reverse("assessments:accreditation"),
-                                     only({"manager_a": 200, "manager_other": 200}, 403)),
 }
 
 
@@ -315,7 +314,7 @@ for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
               assessments_matrix_api.ROWS, observations_matrix_api.ROWS,
               observations_matrix_pages.ROWS, release_matrix_pages.ROWS,
               release_matrix_api.ROWS, agreements_matrix_pages.ROWS, referral_matrix.ROWS,
-              conference_matrix_pages.ROWS):
+              conference_matrix_pages.ROWS, training_matrix.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

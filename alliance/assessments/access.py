@@ -42,11 +42,6 @@ def countersign_agency_ids(user) -> set[int]:
     return {g.agency_id for g in profile_for(user).grants_with(*COUNTERSIGN_ROLES)}
 
 
-def can_view_accreditation(user) -> bool:
-    """Managers who countersign see their staff's certifications (page and menu alike)."""
-    return bool(countersign_agency_ids(user))
-
-
 def can_countersign(user, person) -> bool:
     return person.responsible_agency_id in countersign_agency_ids(user)
 

@@ -33,5 +33,4 @@ urlpatterns = [
     path("<uuid:assessment_uuid>/pdf/", views.pdf, name="pdf"),
     path("instruments/", views.instruments, name="instruments"),
     path("instruments/load/", views.instrument_load, name="instrument_load"),
-    path("accreditation/", views.accreditation_overview, name="accreditation"),
 ]

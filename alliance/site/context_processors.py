@@ -1,9 +1,10 @@
 from django.conf import settings
 
 from alliance.accounts.access import can_administer, profile_for
-from alliance.assessments.access import can_view_accreditation
 from alliance.coordination.agreements.access import can_read_agreements
 from alliance.coordination.referrals.access import can_use_referrals
+from alliance.knowledge.entries.access import can_use_knowledge
+from alliance.knowledge.training.access import can_use_training
 from alliance.observations.access import can_record_anywhere, can_use_security_pages
 from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.plans.access import can_see_alliance_trends
@@ -24,7 +25,8 @@ def alliance(request):
             "sessions_today": can_have_caseload(user),  # plans' worklists: require_caseload
             "not_engaging": can_have_caseload(user),
             "alliance_trends": can_see_alliance_trends(user),
-            "accreditation": can_view_accreditation(user),
+            "training": can_use_training(user),  # staff training, sessions
+            "knowledge": can_use_knowledge(user),  # the knowledge base; "My training"
             "security": can_use_security_pages(user),
             "shared": can_have_caseload(user),  # the page's require_caseload
             "my_observations": can_record_anywhere(user),

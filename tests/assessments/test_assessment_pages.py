@@ -174,10 +174,9 @@ def test_an_administrator_loads_a_version_and_an_invalid_file_gets_precise_error
 
 
 def test_managers_see_who_is_certified_and_who_is_due_a_booster(assessing):
-    page = login(assessing.manager_a).get(reverse("assessments:accreditation")).content.decode()
+    page = login(assessing.manager_a).get(reverse("training:staff")).content.decode()
     assert "alliance-risk-needs" in page and "valid" in page
-    assert login(assessing.treatment_a).get(reverse("assessments:accreditation")).status_code \
-        == 403
+    assert login(assessing.treatment_a).get(reverse("training:staff")).status_code == 403
 
 
 def test_loading_the_same_version_with_other_content_is_refused(world, tmp_path):

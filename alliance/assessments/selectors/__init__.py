@@ -18,7 +18,7 @@ from .assessment import (
     rating_page,
 )
 from .changes import change_counts, comparison, previous_of, profile_chart, readable_previous
-from .config import co_assessor_candidates, instrument_version, instrument_versions, staff_of
+from .config import co_assessor_candidates, instrument_version, instrument_versions
 from .person import (
     awaiting_countersignature,
     drafts_of,
@@ -66,7 +66,6 @@ __all__ = [
     "rating_page",
     "ratings_map",
     "readable_previous",
-    "staff_of",
     "strengths_of",
     "trend",
     "worklist",

@@ -31,7 +31,3 @@ def co_assessor_candidates(assessment) -> list:
             and can_read_treatment(person_grant(u, assessment.person))]
 
 
-def staff_of(agency_ids) -> list:
-    return list(User.objects.filter(memberships__agency_id__in=agency_ids,
-                                    memberships__is_active=True, is_active=True)
-                .distinct().order_by("last_name", "first_name"))

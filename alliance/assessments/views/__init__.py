@@ -1,6 +1,6 @@
 """The assessments module's pages: screenings (screening.py), the assessment and its actions
 (assessment.py), the rating page with its domain judgements and additional factors (rating.py),
-instruments and accreditation (config.py); what the assessment and rating pages share is in
+instruments (config.py); what the assessment and rating pages share is in
 common.py. Views are short: fetch through access.py, call a service, render.
 
 Every view is re-exported here for urls.py (`views.rate_item`). No module is named after one of
@@ -22,7 +22,7 @@ from .assessment import (
     update_summary,
     worklist,
 )
-from .config import accreditation_overview, instrument_load, instruments
+from .config import instrument_load, instruments
 from .rating import (
     domain_judgement,
     factor_add,
@@ -35,7 +35,6 @@ from .rating import (
 from .screening import screening_create, screening_detail
 
 __all__ = [
-    "accreditation_overview",
     "add_source",
     "assessment_detail",
     "assessment_start",

@@ -1,5 +1,6 @@
-"""Configuration pages, not person-level: the published instruments, loading one (a system
-administrator), and the accreditation overview (managers)."""
+"""Configuration pages, not person-level: the published instruments and loading one (a system
+administrator). The accreditation overview is the knowledge app's "Staff training"
+(knowledge/training/)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,8 +11,7 @@ from django.views.decorators.http import require_http_methods
 from alliance.accounts.access import can_administer, profile_for
 from alliance.core.i18n import current_language
 
-from .. import accreditation, selectors, services
-from ..access import can_view_accreditation, countersign_agency_ids
+from .. import selectors, services
 from ..forms import InstrumentUploadForm
 from ..instruments import InstrumentDefinitionError
 
@@ -49,11 +49,3 @@ def instrument_load(request):
             return redirect("assessments:instruments")
     return render(request, "assessments/instrument_load.html", {"form": form, "errors": errors},
                   status=status)
-
-
-def accreditation_overview(request):
-    if not can_view_accreditation(request.user):
-        raise PermissionDenied(_("The accreditation overview is for managers."))
-    users = selectors.staff_of(countersign_agency_ids(request.user))
-    return render(request, "assessments/accreditation.html", {
-        "rows": accreditation.certification_overview(users)})
