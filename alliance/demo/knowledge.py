@@ -12,6 +12,9 @@
   after release and cites the newer entries.
 * Two entries support interventions of the home catalogue (the dialogue and the family
   programmes).
+* **Training** by demo.trainer at the home prison administration: a risk and needs course held
+  two months ago (demo.treatment passed, which renewed their certification; demo.treatment2 was
+  absent), and a booster in two weeks for demo.treatment2, whose booster is overdue.
 
 The authors outside the home jurisdiction are demo accounts that cannot sign in. Idempotent: an
 entry is found again by its original title, a meeting by its title, a methodology by its title.
@@ -29,6 +32,7 @@ from alliance.core.models import AuditAction
 from alliance.knowledge.entries.search import reindex
 from alliance.knowledge.models import (
     AdoptionStatus,
+    AttendanceResult,
     Chapter,
     EntryKind,
     EntryStatus,
@@ -42,9 +46,12 @@ from alliance.knowledge.models import (
     MethodologyStatus,
     MethodologyVersion,
     RecommendationAdoption,
+    SessionKind,
     TargetGroup,
     Theme,
+    TrainingSession,
 )
+from alliance.knowledge.training import services as training
 from alliance.organisations.models import Jurisdiction
 from alliance.plans.models import Intervention
 
@@ -406,6 +413,35 @@ def _methodology(users, entries, now):
     return 2
 
 
+def seed_training(users, agencies, today) -> None:
+    from alliance.assessments.models import Course
+
+    course = Course.objects.filter(instrument_code="alliance-risk-needs").first()
+    agency, trainer = agencies[(HOME, "prison_admin")], users["demo.trainer"]
+    if course is None or TrainingSession.objects.filter(agency=agency, course=course).exists():
+        return
+    held = training.session_create(
+        actor=trainer, agency=agency, course=course, kind=SessionKind.CERTIFICATION,
+        starts_on=today - datetime.timedelta(days=62), ends_on=today - datetime.timedelta(days=60),
+        place="Prison administration training room",
+        notes="Three days: the instrument's items, rating practice on fictional cases, the "
+              "formulation and the summary.")
+    held = training.attendees_set(actor=trainer, session=held, expected_version=None,
+                                  users=[users["demo.treatment"], users["demo.treatment2"]])
+    training.results_record(actor=trainer, session=held, expected_version=None, results=[
+        {"user": users["demo.treatment"], "result": AttendanceResult.PASSED, "score": 86,
+         "note": ""},
+        {"user": users["demo.treatment2"], "result": AttendanceResult.ABSENT, "score": None,
+         "note": "Booked on the booster instead."}])
+    booster = training.session_create(
+        actor=trainer, agency=agency, course=course, kind=SessionKind.BOOSTER,
+        starts_on=today + datetime.timedelta(days=14), online=True,
+        notes="Half a day: rating practice on two fictional cases and the changes of the "
+              "instrument's latest version.")
+    training.attendees_set(actor=trainer, session=booster, expected_version=None,
+                           users=[users["demo.treatment2"]])
+
+
 @transaction.atomic
 def seed_knowledge(users, agencies) -> int:
     """The knowledge base, meetings and the methodology; returns the number of entries made."""
@@ -424,4 +460,5 @@ def seed_knowledge(users, agencies) -> int:
     for spec in MEETINGS:
         _meeting(spec, users, jurisdictions, entries, today)
     _methodology(users, entries, now)
+    seed_training(users, agencies, today)
     return KnowledgeEntry.objects.count() - made
