@@ -342,7 +342,8 @@ def interventions(request):
     require_caseload(request.user)
     labels = selectors.need_area_labels()
     jurisdictions = {}
-    for row in selectors.catalogue_for(request.user):
+    for row, evidence in selectors.catalogue_with_evidence(request.user):
         jurisdictions.setdefault(row.jurisdiction, []).append(
-            {"i": row, "needs": [labels.get(code, code) for code in row.need_areas]})
+            {"i": row, "needs": [labels.get(code, code) for code in row.need_areas],
+             "evidence": evidence})
     return render(request, "plans/plan/interventions.html", {"jurisdictions": jurisdictions})
