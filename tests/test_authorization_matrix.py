@@ -17,6 +17,10 @@ from .conftest import login
 from .coordination.agreements import matrix_pages as agreements_matrix_pages
 from .coordination.conferences import matrix_pages as conference_matrix_pages
 from .coordination.referrals import matrix as referral_matrix
+from .knowledge.entries import matrix as entry_matrix
+from .knowledge.meetings import matrix as meeting_matrix
+from .knowledge.methodology import matrix as methodology_matrix
+from .knowledge.recommendations import matrix as recommendation_matrix
 from .knowledge.training import matrix as training_matrix
 from .matrix import PERSONAS, Row, only
 from .observations import matrix_api as observations_matrix_api
@@ -314,7 +318,8 @@ for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
               assessments_matrix_api.ROWS, observations_matrix_api.ROWS,
               observations_matrix_pages.ROWS, release_matrix_pages.ROWS,
               release_matrix_api.ROWS, agreements_matrix_pages.ROWS, referral_matrix.ROWS,
-              conference_matrix_pages.ROWS, training_matrix.ROWS):
+              conference_matrix_pages.ROWS, training_matrix.ROWS, entry_matrix.ROWS,
+              meeting_matrix.ROWS, recommendation_matrix.ROWS, methodology_matrix.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

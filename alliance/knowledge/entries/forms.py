@@ -171,6 +171,8 @@ class SearchForm(StyledForm):
 
 class AttachForm(StyledForm):
     file = forms.FileField(label=_("File"))
+    # The file's name joins the search document: it passes the person-data check.
+    confirm_no_person_data = ConfirmField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -367,11 +367,14 @@ def entry_link_interventions(*, actor, entry: KnowledgeEntry, interventions,
 # --- attachments -------------------------------------------------------------------------------
 
 @transaction.atomic
-def attachment_add(*, actor, entry: KnowledgeEntry, upload):
+def attachment_add(*, actor, entry: KnowledgeEntry, upload, confirmed: bool = False):
     """Attach a file to a draft (the author): checked for size and type, scanned, encrypted at
-    rest (attachments.store). The file's name joins the search document."""
+    rest (attachments.store). The file's name joins the search document, so it passes the
+    person-data check ("Marko Petrović.pdf"); the content is the author's to vouch for."""
     entry = _lock(entry)
     _require(actor, entry, EntryAction.ATTACH)
+    screening.enforce({"file": getattr(upload, "name", "") or ""}, actor=actor,
+                      confirmed=confirmed)
     attachment = attachments.store(entry=entry, upload=upload, actor=actor)
     search.reindex(entry)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=attachment,

@@ -295,7 +295,8 @@ def attachment_add(request, entry_uuid):
     entry, grant = get_entry_for_user(request.user, entry_uuid, EntryAction.ATTACH)
     form = AttachForm(request.POST, request.FILES, auto_id="attach-%s")
     done, status = (apply_service(form, lambda: services.attachment_add(
-        actor=request.user, entry=entry, upload=form.cleaned_data["file"]))
+        actor=request.user, entry=entry, upload=form.cleaned_data["file"],
+        confirmed=form.cleaned_data["confirm_no_person_data"]))
         if form.is_valid() else (None, 200))
     if not done:
         return _detail(request, entry, grant, status=status, attach=form)

@@ -12,28 +12,21 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from alliance.core.i18n import current_language
 from alliance.organisations.models import Jurisdiction
 
+from ..entries.selectors import reader_text
 from ..models import AdoptionStatus, EntryText, EntryTheme, KnowledgeEntry, RecommendationAdoption
 from .access import editable_jurisdictions, recommendations
 
 PER_PAGE = 50
 NOT_CONSIDERED = "not_considered"
-# A reader of one script reads the other of the same language before a foreign original.
-_NEIGHBOURS = {"sr-latn": "sr-cyrl", "sr-cyrl": "sr-latn"}
 
 
 def reader_title(entry, language: str | None = None) -> str:
-    """The entry's title in `language` (default: the reader's interface language) if a version
-    in it exists, else the original language's, else any; from `entry.texts.all()`, so a list
-    that prefetches the texts costs no query per entry."""
-    language = (language or current_language()).lower()
-    texts = {t.language: t.title for t in entry.texts.all()}
-    for code in (language, _NEIGHBOURS.get(language), entry.original_language):
-        if code in texts:
-            return texts[code]
-    return next(iter(texts.values()), "")
+    """The entry's title in the reader's language (entries.selectors.reader_text decides which);
+    from `entry.texts.all()`, so a list that prefetches the texts costs no query per entry."""
+    text = reader_text(entry, language)
+    return text.title if text else ""
 
 
 def with_titles(rows: QuerySet[KnowledgeEntry]) -> QuerySet[KnowledgeEntry]:

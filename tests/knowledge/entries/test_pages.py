@@ -336,6 +336,14 @@ def test_the_author_attaches_a_file_kept_encrypted(kb):
     assert "ciphertext" not in str(event.details)
 
 
+def test_a_file_named_after_a_persons_reference_is_refused(kb):
+    entry = write(kb.treatment_a, jurisdiction=kb.j1)
+    response = attach(login(kb.treatment_a), entry, name=f"{kb.person_a.reference}.pdf")
+    assert response.status_code == 200
+    assert response.context["forms"]["attach"]["file"].errors
+    assert not Attachment.objects.filter(entry=entry).exists()
+
+
 def test_an_attachment_over_the_limit_is_refused_with_the_reason(kb, settings):
     settings.KNOWLEDGE_ATTACHMENT_MAX_BYTES = 100
     entry = write(kb.treatment_a, jurisdiction=kb.j1)
