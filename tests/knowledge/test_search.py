@@ -3,7 +3,7 @@ scripts and letters, then search() on the database (SQLite and PostgreSQL)."""
 
 import pytest
 
-from alliance.knowledge.entries.search import fold, reindex, search, words
+from alliance.knowledge.entries.search import fold, reindex, search, stem, words
 from alliance.knowledge.models import EntryText, KnowledgeEntry
 
 from .builders import entry
@@ -72,6 +72,20 @@ def found(query) -> set[int]:
 
 def test_it_finds_an_albanian_entry_by_a_stem(library):
     assert found("motivim") == {library["sq"].pk}
+
+
+@pytest.mark.parametrize("word,expected", [
+    ("motivacija", "motivaci"), ("motivim", "motivi"), ("porodica", "porodi"), ("rad", "rad"),
+    ("zatvor", "zatvor")])
+def test_a_query_word_is_cut_to_its_stem(word, expected):
+    assert stem(word) == expected
+
+
+def test_another_form_of_a_word_finds_the_entry(library):
+    # "motivacije" (genitive) and "мотивацијата" (definite) find "Мотивација"
+    assert found("motivacije") == {library["mk"].pk}
+    assert found("мотивацијата") == {library["mk"].pk}
+    assert found("porodica") == {library["sr_cyrl"].pk}  # "Породични"
 
 
 def test_it_finds_a_macedonian_entry_by_a_cyrillic_and_by_a_latin_query(library):

@@ -14,7 +14,7 @@ PERSONAS = ["treatment_a", "security_a", "manager_a", "treatment_b", "probation_
 
 
 def _menu_links(html: str) -> list[str]:
-    menu = html.split('<ul class="navbar-nav', 1)[1].split("</ul>", 1)[0]
+    menu = html.split('<ul class="navbar-nav', 1)[1].split("<!-- end of the menu -->", 1)[0]
     return re.findall(r'href="([^"]+)"', menu)
 
 

@@ -4,9 +4,10 @@ Cyrillic.
 Each entry keeps a *search document* (KnowledgeEntry.search_document): the text of every language
 version, its title, objectives, description and findings, and its attachments' names,
 transliterated from Cyrillic to Latin (Serbian and Macedonian), stripped of diacritics and
-lowercased, so that "мотивација", "motivacija" and "motivácija" are one word, and "Motivimi" is
-found by "motivim". A query is folded the same way; every word must match the beginning of a word
-of the document.
+lowercased, so that "мотивација", "motivacija" and "motivácija" are one word. A query is folded
+the same way and each of its words cut to a stem (`stem`: "motivacija" → "motivaci"); every stem
+must match the beginning of a word of the document, so "motivacija" finds "мотивациско" and
+"Motivimi" is found by "motivim".
 
 * **PostgreSQL**: `to_tsvector('simple', search_document)` with a GIN index (migration 0002) and
   a prefix query per word (`word:*`), ranked by ts_rank. The 'simple' configuration stems
@@ -51,6 +52,15 @@ def words(query: str, limit: int = 12) -> list[str]:
     return fold(query).split()[:limit]
 
 
+def stem(word: str) -> str:
+    """A crude, language-blind stem: a word longer than six letters loses up to its last two,
+    keeping at least six. The region's languages inflect by suffix ("motivacija",
+    "motivacije", "мотивациско"; "motivimi", "motivimit"), and no stemmer exists for most of
+    them: matching the stem as a prefix finds the forms of a word at a small cost in
+    precision ("motivacija" → "motivaci" finds "мотивациско")."""
+    return word if len(word) <= 6 else word[:max(6, len(word) - 2)]
+
+
 def document_for(entry) -> str:
     """The folded search document of an entry: every language version and attachment name."""
     parts: list[str] = []
@@ -70,7 +80,7 @@ def reindex(entry) -> None:
 def search(rows: QuerySet, query: str) -> QuerySet:
     """`rows` narrowed to the entries matching every word of `query`, best first on
     PostgreSQL (newest first on SQLite). An empty query returns `rows` unchanged."""
-    terms = words(query)
+    terms = [stem(w) for w in words(query)]
     if not terms:
         return rows
     if connection.vendor == "postgresql":
