@@ -281,6 +281,9 @@ def _entry(spec, users, agencies, jurisdictions, now, catalogue):
     if status == S.PUBLISHED:
         fields |= {"published_by": users["demo.regional"], "published_at": when}
     entry = KnowledgeEntry.objects.create(**fields)
+    # Written before it was submitted (the page's history reads created_at).
+    KnowledgeEntry.objects.filter(pk=entry.pk).update(
+        created_at=when - datetime.timedelta(days=14 if days else 0))
     for language, (t, objectives, description, findings) in texts.items():
         EntryText.objects.create(entry=entry, language=language, title=t, objectives=objectives,
                                  description=description, findings=findings, written_by=author)
