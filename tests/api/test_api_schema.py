@@ -40,7 +40,21 @@ VERSIONED = [("patch", "/api/v1/persons/{person_uuid}/"),
              ("post", "/api/v1/handovers/{handover_uuid}/acknowledge/"),
              *(("post", f"/api/v1/referrals/{{referral_uuid}}/{action}/") for action in (
                  "accept", "decline", "complete")),
-             ("post", "/api/v1/handovers/{handover_uuid}/withdraw/")]
+             ("post", "/api/v1/handovers/{handover_uuid}/withdraw/"),
+             ("patch", "/api/v1/knowledge/{entry_uuid}/"),
+             ("put", "/api/v1/knowledge/{entry_uuid}/translations/{language}/"),
+             *(("post", f"/api/v1/knowledge/{{entry_uuid}}/{action}/") for action in (
+                 "submit", "review", "return", "publish", "withdraw")),
+             ("patch", "/api/v1/meetings/{meeting_uuid}/"),
+             ("delete", "/api/v1/meetings/{meeting_uuid}/"),
+             ("put", "/api/v1/recommendations/{entry_uuid}/adoption/{jurisdiction_code}/"),
+             ("post", "/api/v1/methodology/versions/{version_uuid}/approve/"),
+             ("patch", "/api/v1/methodology/versions/{version_uuid}/chapters/{chapter_uuid}/"),
+             ("delete", "/api/v1/methodology/versions/{version_uuid}/chapters/{chapter_uuid}/"),
+             ("patch", "/api/v1/training/sessions/{session_uuid}/"),
+             ("delete", "/api/v1/training/sessions/{session_uuid}/"),
+             ("put", "/api/v1/training/sessions/{session_uuid}/attendees/"),
+             ("post", "/api/v1/training/sessions/{session_uuid}/results/")]
 # Operations without input that may still be refused as invalid (400).
 REFUSED_WITHOUT_INPUT = [("post", "/api/v1/persons/{person_uuid}/plans/"),
                          ("post", "/api/v1/persons/{person_uuid}/support-plan/")]
