@@ -386,12 +386,15 @@ def seed_assessments(users, *, people: int = 12) -> int:
     course, _ = Course.objects.get_or_create(name="Alliance risk and needs assessment (demo)",
                                              instrument_code="alliance-risk-needs")
     for username in ("demo.treatment", "demo.treatment2"):
-        Certification.objects.get_or_create(
-            user=users[username], instrument_code="alliance-risk-needs", defaults={
-                "course": course, "certified_on": today - datetime.timedelta(days=400),
-                "expires_on": today + datetime.timedelta(days=700),
-                "booster_due_on": today - datetime.timedelta(days=10)
-                if username == "demo.treatment2" else today + datetime.timedelta(days=200)})
+        # (a training session of the demo renews demo.treatment's: look for any, not one)
+        if not Certification.objects.filter(user=users[username],
+                                            instrument_code="alliance-risk-needs").exists():
+            Certification.objects.create(
+                user=users[username], instrument_code="alliance-risk-needs", course=course,
+                certified_on=today - datetime.timedelta(days=400),
+                expires_on=today + datetime.timedelta(days=700),
+                booster_due_on=today - datetime.timedelta(days=10)
+                if username == "demo.treatment2" else today + datetime.timedelta(days=200))
     treatment, manager = users["demo.treatment"], users["demo.manager"]
     home = Agency.objects.get(name=AGENCIES[1][1].format(code=HOME))
     persons = list(Person.objects.filter(responsible_agency=home).order_by("id")[:people])
