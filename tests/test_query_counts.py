@@ -173,3 +173,120 @@ def test_the_assessment_pages_do_not_read_per_item(assessing):
     assert with_all == with_one
     for name, count in with_all.items():
         assert count <= ASSESSMENT_BUDGETS[name], (name, count)
+
+
+# --- the knowledge base, the methodology and training: as many queries for one row as for many --
+
+KNOWLEDGE_PAGES = {
+    # as the regional coordinator, who has every tab: published, the review queue, their own
+    "knowledge base": lambda w: reverse("knowledge:entry_list"),
+    "knowledge base's review queue": lambda w: reverse("knowledge:entry_list") + "?tab=review",
+    "my knowledge entries": lambda w: reverse("knowledge:entry_list") + "?tab=mine",
+    "knowledge base search": lambda w: reverse("knowledge:entry_list")
+    + "?q=conversations&theme=motivation",
+    "API knowledge entries": lambda w: reverse("api:knowledge-entry-list") + "?q=conversations",
+    "meetings": lambda w: reverse("knowledge:meeting_list"),
+    "API meetings": lambda w: reverse("api:meeting-list"),
+    "recommendation matrix": lambda w: reverse("knowledge:recommendation_matrix"),
+    "API recommendations": lambda w: reverse("api:recommendation-list"),
+    "methodology version": lambda w: reverse("knowledge:methodology_version",
+                                             args=[w.methodology_version.uuid]),
+    "API methodology version": lambda w: reverse("api:methodology-version",
+                                                 args=[w.methodology_version.uuid]),
+}
+TRAINING_PAGES = {
+    # as manager A, who oversees prison A's staff
+    "staff training": lambda w: reverse("training:staff"),
+    "training sessions": lambda w: reverse("training:session_list"),
+    "API training sessions": lambda w: reverse("api:training-session-list"),
+}
+
+
+def _knowledge_counts(w) -> dict:
+    return {**_page_counts(login(w.regional_coordinator), KNOWLEDGE_PAGES, w),
+            **_page_counts(login(w.manager_a), TRAINING_PAGES, w)}
+
+
+def _add_knowledge_rows(w, n: int, start: int = 0) -> None:
+    """n of each: published entries (with a translation) and reviewed ones waiting for the
+    coordinator; published recommendations with where J1 and J2 stand; meetings (past and
+    upcoming, each presenting entries); staff of prison A, each certified and attending a
+    recorded session; and a version of a methodology with n chapters citing the entries."""
+    from alliance.accounts.models import Role, Sector
+    from alliance.knowledge.methodology import services as methodology
+    from alliance.knowledge.models import EntryKind, EntryStatus, EntryText, Theme
+    from alliance.knowledge.recommendations.services import adoption_set
+
+    from .conftest import certify
+    from .factories import member
+    from .knowledge import security_builders as kb
+    from .knowledge.builders import entry
+    from .knowledge.meetings import builders as meeting_builders
+
+    c = w.regional_coordinator
+    cited = []
+    for i in range(start, start + n):
+        published = entry(c, title=f"Weekly conversations {i}", jurisdiction=(w.j1, w.j2, None)[i % 3],
+                          findings="Fewer incidents", themes=(Theme.MOTIVATION, Theme.STAFF))
+        EntryText.objects.create(entry=published, language="sq", title=f"Biseda {i}",
+                                 description="Besim", written_by=c)
+        cited.append(published)
+        entry(w.treatment_a, title=f"Conversations in the wing {i}", jurisdiction=w.j1,
+              status=EntryStatus.REVIEWED)
+        recommendation = entry(c, title=f"Conversations first {i}", kind=EntryKind.RECOMMENDATION)
+        for jurisdiction in (w.j1, w.j2):
+            adoption_set(actor=c, entry=recommendation, jurisdiction=jurisdiction,
+                         status="in_progress", note="Drafting the rule.", expected_version=None)
+        meeting_builders.meeting(w, title=f"Working group {i}", days_from_today=-30 - i,
+                                 entries=[published, recommendation])
+        meeting_builders.meeting(w, title=f"Training {i}", days_from_today=10 + i,
+                                 kind="training")
+        officer = member(w.prison_a, Role.TREATMENT_OFFICER, sector=Sector.TREATMENT,
+                         username=f"officer{i}")
+        certify(officer, "alliance-risk-needs")
+        kb.recorded_session(w, attendees=[officer, w.treatment_a],
+                            results={officer: ("passed", "Good"), w.treatment_a: ("passed", "")})
+    _m, _v1, v2 = kb.methodology_with_draft(c, title=f"Methodology {start}")
+    for i, e in enumerate(cited):
+        methodology.chapter_add(actor=c, version=v2, title=f"Chapter {i}", body="Text",
+                                citations=[e.uuid, cited[0].uuid])
+    w.methodology_version = methodology.version_approve(actor=c, version=v2,
+                                                        expected_version=None,
+                                                        change_summary="More chapters")
+
+
+def _knowledge_rows(w) -> dict:
+    """How many rows the pages show: each tab of the knowledge base under the search, the
+    meetings, the recommendations, the chapters of the version, the staff and the sessions."""
+    from alliance.knowledge.entries import selectors as entries
+    from alliance.knowledge.meetings.selectors import meeting_list
+    from alliance.knowledge.recommendations.selectors import filtered
+    from alliance.knowledge.training.selectors import session_lists, staff_of
+
+    c = w.regional_coordinator
+    search = entries.Filters(q="conversations", theme="motivation")
+    meetings = meeting_list(c)
+    sessions = session_lists(w.manager_a)
+    return {**entries.knowledge_base(c, tab="published", filters=search).counts,
+            "meetings": len(meetings.upcoming) + meetings.past.paginator.count,
+            "recommendations": filtered(c).count(),
+            "chapters": w.methodology_version.chapters.count(),
+            "staff": staff_of(w.manager_a).count(),
+            "sessions": len(sessions["upcoming"]) + sessions["page"].paginator.count}
+
+
+def test_no_knowledge_or_training_page_runs_more_queries_with_more_rows(world):
+    from .knowledge import security_builders as kb
+
+    w = kb.knowledge_staff(world)
+    _add_knowledge_rows(w, 1)
+    with_one = _knowledge_counts(w)
+    assert _knowledge_rows(w) == {"published": 2, "review": 1, "mine": 2, "meetings": 2,
+                                  "recommendations": 1, "chapters": 2, "staff": 5,
+                                  "sessions": 1}
+    _add_knowledge_rows(w, 12, start=1)
+    with_many = _knowledge_counts(w)
+    assert _knowledge_rows(w) == {"published": 26, "review": 13, "mine": 26, "meetings": 26,
+                                  "recommendations": 13, "chapters": 13, "staff": 17,
+                                  "sessions": 13}
+    assert with_many == with_one

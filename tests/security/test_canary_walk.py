@@ -56,6 +56,31 @@ HOLDERS = {
     # treatment A's own observations (they record, correct and follow them; the analyst's
     # feedback is for them) and the security side's
     "observer": {"security_a", "analyst_a", "treatment_a"},
+    # The knowledge base (knowledge/*/access.py). No knowledge editor and no trainer is a
+    # persona: editor_j1/editor_j2 review and trainer/trainer_j2 record, unseen by the walk.
+    # An entry's draft is its author's; submitted, also its jurisdiction's editors'.
+    "kb_draft": {"treatment_a"},
+    "kb_submitted": {"probation_officer"},
+    "kb_returned": {"ngo_worker"},
+    # a draft of the regional programme, submitted: its author and the coordinators review it
+    "kb_regional_submitted": {"treatment_b", "regional_coordinator"},
+    # reviewed: everyone with a place in its jurisdiction, and the coordinators (who publish)
+    "kb_reviewed_j1": {"treatment_a", "security_a", "analyst_a", "manager_a", "treatment_b",
+                       "probation_officer", "ngo_worker", "dpo", "admin",
+                       "regional_coordinator"},
+    "kb_reviewed_j2": {"manager_other", "regional_coordinator"},
+    # withdrawn: its author, its jurisdiction's editors and the coordinators
+    "kb_withdrawn": {"security_a", "regional_coordinator"},
+    # a draft of the methodology: the knowledge editors and the coordinators
+    "methodology_draft": {"regional_coordinator"},
+    # a session of J1's prison administration attended by treatment A and treatment B: its
+    # trainers, and the managers whose staff attend (manager A); each attendee reads their own
+    # result's note on "My training", manager A their staff's
+    "training_j1": {"manager_a"},
+    "training_note_a": {"treatment_a", "manager_a"},
+    "training_note_b": {"treatment_b"},
+    # a session organised by prison J2: its manager
+    "training_j2": {"manager_other"},
 }
 
 # Third-party families guarded as a whole (see the authorization matrix) and static files.
@@ -131,6 +156,8 @@ def plant(w) -> dict:
     plant_release(w, mark)
     # coordination: referrals and case conferences
     plant_coordination(w, mark)
+    # the knowledge base, the methodology and training (each marker shown to every holder)
+    plant_knowledge(w, mark)
     # security: the detail of a due reason that came from an escalated observation
     assessment_services.mark_reassessment_due(
         person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
@@ -319,6 +346,114 @@ def plant_coordination(w, mark) -> None:
         place="Room 1", attendees=[w.probation_officer])
 
 
+def plant_knowledge(w, mark) -> None:
+    """The knowledge base: entries in each restricted state (a draft with an attachment; a draft
+    submitted; one returned with the reviewer's note; a regional draft submitted; a reviewed
+    entry of J1 with an attachment, a translation, the reviewer's note and an intervention it
+    supports; a reviewed recommendation of J2; one withdrawn after it was published, presented
+    at a meeting and linked to an intervention), a published recommendation and a meeting
+    (everyone's: no marker); the methodology's drafts (a new chapter of version 2, and a
+    methodology with no approved version); and training: a session of J1 with its results (the
+    notes, each attendee's note) and one planned by prison J2. Each marker must reach every
+    holder, not only some."""
+    from alliance.knowledge.entries import services as entries
+    from alliance.knowledge.meetings.services import Participation, meeting_create
+    from alliance.knowledge.methodology import services as methodology
+    from alliance.knowledge.models import EntryKind, EntryStatus
+    from alliance.knowledge.recommendations.services import adoption_set
+    from alliance.knowledge.training import services as training
+
+    from ..knowledge import security_builders as kb
+    from ..knowledge.builders import entry as published_entry
+    from ..knowledge.training import builders as training_builders
+
+    def mark(name, holders, _mark=mark):
+        marker = _mark(name, holders)
+        w.exact_markers.add(marker)
+        return marker
+
+    kb.knowledge_staff(w)
+    coordinator = w.regional_coordinator
+    draft = kb.written(w.treatment_a, jurisdiction=w.j1, title=mark("kbdrafttitle", "kb_draft"),
+                       description=mark("kbdraftdescription", "kb_draft"),
+                       findings=mark("kbdraftfindings", "kb_draft"),
+                       attachment=(mark("kbdraftfile", "kb_draft") + ".txt",
+                                   mark("kbdraftfilebody", "kb_draft")))
+    entry_submitted = kb.submitted(kb.written(
+        w.probation_officer, jurisdiction=w.j1, title=mark("kbsubmittedtitle", "kb_submitted"),
+        findings=mark("kbsubmittedfindings", "kb_submitted")))
+    entry_returned = kb.returned(kb.written(
+        w.ngo_worker, jurisdiction=w.j1, title=mark("kbreturnedtitle", "kb_returned")),
+        w.editor_j1, note=mark("kbreturnnote", "kb_returned"))
+    regional = kb.submitted(kb.written(
+        w.treatment_b, jurisdiction=None, title=mark("kbregionaltitle", "kb_regional_submitted"),
+        findings=mark("kbregionalfindings", "kb_regional_submitted")))
+    reviewed_j1 = kb.written(
+        w.treatment_b, jurisdiction=w.j1, title=mark("kbreviewedtitle", "kb_reviewed_j1"),
+        findings=mark("kbreviewedfindings", "kb_reviewed_j1"),
+        attachment=(mark("kbreviewedfile", "kb_reviewed_j1") + ".txt",
+                    mark("kbreviewedfilebody", "kb_reviewed_j1")))
+    reviewed_j1 = kb.reviewed(reviewed_j1, w.editor_j1,
+                              note=mark("kbreviewnote", "kb_reviewed_j1"))
+    reviewed_j1 = entries.translation_save(
+        actor=coordinator, entry=reviewed_j1, language="sq", title="Titulli",
+        description=mark("kbtranslation", "kb_reviewed_j1"), confirmed=True)
+    reviewed_j1 = entries.entry_link_interventions(actor=coordinator, entry=reviewed_j1,
+                                                   interventions=[w.mentoring])
+    reviewed_j2 = kb.reviewed(kb.written(
+        w.manager_other, jurisdiction=w.j2, kind=EntryKind.RECOMMENDATION,
+        title=mark("kbreviewedj2title", "kb_reviewed_j2"),
+        findings=mark("kbreviewedj2findings", "kb_reviewed_j2")), w.editor_j2)
+    withdrawn = kb.published(kb.written(
+        w.security_a, jurisdiction=w.j1, title=mark("kbwithdrawntitle", "kb_withdrawn"),
+        findings=mark("kbwithdrawnfindings", "kb_withdrawn")), w.editor_j1, coordinator)
+    entries.entry_link_interventions(actor=coordinator, entry=withdrawn,
+                                     interventions=[w.mentoring])
+    # everyone's: a published recommendation, where J1 stands on it, and a meeting that
+    # presented it and the entry withdrawn since
+    w.kb_recommendation = published_entry(coordinator, kind=EntryKind.RECOMMENDATION,
+                                          status=EntryStatus.PUBLISHED,
+                                          title="Separate the case manager and security")
+    adoption_set(actor=coordinator, entry=w.kb_recommendation, jurisdiction=w.j1,
+                 status="in_progress", note="A working group drafts the rule.",
+                 expected_version=None)
+    w.meeting = meeting_create(
+        actor=coordinator, kind="working_group", title="Working group on motivation",
+        starts_on=datetime.date.today() - datetime.timedelta(days=30), place="Podgorica",
+        participations=[Participation(w.j1, 3, "Staff of prison A")],
+        entries=[withdrawn, w.kb_recommendation], agenda="1. Practices")
+    withdrawn = kb.withdrawn(withdrawn, coordinator, mark("kbwithdrawnreason", "kb_withdrawn"))
+    w.kb_entries = [draft, entry_submitted, entry_returned, regional, reviewed_j1, reviewed_j2,
+                    withdrawn, w.kb_recommendation]
+    w.kb_attachments = [draft.attachments.get(), reviewed_j1.attachments.get()]
+    # the methodology: version 1 approved (everyone's), version 2 a draft with a new chapter;
+    # and a methodology with only its draft
+    w.methodology, v1, v2 = kb.methodology_with_draft(coordinator,
+                                                      citations=[w.kb_recommendation])
+    w.draft_chapter = methodology.chapter_add(
+        actor=w.editor_j1, version=v2, title=mark("chaptertitle", "methodology_draft"),
+        body=mark("chapterbody", "methodology_draft"), confirmed=True)
+    w.new_methodology = methodology.methodology_create(
+        actor=coordinator, title=mark("methodologytitle", "methodology_draft"),
+        description=mark("methodologydescription", "methodology_draft"), confirmed=True)
+    new_draft = w.new_methodology.versions.get()
+    new_chapter = methodology.chapter_add(actor=coordinator, version=new_draft, title="Scope",
+                                          body=mark("newchapterbody", "methodology_draft"),
+                                          confirmed=True)
+    w.methodology_versions = [v1, v2, new_draft]
+    w.chapters = [v1.chapters.get(), w.draft_chapter, new_chapter]
+    # training
+    w.training_session = kb.recorded_session(
+        w, attendees=[w.treatment_a, w.treatment_b],
+        notes=mark("trainingnotes", "training_j1"),
+        results={w.treatment_a: ("passed", mark("attendancenotea", "training_note_a")),
+                 w.treatment_b: ("failed", mark("attendancenoteb", "training_note_b"))})
+    w.training_session_j2 = training.session_create(
+        actor=w.trainer_j2, agency=w.prison_other, course=training_builders.course(),
+        kind="certification", starts_on=training_builders.days(14), place="Training room",
+        notes=mark("trainingnotesj2", "training_j2"), confirmed=True)
+
+
 def plant_format_2(w, mark) -> None:
     """The format-2 fields of the treatment compartment: an additional factor's name and
     evidence, and a domain judgement's rationale, in a countersigned structured profile (its
@@ -445,7 +580,8 @@ def parameters(w) -> dict:
         "domain_code": [w.version.parsed.domains[0].code, "engagement"],
         "factor_uuid": [w.profile_factor.uuid, w.profile_draft_factor.uuid],  # additional factors
         "screening_uuid": [w.screening.uuid],
-        "version_uuid": [w.version.uuid],
+        # an instrument's version, and the methodology's (approved, its draft, a new one)
+        "version_uuid": [w.version.uuid, *(v.uuid for v in w.methodology_versions)],
         "item_code": ["BA1"],
         "key_date": ["expected_release"],
         "index": [0],
@@ -455,7 +591,9 @@ def parameters(w) -> dict:
                       w.draft_plan.goals.first().steps.first().uuid,
                       w.release_step.uuid, w.release_step_na.uuid],  # plans' and release's
         "enrolment_uuid": [w.enrolment.uuid, w.ended_enrolment.uuid],
-        "session_uuid": [w.recorded_session.uuid, w.refused_session.uuid],
+        # plans' sessions, and training's (recorded in J1, planned in J2)
+        "session_uuid": [w.recorded_session.uuid, w.refused_session.uuid,
+                         w.training_session.uuid, w.training_session_j2.uuid],
         "measure_uuid": [w.measure.uuid],
         "intervention_uuid": [w.mentoring.uuid],
         "observation_uuid": [w.observation.uuid, w.archived.uuid, w.own_observation.uuid,
@@ -463,7 +601,14 @@ def parameters(w) -> dict:
         "link_uuid": [w.observation_link.uuid],
         "analysis_uuid": [w.analysis.uuid],
         "summary_uuid": [w.summary.uuid, w.expired_summary.uuid, w.withdrawn_summary.uuid],
-        "entry_uuid": [w.pathway.uuid],
+        # a release pathway's, and the knowledge base's entries
+        "entry_uuid": [w.pathway.uuid, *(e.uuid for e in w.kb_entries)],
+        "attachment_uuid": [a.uuid for a in w.kb_attachments],
+        "language": ["en", "sq"],
+        "jurisdiction_code": ["J1", "J2"],
+        "meeting_uuid": [w.meeting.uuid],
+        "methodology_uuid": [w.methodology.uuid, w.new_methodology.uuid],
+        "chapter_uuid": [c.uuid for c in w.chapters],
         "action_uuid": [w.support_action.uuid, w.conference_action.uuid],  # release's, coordination's
         "referral_uuid": [w.referral.uuid, w.referral_declined.uuid, w.referral_done.uuid],
         "conference_uuid": [w.conference.uuid, w.next_conference.uuid],
@@ -524,7 +669,9 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
                 body = b"".join(response) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
                 pdf = response.get("Content-Type", "").startswith("application/pdf")
-                if response.status_code == 200 and not url.startswith("/audit/") and (
+                if response.status_code == 200 and url.startswith("/knowledge/") and pdf:
+                    unlogged += _export_problems(last, persona, url)
+                elif response.status_code == 200 and not url.startswith("/audit/") and (
                         pdf or reference in text):
                     unlogged += _consultation_problems(last, persona, url, w.person_a)
                 if pdf:
@@ -546,14 +693,29 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
 
 def variants(url) -> list[tuple[str, dict]]:
     """Each way a URL is fetched: the caseload also as its htmx partial; security material
-    both without a purpose (the chooser, or a refusal) and with one (the material itself)."""
+    both without a purpose (the chooser, or a refusal) and with one (the material itself); the
+    knowledge base's every tab (and the API's every scope)."""
     if url.startswith("/people/") and url.count("/") == 2:  # the caseload partial
         return [(url, {}), (url, {"HTTP_HX_REQUEST": "true"})]
     if url.startswith("/security/"):
         return [(url, {}), (f"{url}?purpose=review", {})]
     if url.startswith("/api/") and ("observation" in url or "shared-summar" in url):
         return [(url, {}), (url, {"HTTP_X_ALLIANCE_PURPOSE": "review"})]
+    if url == "/knowledge/":  # each tab of the knowledge base
+        return [(url, {}), (f"{url}?tab=review", {}), (f"{url}?tab=mine", {})]
+    if url == "/api/v1/knowledge/":
+        return [(url, {}), (f"{url}?scope=review", {}), (f"{url}?scope=mine", {})]
     return [(url, {})]
+
+
+def _export_problems(last_id, persona, url) -> list[str]:
+    """A printout that holds no person (the methodology's) must leave exactly one export event,
+    naming nobody."""
+    events = list(AuditEvent.objects.filter(id__gt=last_id or 0, outcome="success"))
+    if [(e.action, e.person_id) for e in events] != [("export", None)]:
+        return [f"{persona} GET {url}: {[(e.action, e.person_id) for e in events]}, not one "
+                f"export naming nobody"]
+    return []
 
 
 def _consultation_problems(last_id, persona, url, person) -> list[str]:
@@ -573,6 +735,9 @@ def test_the_walk_covers_the_api_and_the_exports(walk_world):
     assert any(u.startswith("/api/v1/persons/") for u in targets)
     assert any("export" in u for u in targets)
     assert any("/pdf/" in u for u in targets)
+    for prefix in ("/knowledge/", "/training/", "/api/v1/knowledge/", "/api/v1/meetings/",
+                   "/api/v1/recommendations/", "/api/v1/methodology/", "/api/v1/training/"):
+        assert any(u.startswith(prefix) for u in targets), prefix
 
 
 def test_searching_by_identity_finds_nothing_for_a_reference_only_user(walk_world):
@@ -608,3 +773,31 @@ def test_a_name_search_runs_the_same_query_whether_or_not_the_name_exists(walk_w
 
     sql("warm up")  # the user's access profile is loaded once per request
     assert sql("CANARYFAMILYQ") == sql("NOBODYHASTHISNAME")
+
+
+def test_searching_the_knowledge_base_finds_an_entry_only_for_those_who_may_read_it(walk_world):
+    """The search reads every language's text and the attachments' names of every entry: a
+    restricted entry's words (its title, its file's name) find it for the holders of its
+    marker alone, on the API (every entry the reader sees) and on the page's tabs."""
+    w = walk_world
+    terms = {}  # search term: (the entry, who may find it)
+    for e in w.kb_entries:
+        title = e.texts.get(language=e.original_language).title
+        holders = HOLDERS[w.markers[title]] if title in w.markers else set(PERSONAS)
+        terms[title] = (e, holders)
+        for attachment in e.attachments.all():
+            terms[attachment.file_name.removesuffix(".txt")] = (e, holders)
+    assert len(terms) == len(w.kb_entries) + 2
+    problems = []
+    for persona in PERSONAS:
+        client = login(getattr(w, persona))
+        for term, (e, holders) in terms.items():
+            api = {r["uuid"] for r in client.get("/api/v1/knowledge/", {"q": term})
+                   .json()["results"]}
+            pages = "".join(client.get("/knowledge/", {"q": term, "tab": tab}).content.decode()
+                            for tab in ("published", "review", "mine"))
+            found_api, found_page = str(e.uuid) in api, str(e.uuid) in pages
+            if found_api != (persona in holders) or (found_page and persona not in holders):
+                problems.append(f"{persona} searching {term}: API {found_api}, page "
+                                f"{found_page}")
+    assert not problems, "\n".join(problems)

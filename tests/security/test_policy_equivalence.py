@@ -17,6 +17,18 @@ from alliance.coordination.conferences.access import conference_actions, confere
 from alliance.coordination.referrals.access import referrals
 from alliance.core.models import AuditEvent
 from alliance.core.policy import NO_GRANT
+from alliance.knowledge.entries.access import entries
+from alliance.knowledge.meetings.access import meetings
+from alliance.knowledge.methodology.access import methodologies, versions
+from alliance.knowledge.models import (
+    KnowledgeEntry,
+    Meeting,
+    Methodology,
+    MethodologyVersion,
+    TrainingSession,
+)
+from alliance.knowledge.recommendations.access import recommendations
+from alliance.knowledge.training.access import training_sessions
 from alliance.observations.access import analyses, observations, summaries
 from alliance.observations.models import Analysis, Observation, SharedSummary
 from alliance.people import services as people_services
@@ -33,7 +45,8 @@ from alliance.work import services as work_services
 from alliance.work.access import notification_policy, task_policy
 
 from ..conftest import complete_ratings, login
-from ..factories import person_fields
+from ..factories import member, person_fields
+from ..knowledge import security_builders as kb
 from ..observations import builders as security_builders
 from ..release import builders as release_builders
 from .test_canary_walk import PERSONAS, walk_world  # noqa: F401 - the fixture
@@ -104,6 +117,7 @@ def seeded(walk_world):  # noqa: F811 - the imported fixture
     security_builders.share(w, recipients=[w.manager_a], observations=theirs,
                             person=w.person_c)
     seed_release(w)
+    seed_knowledge(w)
     return w
 
 
@@ -134,15 +148,48 @@ def seed_release(w) -> None:
     assert w.person_r.responsible_agency == w.probation
 
 
+def seed_knowledge(w) -> None:
+    """The knowledge base, beyond what the walk planted (entries: a draft, one submitted, one
+    returned, a regional one submitted, a reviewed one of J1 and a reviewed recommendation of
+    J2, one withdrawn, a published recommendation; a meeting; a methodology approved with its
+    next version in draft, and one with only its draft; a session of J1's prison administration
+    recorded, and one of prison J2 planned): a published entry of J2, a regional entry reviewed
+    by the coordinator, a session planned by prison A (manager A's agency) and one of J1's
+    prison administration that only treatment B attends (no persona's staff but theirs), and an
+    upcoming meeting."""
+    from alliance.accounts.models import Role
+    from alliance.knowledge.models import EntryKind, EntryStatus
+    from alliance.knowledge.training import services as training
+
+    from ..knowledge.meetings import builders as meeting_builders
+    from ..knowledge.training import builders as training_builders
+
+    kb.published(kb.written(w.manager_other, jurisdiction=w.j2, title="Family days",
+                            kind=EntryKind.LESSON_LEARNT), w.editor_j2, w.regional_coordinator)
+    kb.reviewed(kb.written(w.probation_officer, jurisdiction=None, title="Mentors after release"),
+                w.regional_coordinator)
+    trainer_a = member(w.prison_a, Role.TRAINER, username="trainer_a")
+    training.session_create(actor=trainer_a, agency=w.prison_a, course=training_builders.course(),
+                            kind="certification", starts_on=training_builders.days(10),
+                            place="Prison A")
+    training_builders.session(w, attendees=[w.treatment_b], starts_on=training_builders.days(20))
+    meeting_builders.meeting(w, title="Training on dynamic security", kind="training",
+                             days_from_today=20)
+    assert set(KnowledgeEntry.objects.values_list("status", flat=True)) == set(EntryStatus.values)
+
+
 POLICIES = [persons, custody_episodes, cases, assessments, screenings, audit_events,
             task_policy, notification_policy, plans, enrolments, sessions, offers, stages,
             alliance_measures, observations, analyses, summaries, release_steps,
             support_plans, handovers, follow_ups, agreements, referrals, conferences,
-            conference_actions]
+            conference_actions,
+            # the knowledge base, the methodology and training
+            entries, meetings, recommendations, methodologies, versions, training_sessions]
 
 
 def test_each_policys_list_and_object_check_agree(seeded):
     w = seeded
+    problems = []
     for policy in POLICIES:
         model = policy.visible(w.treatment_a).model
         objects = list(model.objects.all())
@@ -152,9 +199,11 @@ def test_each_policys_list_and_object_check_agree(seeded):
             listed = set(policy.visible(user).values_list("pk", flat=True))
             for obj in objects:
                 allowed = _allows_read(policy, user, obj)
-                assert (obj.pk in listed) == allowed, (
-                    f"{policy.object_type} {obj.pk} for {persona}: listed={obj.pk in listed}, "
-                    f"grant allows a read={allowed}")
+                if (obj.pk in listed) != allowed:
+                    problems.append(
+                        f"{type(policy).__name__} ({policy.object_type}) {obj} for {persona}: "
+                        f"listed={obj.pk in listed}, grant allows a read={allowed}")
+    assert not problems, "\n".join(problems)
 
 
 # Raw security material is read with a purpose (the API's header, the pages' parameter).
@@ -281,3 +330,73 @@ def test_audit_events_are_read_by_their_dpo_alone(seeded):
     event = AuditEvent.objects.filter(person=w.person_a).first()
     assert audit_events.grant(w.dpo, event).can("view")
     assert not audit_events.grant(w.treatment_a, event).can("view")
+
+
+# --- the knowledge base, the methodology and training -------------------------------------------
+
+def _all_rows(client, url) -> set | None:
+    """The uuids of every page of an API list, or None when the list is refused."""
+    rows, response = set(), client.get(url)
+    if response.status_code != 200:
+        return None
+    while True:
+        data = response.json()
+        rows |= {r["uuid"] for r in data["results"]}
+        if not data.get("next"):
+            return rows
+        response = client.get(data["next"])
+
+
+def _versions_listed(client) -> set | None:
+    """A methodology's page lists the versions the reader sees."""
+    listed = _all_rows(client, reverse("api:methodology-list"))
+    if listed is None:
+        return None
+    return {v["uuid"] for m in listed for v in client.get(
+        reverse("api:methodology-detail", args=[m])).json()["versions"]}
+
+
+KNOWLEDGE_KINDS = {
+    # kind: (model, the list (uuids, or None when refused), the details: the API's and the page)
+    "entry": (KnowledgeEntry, lambda c: _all_rows(c, reverse("api:knowledge-entry-list")),
+              ("api:knowledge-entry-detail", "knowledge:entry_detail")),
+    "meeting": (Meeting, lambda c: _all_rows(c, reverse("api:meeting-list")),
+                ("api:meeting-detail", "knowledge:meeting_detail")),
+    "methodology": (Methodology, lambda c: _all_rows(c, reverse("api:methodology-list")),
+                    ("api:methodology-detail", "knowledge:methodology_detail")),
+    "methodology version": (MethodologyVersion, _versions_listed,
+                            ("api:methodology-version", "knowledge:methodology_version")),
+    "training session": (TrainingSession,
+                         lambda c: _all_rows(c, reverse("api:training-session-list")),
+                         ("api:training-session-detail", "training:session_detail")),
+}
+
+
+def test_over_http_a_knowledge_record_is_listed_exactly_when_its_details_open(seeded):
+    w = seeded
+    problems = []
+    for persona in PERSONAS:
+        client = login(getattr(w, persona))
+        for kind, (model, listed_by, details) in KNOWLEDGE_KINDS.items():
+            listed = listed_by(client) or set()
+            objects = list(model.objects.all())
+            assert len(objects) > 1, kind
+            for obj in objects:
+                statuses = [client.get(reverse(name, args=[obj.uuid])).status_code
+                            for name in details]
+                if any((str(obj.uuid) in listed) != (status == 200) for status in statuses):
+                    problems.append(f"{persona} {kind} {obj.uuid}: listed="
+                                    f"{str(obj.uuid) in listed}, details={statuses}")
+    assert not problems, "\n".join(problems)
+
+
+def test_each_knowledge_record_is_seen_by_some_persona_and_hidden_from_another(seeded):
+    """The seeded states are interesting: for every policy of the knowledge base but those
+    whose records are every member's (meetings, published recommendations), some record is
+    hidden from some persona who sees others."""
+    w = seeded
+    for policy in (entries, methodologies, versions, training_sessions):
+        users = [getattr(w, p) for p in PERSONAS]
+        seen = [set(policy.visible(u).values_list("pk", flat=True)) for u in users]
+        assert any(seen) and any(s and s != set().union(*seen) for s in seen), (
+            policy.object_type)

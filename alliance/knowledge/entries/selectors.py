@@ -293,8 +293,8 @@ def attachment_download(user, entry, attachment_uuid) -> tuple[Attachment, bytes
     attachment = attachment_of(entry, attachment_uuid)
     data = attachments.read(attachment)
     audit.consulted(actor=user, action=AuditAction.EXPORT, obj=attachment,
-                    details={"entry": str(entry.uuid), "file_name": attachment.file_name,
-                             "size": attachment.size})
+                    details={"entry": str(entry.uuid), "size": attachment.size,
+                             "sha256": attachment.sha256})
     return attachment, data
 
 

@@ -181,6 +181,21 @@ def _text_values(text) -> dict:
     return {name: getattr(text, name) for name in TEXT_FIELDS} if text else {}
 
 
+def _lengths(values: dict) -> dict:
+    """What the audit trail keeps of free text: its length, never its words. The trail is
+    append-only and exported whole to the DPO: a draft's text, or a name the author confirmed
+    past the person-data check and then removed, would stay there for ever."""
+    return {name: len(value or "") for name, value in values.items()}
+
+
+def _text_changes(before: dict, after: dict) -> dict:
+    """Which texts changed, with their lengths before and after."""
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    return {"texts_changed": changed,
+            "text_lengths": {k: [len(before.get(k) or ""), len(after.get(k) or "")]
+                             for k in changed}}
+
+
 def _changes(before: dict, after: dict) -> dict:
     """{"before": ..., "after": ...} of the fields whose value changed."""
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
@@ -228,7 +243,7 @@ def entry_create(*, actor, kind: str, jurisdiction, target_group: str, language:
     _save_themes(entry, themes)
     search.reindex(entry)
     _audit(actor, entry, AuditAction.CREATE, language=language,
-           after={**_snapshot(entry, themes), **texts})
+           after=_snapshot(entry, themes), text_lengths=_lengths(texts))
     return entry
 
 
@@ -264,8 +279,8 @@ def entry_update(*, actor, entry: KnowledgeEntry, expected_version: int | None, 
     text.written_by = actor
     text.save()
     search.reindex(entry)
-    changes = _changes({**before_meta, **before_text}, {**_snapshot(entry, themes), **texts})
-    _audit(actor, entry, **changes)
+    changes = _changes(before_meta, _snapshot(entry, themes))
+    _audit(actor, entry, **changes, **_text_changes(before_text, texts))
     if moved and entry.submitted_at is not None:
         work.on_submitted(entry, actor)
     return entry
@@ -280,10 +295,10 @@ def entry_delete(*, actor, entry: KnowledgeEntry, expected_version: int | None =
     check_version(entry, expected_version)
     text = entry.texts.filter(language=entry.original_language).first()
     _audit(actor, entry, AuditAction.DELETE,
-           before={**_snapshot(entry), "title": text.title if text else "",
+           before={**_snapshot(entry),
+                   "title_length": len(text.title) if text else 0,
                    "languages": sorted(entry.texts.values_list("language", flat=True)),
-                   "attachments": sorted(entry.attachments.values_list("file_name",
-                                                                       flat=True))})
+                   "attachments": entry.attachments.count()})
     work.on_deleted(entry, actor)
     entry.delete()
 
@@ -316,7 +331,8 @@ def translation_save(*, actor, entry: KnowledgeEntry, language: str, title: str,
     text.save()
     _bump(entry)
     search.reindex(entry)
-    _audit(actor, entry, translation=language, added=not before, **_changes(before, texts))
+    _audit(actor, entry, translation=language, added=not before,
+           **_text_changes(before, texts))
     return entry
 
 
@@ -337,7 +353,7 @@ def translation_delete(*, actor, entry: KnowledgeEntry, language: str,
     text.delete()
     _bump(entry)
     search.reindex(entry)
-    _audit(actor, entry, translation=language, removed=True, before=before, after={})
+    _audit(actor, entry, translation=language, removed=True, text_lengths=_lengths(before))
     return entry
 
 
@@ -379,7 +395,7 @@ def attachment_add(*, actor, entry: KnowledgeEntry, upload, confirmed: bool = Fa
     search.reindex(entry)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=attachment,
                  details={"entry": str(entry.uuid), "after": {
-                     "file_name": attachment.file_name, "content_type": attachment.content_type,
+                     "content_type": attachment.content_type,
                      "size": attachment.size, "sha256": attachment.sha256}})
     return attachment
 
@@ -393,7 +409,7 @@ def attachment_remove(*, actor, entry: KnowledgeEntry, attachment) -> None:
         raise ValidationError({"attachment": _("This file is not attached to this entry.")})
     audit.record(actor=actor, action=AuditAction.DELETE, obj=attachment,
                  details={"entry": str(entry.uuid), "before": {
-                     "file_name": attachment.file_name, "content_type": attachment.content_type,
+                     "content_type": attachment.content_type,
                      "size": attachment.size, "sha256": attachment.sha256}})
     attachment.delete()
     search.reindex(entry)
@@ -440,7 +456,7 @@ def entry_review(*, actor, entry: KnowledgeEntry, expected_version: int | None,
     _move(entry, EntryStatus.REVIEWED)
     entry.reviewed_by, entry.reviewed_at, entry.review_note = actor, timezone.now(), note
     _bump(entry, "status", "reviewed_by", "reviewed_at", "review_note")
-    _audit(actor, entry, event="reviewed", note=note)
+    _audit(actor, entry, event="reviewed", note_length=len(note))
     work.on_reviewed(entry, actor)
     return entry
 
@@ -460,7 +476,7 @@ def entry_return(*, actor, entry: KnowledgeEntry, expected_version: int | None, 
     entry.submitted_at = None
     entry.reviewed_by, entry.reviewed_at, entry.review_note = actor, timezone.now(), note
     _bump(entry, "submitted_at", "reviewed_by", "reviewed_at", "review_note")
-    _audit(actor, entry, event="returned", note=note)
+    _audit(actor, entry, event="returned", note_length=len(note))
     work.on_returned(entry, actor)
     return entry
 
@@ -503,6 +519,6 @@ def entry_withdraw(*, actor, entry: KnowledgeEntry, expected_version: int | None
     entry.withdrawn_by, entry.withdrawn_at = actor, timezone.now()
     entry.withdrawal_reason = reason
     _bump(entry, "status", "withdrawn_by", "withdrawn_at", "withdrawal_reason")
-    _audit(actor, entry, event="withdrawn", previous=was, reason=reason)
+    _audit(actor, entry, event="withdrawn", previous=was, reason_length=len(reason))
     work.on_withdrawn(entry, actor)
     return entry

@@ -130,6 +130,14 @@ def _snapshot(chapter, citations=None) -> dict:
             "citations": [str(e.uuid) for e in cited]}
 
 
+def _for_audit(values: dict) -> dict:
+    """What the audit trail keeps of a chapter: the length of its texts and its citations —
+    never the words, which the trail (append-only, exported whole to the DPO) would keep for
+    ever, draft and person-data check warnings included."""
+    return {f"{k}_length" if isinstance(v, str) else k: len(v) if isinstance(v, str) else v
+            for k, v in values.items()}
+
+
 # --- the services ------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -146,7 +154,7 @@ def methodology_create(*, actor, title: str, description: str = "",
     version = MethodologyVersion.objects.create(methodology=methodology, number=1,
                                                 created_by=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=methodology,
-                 details={"after": {"title": title, "description": description}})
+                 details={"after": _for_audit({"title": title, "description": description})})
     audit.record(actor=actor, action=AuditAction.CREATE, obj=version,
                  details={"after": {"number": 1, "status": version.status}})
     return methodology
@@ -211,7 +219,7 @@ def chapter_add(*, actor, version: MethodologyVersion, title: str, body: str = "
     _touch(version)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=chapter, details={
         "version": str(version.uuid), "key": chapter.key, "position": position,
-        "after": _snapshot(chapter, cited)})
+        "after": _for_audit(_snapshot(chapter, cited))})
     return chapter
 
 
@@ -239,8 +247,8 @@ def chapter_update(*, actor, chapter: Chapter, expected_version: int | None, tit
     _touch(version)
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=chapter, details={
         "version": str(version.uuid), "key": chapter.key, "fields": changed,
-        "before": {name: before[name] for name in changed},
-        "after": {name: after[name] for name in changed}})
+        "before": _for_audit({name: before[name] for name in changed}),
+        "after": _for_audit({name: after[name] for name in changed})})
     return chapter
 
 
@@ -254,7 +262,7 @@ def chapter_delete(*, actor, chapter: Chapter, expected_version: int | None = No
     check_version(chapter, expected_version)
     _require(actor, version, VersionAction.EDIT)
     details = {"version": str(version.uuid), "key": chapter.key, "position": chapter.position,
-               "before": _snapshot(chapter)}
+               "before": _for_audit(_snapshot(chapter))}
     audit.record(actor=actor, action=AuditAction.DELETE, obj=chapter, details=details)
     chapter.delete()
     _renumber(version)
@@ -319,13 +327,15 @@ def version_approve(*, actor, version: MethodologyVersion, expected_version: int
             "These chapters cite entries that are no longer published: %(chapters)s. Remove "
             "those citations, then approve.") % {"chapters": ", ".join(stale)})
     enforce({"change_summary": summary}, actor=actor, confirmed=confirmed)
-    before = {"status": version.status, "change_summary": version.change_summary}
+    before = {"status": version.status,
+              "change_summary_length": len(version.change_summary)}
     version.status = MethodologyStatus.APPROVED
     version.change_summary = summary
     version.approved_by, version.approved_at = actor, timezone.now()
     version.version += 1
     version.save()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=version, details={
-        "before": before, "after": {"status": version.status, "change_summary": summary},
+        "before": before, "after": {"status": version.status,
+                                    "change_summary_length": len(summary)},
         "number": version.number, "chapters": len(chapters)})
     return version

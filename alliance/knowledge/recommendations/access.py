@@ -18,7 +18,7 @@ from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
 from alliance.organisations.models import Jurisdiction
 
 from ..entries.access import can_use_knowledge, published_entries
-from ..models import EntryKind, KnowledgeEntry
+from ..models import EntryKind, EntryStatus, KnowledgeEntry
 
 
 class RecommendationAction:
@@ -53,7 +53,9 @@ class RecommendationPolicy:
         return published_entries().filter(kind=EntryKind.RECOMMENDATION)
 
     def grant(self, user, entry) -> Grant:
-        if not can_use_knowledge(user):
+        # The same rule as `visible`: a published recommendation, for a member.
+        if (not can_use_knowledge(user) or entry.kind != EntryKind.RECOMMENDATION
+                or entry.status != EntryStatus.PUBLISHED):
             return NO_GRANT
         actions = {RecommendationAction.VIEW}
         if editable_jurisdictions(user):

@@ -122,7 +122,7 @@ def test_a_reviewer_returns_it_with_a_note_and_the_author_submits_again(kb):
     assert Notification.objects.filter(recipient=kb.treatment_a, kind=work.ENTRY_RETURNED).exists()
     assert Task.objects.get(kind=work.ENTRY_REVIEW, source_uuid=entry.uuid).status == \
         TaskStatus.DONE
-    assert audited(entry, event="returned", note="Say which wing and for how long.")
+    assert audited(entry, event="returned", note_length=len("Say which wing and for how long."))
     # The author reads the note, and the reviewer no longer sees the draft.
     author_page = login(kb.treatment_a).get(page("entry_detail", entry)).content.decode()
     assert "Say which wing and for how long." in author_page

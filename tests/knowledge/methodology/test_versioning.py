@@ -53,7 +53,8 @@ def test_editors_of_any_jurisdiction_write_the_chapters_of_a_draft(kb):
     assert [(c.position, c.key) for c in v1.chapters.order_by("position")] == [
         (1, "principles"), (2, "release")]
     assert first.edited_by == kb.editor_j1 and second.edited_by == kb.editor_j2
-    assert audited(first, AuditAction.CREATE).get().details["after"]["title"] == "Principles"
+    assert audited(first, AuditAction.CREATE).get().details["after"]["title_length"] == len(
+        "Principles")
 
 
 @pytest.mark.parametrize("persona", ["treatment_a", "manager_a", "dpo"])
@@ -212,8 +213,9 @@ def test_a_chapter_update_is_audited_with_before_and_after(kb):
                             title="Principles of the work", body=chapter.body)
     event = audited(chapter, AuditAction.CHANGE).get()
     assert event.details["fields"] == ["title"]
-    assert event.details["before"] == {"title": "Principles"}
-    assert event.details["after"] == {"title": "Principles of the work"}
+    # the lengths of the texts, never their words
+    assert event.details["before"] == {"title_length": len("Principles")}
+    assert event.details["after"] == {"title_length": len("Principles of the work")}
 
 
 @pytest.mark.parametrize("status", [EntryStatus.DRAFT, EntryStatus.REVIEWED,
