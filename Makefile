@@ -77,9 +77,14 @@ run: setup
 	@echo "Open http://$(HOST) and sign in as demo.treatment (password above)."
 	@$(DEMO_ENV) $(PY) manage.py runserver $(HOST)
 
-## make test: install and run the whole suite (SQLite unless DATABASE_URL says otherwise)
+## make test: install and run the whole suite (SQLite unless DATABASE_URL says otherwise), on
+## every core with pytest-xdist: each worker has its own test database. `make test
+## PYTEST_WORKERS=0` runs it in this one process (pdb, a clearer traceback); PYTEST_ARGS=... adds
+## options (`PYTEST_ARGS="tests/people -x"`).
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: setup chromium
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The browser tests (tests/browser/) drive Debian's Chromium through Playwright; Playwright never
 # downloads a browser of its own. Installed here when missing and we are root (as in CI);
