@@ -22,7 +22,7 @@ from alliance.people.access import persons_visible_to
 from alliance.people.models import Person
 from alliance.work.models import Task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _seed(**kwargs):

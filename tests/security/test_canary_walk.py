@@ -653,6 +653,7 @@ def urls(w) -> list[str]:
     return result
 
 
+@pytest.mark.slow
 def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     w = walk_world
     targets = urls(w)

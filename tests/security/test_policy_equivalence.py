@@ -269,6 +269,7 @@ RELEASE_KINDS = {
 }
 
 
+@pytest.mark.slow
 def test_over_http_a_release_record_is_listed_exactly_when_its_detail_opens(seeded):
     w = seeded
     people = (w.person_a, w.person_c, w.person_r)
@@ -306,6 +307,7 @@ def test_the_prison_reads_a_released_persons_records_without_working_on_them(see
             assert not policy.visible(getattr(w, persona)).filter(person=w.person_r).exists()
 
 
+@pytest.mark.slow
 def test_over_http_an_object_is_listed_exactly_when_its_detail_opens(seeded):
     w = seeded
     kinds = {"person": Person, "case": Case, "assessment": Assessment, "screening": Screening,

@@ -13,7 +13,7 @@ from alliance.people.access import persons_visible_to
 from alliance.work.models import Notification, Task
 from alliance.work.selectors import tasks_for_list
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _seed():
