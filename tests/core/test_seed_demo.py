@@ -9,6 +9,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.cases.models import Case
 from alliance.core import audit
+from alliance.demo import knowledge, seed
 from alliance.observations.access import in_force, observations, summaries
 from alliance.observations.models import (
     Analysis,
@@ -38,7 +39,10 @@ def test_it_is_idempotent_and_grows_to_the_requested_size():
     assert Case.objects.filter(status="open").count() == 30
     _seed(persons=45)
     assert Person.objects.count() == 45
-    assert User.objects.filter(username__startswith="demo.").count() == 11
+    # the demo users who sign in, and the knowledge base's authors of the other jurisdictions
+    signing_in = {username for username, *_ in seed.DEMO_USERS}
+    assert User.objects.filter(username__startswith="demo.").count() == (
+        len(signing_in) + len(knowledge.AUTHORS))
     assert audit.verify().ok
 
 
