@@ -35,14 +35,17 @@ def test_every_casework_demo_user_has_work_about_people_they_see():
         assert tasks, username
         assert any(t.due_on < today for t in tasks), username
         visible = set(persons_visible_to(user).values_list("pk", flat=True))
-        # about people they see, or (a referral to their agency, not accepted yet) about nobody
-        # they see, by reference only
+        # about people they see, or about nobody: a referral to their agency, not accepted yet
+        # (by reference only), or their own training (a certification to renew, a booster,
+        # the results of a session they attended)
         assert {t.person_id for t in tasks} - {None} <= visible, username
-        assert {t.kind for t in tasks if t.person_id is None} <= {"referral_respond"}, username
+        assert {t.kind for t in tasks if t.person_id is None} <= {
+            "referral_respond", "certification_renew", "certification_booster"}, username
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
         assert unread.exists(), username
         assert {n.person_id for n in unread} - {None} <= visible, username
-        assert {n.kind for n in unread if n.person_id is None} <= {"referral_received"}, username
+        assert {n.kind for n in unread if n.person_id is None} <= {
+            "referral_received", "training_results"}, username
 
 
 def test_seeding_again_creates_nothing_new():
