@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "alliance.release",
     "alliance.coordination",
     "alliance.knowledge",
+    "alliance.monitoring",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database
@@ -333,6 +334,9 @@ API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 # raises ValidationError to refuse a file (docs/deployment.md shows one for ClamAV).
 KNOWLEDGE_ATTACHMENT_MAX_BYTES = envint("KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 KNOWLEDGE_ATTACHMENT_SCANNER = os.environ.get("KNOWLEDGE_ATTACHMENT_SCANNER", "")
+# Monitoring (docs/indicators.md): anonymous figures below this count are suppressed, zero
+# included. Raise it if your supervisory authority asks; below 3 it protects nobody.
+MONITORING_MIN_COUNT = max(3, envint("MONITORING_MIN_COUNT", 5))
 REST_KNOX = {
     "TOKEN_TTL": None if envint("API_TOKEN_TTL_DAYS", 90) == 0 else __import__(
         "datetime").timedelta(days=envint("API_TOKEN_TTL_DAYS", 90)),
