@@ -6,6 +6,7 @@ from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
 from alliance.coordination import api as coordination_api
 from alliance.knowledge import api as knowledge_api
+from alliance.monitoring import api as monitoring_api
 from alliance.observations import api as observations_api
 from alliance.people import api as people_api
 from alliance.plans import api as plans_api
@@ -104,6 +105,7 @@ api_v1 = [
          name="handover-withdraw"),
     *coordination_api.urls,
     *knowledge_api.urls,
+    *monitoring_api.urls,
 ]
 
 urlpatterns = [
@@ -123,6 +125,7 @@ urlpatterns = [
     path("coordination/", include("alliance.coordination.urls")),
     path("knowledge/", include("alliance.knowledge.urls")),
     path("training/", include("alliance.knowledge.training.urls")),
+    path("monitoring/", include("alliance.monitoring.urls")),
     path("work/", include("alliance.work.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,3 @@
+"""The monitoring API (being written by the API helper)."""
+
+urls: list = []
