@@ -334,9 +334,6 @@ API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 # raises ValidationError to refuse a file (docs/deployment.md shows one for ClamAV).
 KNOWLEDGE_ATTACHMENT_MAX_BYTES = envint("KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 KNOWLEDGE_ATTACHMENT_SCANNER = os.environ.get("KNOWLEDGE_ATTACHMENT_SCANNER", "")
-# Monitoring (docs/indicators.md): anonymous figures below this count are suppressed, zero
-# included. Raise it if your supervisory authority asks; below 3 it protects nobody.
-MONITORING_MIN_COUNT = max(3, envint("MONITORING_MIN_COUNT", 5))
 REST_KNOX = {
     "TOKEN_TTL": None if envint("API_TOKEN_TTL_DAYS", 90) == 0 else __import__(
         "datetime").timedelta(days=envint("API_TOKEN_TTL_DAYS", 90)),
@@ -377,4 +374,7 @@ LOGGING = {
 if os.environ.get("ALLIANCE_FAST_PASSWORDS"):
     # Tests and the benchmark only: hashing with PBKDF2 would dominate their run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-AGGREGATE_MIN_COUNT = envint("AGGREGATE_MIN_COUNT", 5)
+# Anonymous figures (the regional overview, the monitoring of the pilots: docs/indicators.md)
+# below this count are suppressed. Raise it if your supervisory authority asks; below 3 it
+# protects nobody, so 3 is the floor.
+AGGREGATE_MIN_COUNT = max(3, envint("AGGREGATE_MIN_COUNT", 5))

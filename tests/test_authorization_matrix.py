@@ -23,6 +23,8 @@ from .knowledge.methodology import matrix as methodology_matrix
 from .knowledge.recommendations import matrix as recommendation_matrix
 from .knowledge.training import matrix as training_matrix
 from .matrix import PERSONAS, Row, only
+from .monitoring import matrix_api as monitoring_matrix_api
+from .monitoring import matrix_pages as monitoring_matrix_pages
 from .observations import matrix_api as observations_matrix_api
 from .observations import matrix_pages as observations_matrix_pages
 from .plans import matrix_api, matrix_engagement, matrix_plan
@@ -319,7 +321,8 @@ for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
               observations_matrix_pages.ROWS, release_matrix_pages.ROWS,
               release_matrix_api.ROWS, agreements_matrix_pages.ROWS, referral_matrix.ROWS,
               conference_matrix_pages.ROWS, training_matrix.ROWS, entry_matrix.ROWS,
-              meeting_matrix.ROWS, recommendation_matrix.ROWS, methodology_matrix.ROWS):
+              meeting_matrix.ROWS, recommendation_matrix.ROWS, methodology_matrix.ROWS,
+              monitoring_matrix_pages.ROWS, monitoring_matrix_api.ROWS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

@@ -36,7 +36,7 @@ REGION = "region"
 
 
 def threshold() -> int:
-    return int(getattr(settings, "MONITORING_MIN_COUNT", 5))
+    return max(3, int(settings.AGGREGATE_MIN_COUNT))
 
 
 @dataclass(frozen=True)
@@ -166,14 +166,14 @@ def _year_table(indicator: Indicator, year: int, codes: list[str], computed: lis
         if computed:
             times["year"] = [f"{m:%Y-%m}" for m in computed]
 
-    def raw(code, month_key, part):  # part 0: numerator, 1: denominator
-        return sums.get((indicator.code, code, month_key), (0.0, 0))[part] or 0
+    def raw(of, code, month_key, part):  # part 0: numerator, 1: denominator
+        return sums.get((of, code, month_key), (0.0, 0))[part] or 0
 
-    def table(part):
+    def table(part, of=indicator.code):
         values = {}
         for time, month_keys in times.items():
             for code in codes:
-                values[(code, time)] = sum(raw(code, mk, part) for mk in month_keys)
+                values[(code, time)] = sum(raw(of, code, mk, part) for mk in month_keys)
             values[(REGION, time)] = sum(values[(code, time)] for code in codes)
         return values
 
@@ -198,6 +198,13 @@ def _year_table(indicator: Indicator, year: int, codes: list[str], computed: lis
     elif indicator.kind == Kind.RATE:
         hidden_den = disclosure.protect(denominators, relations, threshold=k)
         complement = [key for key, den in denominators.items() if den - numerators[key] < k]
+        if indicator.partition_with:
+            # Refused + attended + the rest = the denominator: with attended shown, a small
+            # remainder (not produced) must not follow from this share. An empty remainder says
+            # nothing of anyone.
+            others = table(0, indicator.partition_with)
+            complement += [key for key, den in denominators.items()
+                           if 0 < den - numerators[key] - others[key] < k]
         hidden_num = disclosure.protect(numerators, relations, threshold=k, also=complement)
         for key in numerators:
             if key in hidden_den:

@@ -5,6 +5,7 @@ from alliance.coordination.agreements.access import can_read_agreements
 from alliance.coordination.referrals.access import can_use_referrals
 from alliance.knowledge.entries.access import can_use_knowledge
 from alliance.knowledge.training.access import can_use_training
+from alliance.monitoring.selectors import start_url as monitoring_start
 from alliance.observations.access import can_record_anywhere, can_use_security_pages
 from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.plans.access import can_see_alliance_trends
@@ -33,6 +34,8 @@ def alliance(request):
             "referrals": can_use_referrals(user),
             "agreements": can_read_agreements(user),
             "overview": can_view_aggregates(user),
+            # monitoring.access.sees_any, as the address its entry opens ("" : no entry)
+            "monitoring": monitoring_start(user),
             "audit": can_read_audit(user),
             "administration": can_administer(user),
         }
