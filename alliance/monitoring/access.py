@@ -76,5 +76,14 @@ def require_anonymous(user, level: str) -> None:
                     "coordinators."), level=level)
 
 
+def require_any(user, level: str) -> None:
+    """403 with the reason unless `user` sees some level of figures (the definitions, the
+    monitoring start page)."""
+    if not sees_any(user):
+        _refuse(user, _("The monitoring figures are for the managers of a prison or probation "
+                        "service (their agency's) and for regional coordinators (the "
+                        "jurisdictions' and the region's)."), level=level)
+
+
 def may_recompute(user) -> bool:
     return bool(managed_agencies(user))

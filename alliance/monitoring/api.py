@@ -9,7 +9,6 @@ same service (statistics.py, the snapshot table only) as the pages, exports and 
 A suppressed figure carries no value, numerator or denominator, only `suppressed: true`. Every
 answer with figures writes one audit event (the level and the period, never a figure)."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import path
@@ -40,9 +39,7 @@ RULE = ("A prison or probation service's managers see its exact figures (level=f
 
 
 def _refuse_definitions(user) -> None:
-    if not access.sees_any(user):
-        raise PermissionDenied(_("The indicators are for the managers of a prison or probation "
-                                 "service and for the regional coordinators."))
+    access.require_any(user, "definitions")  # 403 with the reason, audited
 
 
 # --- the definitions -----------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def home(request):
         return render(request, "monitoring/home.html",
                       {"agencies": access.managed_agencies(request.user)})
     if not start:
-        access.require_anonymous(request.user, "region")  # 403 with the reason, audited
+        access.require_any(request.user, "home")  # 403 with the reason, audited
     return redirect(start)
 
 
@@ -204,21 +204,16 @@ def jurisdiction_export(request, code, fmt):
     return exports.response(stats, fmt, selectors.file_name(stats, fmt, place))
 
 
-def _require_any(user) -> None:
-    if not access.sees_any(user):
-        access.require_anonymous(user, "definitions")  # 403 with the reason, audited
-
-
 @require_GET
 def indicator_list(request):
-    _require_any(request.user)
+    access.require_any(request.user, "definitions")
     return render(request, "monitoring/indicators.html", {"indicators": [
         {"indicator": i, "measure": selectors.measure_label(i)} for i in indicators.INDICATORS]})
 
 
 @require_GET
 def indicator_detail(request, code):
-    _require_any(request.user)
+    access.require_any(request.user, "definitions")
     indicator = indicators.get(code)
     if indicator is None:
         raise Http404(_("No such indicator."))
