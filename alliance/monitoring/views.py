@@ -16,9 +16,10 @@ from alliance.assessments.pdf import PdfUnavailable
 from alliance.core import audit
 from alliance.core.models import AuditAction
 
-from . import access, exports, indicators, pdf, periods, selectors, snapshots, statistics
+from . import access, exports, indicators, pdf, periods, selectors, snapshots, statistics, tasks
 from .forms import period_form
 
+INLINE_MONTHS = 3  # a recompute of up to a quarter is done while the manager waits
 PAGE = "html"  # the format of a page view in the audit details
 UNIT_TEMPLATE, REGION_TEMPLATE = "monitoring/unit.html", "monitoring/region.html"
 
@@ -113,6 +114,16 @@ def recompute(request, agency_uuid):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back)
+    if len(period.months) > INLINE_MONTHS:
+        # A year of a large service takes longer than anyone should wait for a page: the
+        # background worker does it (docs/deployment.md), and the dashboard shows when.
+        tasks.recompute.enqueue(f"{period.first:%Y-%m-%d}", f"{period.last:%Y-%m-%d}",
+                                request.user.pk)
+        messages.info(request, _(
+            "The background worker is recomputing %(months)s months; the figures change when it "
+            "is done, usually within a few minutes (the time of the last computation is shown "
+            "on the dashboard).") % {"months": len(period.months)})
+        return redirect(f"{back}?period={period.code}")
     result = snapshots.compute(period.first, period.last, actor=request.user, reason="manager")
     if result.months:
         messages.success(request, _(

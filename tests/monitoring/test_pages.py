@@ -211,6 +211,38 @@ def test_a_manager_recomputes_a_period_and_it_is_audited(filled):
     assert event.details["first"] == event.details["last"] == "2026-08"
 
 
+def test_a_longer_period_is_recomputed_by_the_background_worker(filled, monkeypatch):
+    import signal
+
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    w = filled
+    response = login(w.manager_a).post(url("recompute", w.prison_a.uuid), {"period": "2025-Q4"})
+    assert response.status_code == 302
+    # a quarter is done while the manager waits; a year goes to the worker
+    assert SnapshotMonth.objects.filter(month__year=2025, month__month=12).exists()
+    SnapshotMonth.objects.filter(month__year=2025).delete()
+    response = login(w.manager_a).post(url("recompute", w.prison_a.uuid), {"period": "2025"})
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "The background worker is recomputing 12 months" in message
+    assert not SnapshotMonth.objects.filter(month__year=2025).exists()
+    result = DBTaskResult.objects.get()
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    result.refresh_from_db()
+    assert result.status == "SUCCESSFUL", result.exception_class_path
+    assert SnapshotMonth.objects.filter(month__year=2025).count() == 12
+    event = AuditEvent.objects.filter(object_type="monitoring.snapshot").latest("id")
+    assert event.actor == w.manager_a and event.details["first"] == "2025-01"
+
+
 def test_recomputing_is_a_post_for_the_agencys_managers_only(filled):
     w = filled
     assert login(w.manager_a).get(url("recompute", w.prison_a.uuid)).status_code == 405
