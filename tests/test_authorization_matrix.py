@@ -326,6 +326,51 @@ for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 
+# Monitoring beyond one row per pattern (tests/monitoring/matrix_*.py): prison J2's figures are
+# its manager's alone, prison B's (no manager among the personas) nobody's; a code that is no
+# jurisdiction or no indicator is not found for whoever may see that kind of page, and refused
+# to the rest before it is looked up (so that a refusal says nothing of what exists).
+SEES_A_LEVEL = ("manager_a", "manager_other", "regional_coordinator")
+MONITORING_VARIANTS = {
+    "monitoring:agency (prison J2)": Row(
+        lambda w: reverse("monitoring:agency", args=[w.prison_other.uuid]),
+        only({"manager_other": 200}, 403)),
+    "monitoring:agency_export (prison J2, xlsx)": Row(
+        lambda w: reverse("monitoring:agency_export", args=[w.prison_other.uuid, "xlsx"]),
+        only({"manager_other": 200}, 403)),
+    "monitoring:recompute (prison J2)": Row(
+        lambda w: reverse("monitoring:recompute", args=[w.prison_other.uuid]),
+        only({"manager_other": 302}, 403), method="post"),
+    "monitoring:agency (prison B)": Row(
+        lambda w: reverse("monitoring:agency", args=[w.prison_b.uuid]), only({}, 403)),
+    "monitoring:agency (no such agency)": Row(
+        lambda w: reverse("monitoring:agency", args=["00000000-0000-4000-8000-000000000000"]),
+        only({}, 403)),
+    "monitoring:jurisdiction (J2)": Row(
+        lambda w: reverse("monitoring:jurisdiction", args=[w.j2.code]),
+        only({"regional_coordinator": 200}, 403)),
+    "monitoring:jurisdiction (no such code)": Row(
+        lambda w: reverse("monitoring:jurisdiction", args=["ZZ"]),
+        only({"regional_coordinator": 404}, 403)),
+    "monitoring:jurisdiction_export (no such code)": Row(
+        lambda w: reverse("monitoring:jurisdiction_export", args=["ZZ", "xlsx"]),
+        only({"regional_coordinator": 404}, 403)),
+    "monitoring:indicator (no such code)": Row(
+        lambda w: reverse("monitoring:indicator", args=["nothing"]),
+        only(dict.fromkeys(SEES_A_LEVEL, 404), 403)),
+    "api:indicator-detail (no such code)": Row(
+        lambda w: reverse("api:indicator-detail", args=["nothing"]),
+        only(dict.fromkeys(SEES_A_LEVEL, 404), 403, 401)),
+    "api:statistics (prison J2)": Row(
+        lambda w: f"{reverse('api:statistics')}?level=facility&agency={w.prison_other.uuid}",
+        only({"manager_other": 200}, 403, 401)),
+    "api:statistics (jurisdiction)": Row(
+        lambda w: f"{reverse('api:statistics')}?level=jurisdiction&jurisdiction=J1",
+        only({"regional_coordinator": 200}, 403, 401)),
+}
+assert not set(MONITORING_VARIANTS) & set(MATRIX)
+MATRIX.update(MONITORING_VARIANTS)
+
 # Third-party URL families: each is guarded as a whole (the Django admin by our admin site's
 # permission check, allauth's by its own login requirements), and a representative of each is
 # in the matrix above.
@@ -370,3 +415,47 @@ def test_each_persona_gets_the_expected_status(name, world):
             failures.append(f"{persona}: expected {expected}, got {response.status_code}")
     assert not failures, f"{name} {row.method.upper()}: " + "; ".join(failures)
 
+
+
+# A regional coordinator who also manages prison B is no persona of the matrix: they see prison
+# B's exact figures and the definitions, and are refused the anonymous levels (the levels never
+# meet in one user) and every other agency. Every monitoring row needs their status here.
+COORDINATOR_WHO_MANAGES = {
+    "monitoring:home": 302, "monitoring:agency": 403, "monitoring:agency_export": 403,
+    "monitoring:recompute": 403, "monitoring:region": 403, "monitoring:region_export": 403,
+    "monitoring:report": 403, "monitoring:jurisdiction": 403,
+    "monitoring:jurisdiction_export": 403, "monitoring:indicators": 200,
+    "monitoring:indicator": 200, "api:indicator-list": 200, "api:indicator-detail": 200,
+    "api:statistics": 403, "api:statistics (region)": 403,
+    "monitoring:agency (prison J2)": 403, "monitoring:agency_export (prison J2, xlsx)": 403,
+    "monitoring:recompute (prison J2)": 403, "monitoring:agency (prison B)": 200,
+    "monitoring:agency (no such agency)": 403, "monitoring:jurisdiction (J2)": 403,
+    "monitoring:jurisdiction (no such code)": 403,
+    "monitoring:jurisdiction_export (no such code)": 403,
+    "monitoring:indicator (no such code)": 404, "api:indicator-detail (no such code)": 404,
+    "api:statistics (prison J2)": 403, "api:statistics (jurisdiction)": 403,
+}
+
+
+def test_a_coordinator_who_manages_an_agency_sees_it_and_no_anonymous_level(world):
+    from alliance.accounts.models import Role, Sector
+
+    from .factories import member
+
+    user = member(world.regional, Role.REGIONAL_COORDINATOR, username="coordinator_manager")
+    user.memberships.create(agency=world.prison_b, roles=[Role.PRISON_MANAGER],
+                            sector=Sector.MANAGEMENT)
+    rows = {name for name in MATRIX if name.startswith(
+        ("monitoring:", "api:indicator-", "api:statistics"))}
+    assert set(COORDINATOR_WHO_MANAGES) == rows
+    client = login(user)
+    failures = []
+    for name, expected in sorted(COORDINATOR_WHO_MANAGES.items()):
+        row = MATRIX[name]
+        status = getattr(client, row.method)(row.url(world), row.data).status_code
+        if status != expected:
+            failures.append(f"{name}: expected {expected}, got {status}")
+    assert not failures, "; ".join(failures)
+    prison_b = login(user).get(reverse("api:statistics"), {
+        "level": "facility", "agency": str(world.prison_b.uuid)})
+    assert prison_b.status_code == 200 and prison_b.json()["level"] == "facility"

@@ -290,3 +290,97 @@ def test_no_knowledge_or_training_page_runs_more_queries_with_more_rows(world):
                                   "recommendations": 13, "chapters": 13, "staff": 17,
                                   "sessions": 13}
     assert with_many == with_one
+
+
+# --- monitoring: the dashboards, exports and the statistics API read the snapshot table in a
+# constant number of queries, whatever the agencies, jurisdictions, months and indicators ------
+
+MONITORING_PAGES = {
+    # as manager A: prison A's exact figures
+    "agency dashboard": ("manager_a", lambda w: reverse("monitoring:agency", args=[
+        w.prison_a.uuid]) + "?period=2025-Q1"),
+    "agency dashboard, a range of months": ("manager_a", lambda w: reverse(
+        "monitoring:agency", args=[w.prison_a.uuid]) + "?period=2024-07..2025-06"),
+    "agency export": ("manager_a", lambda w: reverse("monitoring:agency_export", args=[
+        w.prison_a.uuid, "xlsx"]) + "?period=2025"),
+    "API facility": ("manager_a", lambda w: reverse("api:statistics")
+                     + f"?level=facility&agency={w.prison_a.uuid}&period=2025-03"),
+    # as the regional coordinator: the anonymous figures (a month's trend spans two years)
+    "region dashboard": ("regional_coordinator", lambda w: reverse("monitoring:region")
+                         + "?period=2025"),
+    "region dashboard, a month": ("regional_coordinator", lambda w: reverse("monitoring:region")
+                                  + "?period=2025-02"),
+    "region export": ("regional_coordinator", lambda w: reverse(
+        "monitoring:region_export", args=["csv"]) + "?period=2025-Q2"),
+    "jurisdiction dashboard": ("regional_coordinator", lambda w: reverse(
+        "monitoring:jurisdiction", args=["J1"]) + "?period=2025-Q3"),
+    "API region": ("regional_coordinator", lambda w: reverse("api:statistics")
+                   + "?level=region&period=2025-02"),
+    "API jurisdiction": ("regional_coordinator", lambda w: reverse("api:statistics")
+                         + "?level=jurisdiction&jurisdiction=J2&period=2025"),
+}
+# Most of them are the session, the user's grants, the computed months, the snapshot rows (one
+# query per calendar year at the anonymous levels) and the database cache of the protected
+# tables; a page that reads per agency, month or indicator breaks the equality at once.
+MONITORING_BUDGET = 34
+
+
+def _monitoring_counts(w, *, cold: bool) -> dict:
+    """The queries of each monitoring page; `cold`: the protected tables computed afresh."""
+    from django.core.cache import cache
+
+    clients = {persona: login(getattr(w, persona)) for persona in ("manager_a",
+                                                                   "regional_coordinator")}
+    counts = {}
+    for name, (persona, url) in MONITORING_PAGES.items():
+        clients[persona].get(url(w))  # the first request of a session loads more
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            response = clients[persona].get(url(w))
+            assert response.status_code == 200, name
+            b"".join(response) if response.streaming else response.content
+        counts[name] = len(ctx.captured_queries)
+    return counts
+
+
+def _snapshot_rows(w, agencies, months) -> None:
+    """Every indicator of every agency in every month (2024 and 2025), and the months marked
+    computed, as the daily job leaves them."""
+    from alliance.monitoring.indicators import INDICATORS, Kind
+    from alliance.monitoring.models import IndicatorValue, SnapshotMonth
+    from alliance.monitoring.periods import months_between
+
+    every = months_between(datetime.date(2024, 1, 1), datetime.date(2025, 12, 1))
+    IndicatorValue.objects.bulk_create([
+        IndicatorValue(agency=agency, jurisdiction=agency.jurisdiction, month=month,
+                       indicator=i.code, numerator=7 + n % 5,
+                       denominator=None if i.kind == Kind.COUNT else 20 + n % 7)
+        for n, (agency, month, i) in enumerate(
+            (a, m, i) for a in agencies for m in every[:months] for i in INDICATORS)])
+    for month in every:
+        SnapshotMonth.objects.update_or_create(month=month,
+                                               defaults={"computed_at": timezone.now()})
+
+
+def test_no_monitoring_page_runs_more_queries_with_more_agencies_months_or_rows(world):
+    from alliance.monitoring.models import IndicatorValue
+    from alliance.organisations.models import AgencyType
+
+    from .factories import AgencyFactory, JurisdictionFactory
+
+    w = world
+    _snapshot_rows(w, [w.prison_a], months=1)
+    few = (_monitoring_counts(w, cold=False), _monitoring_counts(w, cold=True))
+    agencies = [w.prison_b, w.probation, w.prison_other]
+    for code in ("J3", "J4", "J5", "XK"):
+        place = JurisdictionFactory(code=code, designation_footnote=code == "XK")
+        agencies += [AgencyFactory(jurisdiction=place, type=AgencyType.PRISON)
+                     for _ in range(3)]
+    IndicatorValue.objects.all().delete()
+    _snapshot_rows(w, [w.prison_a, *agencies], months=24)
+    assert IndicatorValue.objects.count() == 16 * 24 * 13
+    many = (_monitoring_counts(w, cold=False), _monitoring_counts(w, cold=True))
+    assert many == few
+    for name, count in many[1].items():
+        assert count <= MONITORING_BUDGET, (name, count)

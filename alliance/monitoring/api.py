@@ -108,8 +108,10 @@ class StatisticsFigureSerializer(serializers.Serializer):
     suppressed = serializers.BooleanField(help_text=(
         "Hidden by disclosure control: a small count, or a figure from which a small count "
         "could be worked out. Nothing else of it is given."))
-    computed = serializers.BooleanField(help_text="false: no month of it computed yet (not a "
-                                                  "zero).")
+    computed = serializers.BooleanField(help_text=(
+        "false: no month of it computed yet (not a zero). At the jurisdiction and region "
+        "levels, a month is given once settled (the daily job recomputes the current and the "
+        "previous month), a quarter or a year once all its months are."))
 
 
 FIGURES = serializers.DictField(child=StatisticsFigureSerializer(),

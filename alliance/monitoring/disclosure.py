@@ -13,7 +13,9 @@ a year the sum of its quarters). What is shown must not let anyone recognise a p
    with S the suppressed cells and A_S the relations' coefficients on them, a suppressed cell i
    is recoverable exactly when the unit vector e_i lies in the row space of A_S. The audit
    computes the reduced row-echelon form of A_S and finds every such cell; for each (but one
-   per relation and round), one more cell is suppressed in a relation that holds it: the cell
+   per relation and round; first those that a relation gives away alone, being its only
+   suppressed cell), one more cell is suppressed in a relation that holds it (such a relation,
+   when there is one): the cell
    that sits in the most relations already holding a hidden cell (the corner that closes a
    rectangle protects two relations at once), then the one that is a total in the fewest
    relations, then the smallest, then the first. The audit runs again until no suppressed cell
@@ -47,45 +49,61 @@ def recoverable(suppressed: Iterable[Hashable], relations: Sequence[Relation]) -
     index = {key: i for i, key in enumerate(columns)}
     rows = []
     for total, parts in relations:
-        row = [0] * len(columns)
+        row: dict[int, int] = {}
         for key, sign in [(total, 1)] + [(part, -1) for part in parts]:
             if key in index:
-                row[index[key]] += sign
-        if any(row):
+                row[index[key]] = row.get(index[key], 0) + sign
+        row = {col: value for col, value in row.items() if value}
+        if row:
             rows.append(row)
-    pivots = _reduce(rows, len(columns))
-    return [columns[col] for col, row in pivots if sum(1 for v in row if v) == 1]
+    pivots = _reduce(rows)
+    return [columns[col] for col, row in sorted(pivots.items()) if len(row) == 1]
 
 
-def _reduce(rows: list[list[int]], width: int) -> list[tuple[int, list[int]]]:
-    """Reduced row-echelon form over the integers, in place: the (pivot column, row) pairs.
-    Each pivot column is zero in every other row; a row is a multiple of its rational RREF row,
-    so a row with a single nonzero entry is a unit vector of the row space."""
-    pivots, top = [], 0
-    for col in range(width):
-        found = next((r for r in range(top, len(rows)) if rows[r][col]), None)
-        if found is None:
+def _combine(row: dict[int, int], pivot: dict[int, int], col: int) -> dict[int, int]:
+    """`row` less a multiple of `pivot`, so that `col` is gone, over the integers (divided by
+    the greatest common divisor of what remains)."""
+    head, factor = pivot[col], row[col]
+    combined = {c: v * head for c, v in row.items()}
+    for c, p in pivot.items():
+        value = combined.get(c, 0) - factor * p
+        if value:
+            combined[c] = value
+        else:
+            combined.pop(c, None)
+    divisor = gcd(*combined.values()) if combined else 0
+    return {c: v // divisor for c, v in combined.items()} if divisor > 1 else combined
+
+
+def _reduce(rows: list[dict[int, int]]) -> dict[int, dict[int, int]]:
+    """A reduced row-echelon form over the integers: pivot column -> its row, every pivot
+    column zero in every other row. A unit vector e_i lies in the row space exactly when the
+    row of pivot i has no other entry (a combination giving e_i can use no other pivot's row,
+    whose pivot column nothing else would cancel). Rows are sparse ({column: coefficient}, no
+    zero kept): a relation names a few cells of a large table, and each row is reduced by the
+    pivots of the columns it holds only."""
+    pivots: dict[int, dict[int, int]] = {}
+    for row in rows:
+        while reducible := [c for c in row if c in pivots]:
+            row = _combine(row, pivots[reducible[0]], reducible[0])
+        if not row:
             continue
-        rows[top], rows[found] = rows[found], rows[top]
-        pivot = rows[top]
-        head = pivot[col]
-        for r, row in enumerate(rows):
-            if r != top and row[col]:
-                factor = row[col]
-                row = [v * head - factor * p for v, p in zip(row, pivot, strict=True)]
-                divisor = gcd(*row)
-                rows[r] = [v // divisor for v in row] if divisor > 1 else row
-        pivots.append((col, top))
-        top += 1
-        if top == len(rows):
-            break
-    return [(col, rows[r]) for col, r in pivots]
+        col = min(row)
+        for other, pivot_row in pivots.items():
+            if col in pivot_row:
+                pivots[other] = _combine(pivot_row, row, col)
+        pivots[col] = row
+    return pivots
 
 
 def protect(values: Mapping[Hashable, float], relations: Sequence[Relation], *,
-            threshold: int, also: Iterable[Hashable] = ()) -> frozenset:
+            threshold: int, also: Iterable[Hashable] = (),
+            fixed: Iterable[Hashable] = ()) -> frozenset:
     """The cells of `values` to suppress (primary and secondary), given the additive
-    `relations` among them. Deterministic: the same table always gives the same answer."""
+    `relations` among them. Deterministic: the same table always gives the same answer.
+
+    `fixed`: cells already shown (by an earlier version of the table) and so known whatever is
+    decided now; the secondary cells are chosen among the others."""
     order = {key: i for i, key in enumerate(values)}
     relations = [(total, list(parts)) for total, parts in relations]
     totals_in = dict.fromkeys(values, 0)
@@ -97,6 +115,7 @@ def protect(values: Mapping[Hashable, float], relations: Sequence[Relation], *,
         return (totals_in.get(key, 0), values.get(key, 0), order.get(key, len(order)))
 
     suppressed = primary(values, threshold) | {key for key in also if key in values}
+    known = set(fixed) - suppressed
     holding = {key: [] for key in values}  # key -> the relations (as member lists) holding it
     for total, parts in relations:
         members = [total, *parts]
@@ -108,17 +127,23 @@ def protect(values: Mapping[Hashable, float], relations: Sequence[Relation], *,
         if not exposed:
             return frozenset(suppressed)
         added: set = set()
-        for key in exposed:
+        # A relation in which an exposed cell is the only hidden one gives it away by itself:
+        # one more cell of such a relation is needed, and one elsewhere would not do. Those
+        # are mended first; a cell exposed only through others is often safe once they are.
+        alone = {key: [members for members in holding[key]
+                       if sum(1 for m in members if m in suppressed) == 1] for key in exposed}
+        for key in [key for key in exposed if alone[key]] or exposed:
             # One new cell per relation and round: a cell added for an earlier exposed cell
             # often covers this one too (the next audit tells), and hiding one per exposed
             # cell at once would hide far more than needed.
             if any(m in added for members in holding[key] for m in members):
                 continue
-            candidates = {c for members in holding[key] for c in members
-                          if c not in suppressed and c not in added}
+            candidates = {c for members in alone[key] or holding[key] for c in members
+                          if c not in suppressed and c not in added and c not in known}
             if not candidates:  # every relation that holds it is hidden but for a longer path
                 candidates = {c for total, parts in relations for c in [total, *parts]
                               if c in values and c not in suppressed and c not in added
+                              and c not in known
                               and any(m in suppressed for m in [total, *parts])}
             if candidates:
                 # Prefer a cell that also sits in another relation with a hidden cell: it
@@ -127,5 +152,5 @@ def protect(values: Mapping[Hashable, float], relations: Sequence[Relation], *,
                     -sum(1 for members in holding[c] if any(m in suppressed for m in members)),
                     *cost(c))))
         if not added:  # cannot happen with consistent relations; never show a recoverable cell
-            return frozenset(values)
+            return frozenset(set(values) - known)
         suppressed |= added

@@ -112,11 +112,13 @@ def _month(year: str, month: str) -> datetime.date:
 
 
 def parse(text: str | None, *, allow_range: bool = True) -> Period:
-    """The period written in `text` (see the module docstring); the current calendar year when
-    empty. Raises ValidationError with the reason for anything else."""
+    """The period written in `text` (see the module docstring). When empty: the current
+    calendar year at the agency level; at the anonymous levels (`allow_range=False`), the last
+    quarter they show whole (default_anonymous). Raises ValidationError with the reason for
+    anything else."""
     text = (text or "").strip()
     if not text:
-        return year_of(timezone.localdate())
+        return year_of(timezone.localdate()) if allow_range else default_anonymous()
     if m := _YEAR.match(text):
         year = _year(m[1])
         return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 1))
@@ -152,3 +154,14 @@ def year_of(day: datetime.date) -> Period:
 def quarter_of(month: datetime.date) -> Period:
     first = datetime.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
     return Period("quarter", first, add_months(first, 2))
+
+
+def default_anonymous(today: datetime.date | None = None) -> Period:
+    """The last calendar quarter whose months have all settled (statistics.settled_before: the
+    daily job no longer recomputes them), so that the anonymous levels open on a period they show
+    whole rather than on a year whose total is not given until it is over."""
+    from .snapshots import DAILY_MONTHS  # snapshots imports this module
+
+    settled = add_months(month_start(today or timezone.localdate()), 1 - DAILY_MONTHS)
+    quarter = quarter_of(add_months(settled, -1))
+    return quarter if quarter.last < settled else quarter_of(add_months(quarter.first, -1))

@@ -24,6 +24,10 @@ from .models import IndicatorValue, SnapshotMonth
 from .periods import add_months, month_start, months_between
 
 BACKFILL_MONTHS = 24
+# The months the daily job recomputes: the current one and the one before. Their figures change
+# from day to day, so the anonymous levels show them only once they have left this window
+# (statistics.settled_before).
+DAILY_MONTHS = 2
 DAILY_NAME = "monitoring.snapshot"
 
 
@@ -76,7 +80,7 @@ def daily(today: datetime.date) -> int:
     """The daily function: the current and the previous month; the first time, the last
     BACKFILL_MONTHS months."""
     this_month = month_start(today)
-    back = 1 if SnapshotMonth.objects.exists() else BACKFILL_MONTHS - 1
+    back = DAILY_MONTHS - 1 if SnapshotMonth.objects.exists() else BACKFILL_MONTHS - 1
     return compute(add_months(this_month, -back), this_month).rows
 
 

@@ -7,13 +7,28 @@ service, reading the snapshot table only (models.IndicatorValue), never person-l
   aggregates with disclosure control (disclosure.py). Calendar periods only (periods.py). Every
   figure shown at this level comes from one table per indicator and calendar year: the months,
   the quarters and the year of every jurisdiction and of the region, with their sums as
-  relations, protected once. A jurisdiction's page, the region's page, an export, the PDF and
-  the API all cut their figures from that same protected table, so no two answers together
-  reveal more than one does.
+  relations. A jurisdiction's page, the region's page, an export, the PDF and the API all cut
+  their figures from that same protected table, so no two answers together reveal more than
+  one does.
 
 The agency level is never mixed with the anonymous level: whoever sees one agency's exact
 figures is refused the anonymous levels (access.py), since subtracting their own agency from
 their jurisdiction would recover the others'.
+
+**Over time.** Someone who keeps what they were shown may compare it with what they are shown
+later; the anonymous levels protect the differences too (tests/monitoring/test_over_time.py):
+
+* A month is shown once it has settled (`settled_before`): the daily job recomputes the current
+  and the previous month every day, and one day's figures less the day before's would give the
+  records added in between, however few.
+* A quarter's or a year's total is shown once all its months are in: a total still growing is
+  a different sum each month, and this month's less last month's would give the month between,
+  hidden or not.
+* The year's table grows a month at a time, and each version of it is protected knowing what
+  the versions before it showed (shown cells stay shown: someone may have kept them; the
+  secondary cells are chosen among the new ones) and hid (hidden cells stay hidden). The table
+  shown is the last version; the earlier ones are worked out again from the same snapshot, as
+  they were shown (a month recomputed since may differ: docs/indicators.md, "Revisions").
 """
 
 import datetime
@@ -30,7 +45,8 @@ from alliance.organisations.models import Jurisdiction
 from . import disclosure
 from .indicators import INDICATORS, Indicator, Kind, OverTime
 from .models import IndicatorValue, SnapshotMonth
-from .periods import Period, month_start
+from .periods import Period, add_months, month_start
+from .snapshots import DAILY_MONTHS
 
 REGION = "region"
 
@@ -106,6 +122,12 @@ def _computed(months: list[datetime.date]) -> set[datetime.date]:
     return set(SnapshotMonth.objects.filter(month__in=months).values_list("month", flat=True))
 
 
+def settled_before() -> datetime.date:
+    """The first month the anonymous levels do not show yet: from it on, the daily job still
+    recomputes the months (snapshots.DAILY_MONTHS), and their figures change day by day."""
+    return add_months(month_start(timezone.localdate()), 1 - DAILY_MONTHS)
+
+
 def _period_months(period: Period, computed: set) -> list[datetime.date]:
     return [m for m in period.months if m in computed]
 
@@ -152,19 +174,66 @@ def _quarter(month: datetime.date) -> str:
     return f"Q{(month.month - 1) // 3 + 1}"
 
 
+def _history(indicator: Indicator, codes: list[str], computed: list) -> tuple:
+    """The cells of every version of a year's table, one version per month computed, in order
+    (the anonymous levels show a month once it has settled, one month after the other):
+
+    * `times`: time key -> the month keys it sums: each month "YYYY-MM"; for a "sum"
+      indicator, a quarter "Qn" once its three months are in, the year "year" once its twelve
+      are (a total still growing would be a different sum each month, and two of them
+      subtracted would give the month between, however small);
+    * `relations`: the region is the sum of the jurisdictions, a quarter of its months, the
+      year of its quarters;
+    * `steps`: for each version, its time keys and how many of `relations` it had."""
+    times: dict[str, list[str]] = {}
+    relations, steps = [], []
+    units = [*codes, REGION]
+    done: set[int] = set()
+    for month in computed:
+        key = f"{month:%Y-%m}"
+        done.add(month.month)
+        new = {key: [key]}
+        quarter = _quarter(month)
+        in_quarter = range(3 * int(quarter[1]) - 2, 3 * int(quarter[1]) + 1)
+        if indicator.over_time == OverTime.SUM and quarter not in times \
+                and done >= set(in_quarter):
+            new[quarter] = [f"{month.year}-{m:02d}" for m in in_quarter]
+        if indicator.over_time == OverTime.SUM and len(done) == 12 and "year" not in times:
+            new["year"] = [f"{month.year}-{m:02d}" for m in range(1, 13)]
+        times.update(new)
+        for time in new:
+            relations.append(((REGION, time), [(code, time) for code in codes]))
+            for unit in units if time == quarter else []:
+                relations.append(((unit, quarter), [(unit, m) for m in new[quarter]]))
+            for unit in units if time == "year" else []:
+                relations.append(((unit, "year"), [(unit, q) for q in ("Q1", "Q2", "Q3", "Q4")]))
+        steps.append((list(times), len(relations)))
+    return times, relations, steps
+
+
+def _protect_history(values: dict, units: list[str], relations: list, steps: list, k: int,
+                     also=()) -> set:
+    """The hidden cells of the last version, each version protected in turn knowing what the
+    versions before it showed (those cells stay shown: someone may have kept them) and hid
+    (those stay hidden)."""
+    also = set(also)
+    hidden: set = set()
+    shown: set = set()
+    for time_keys, count in steps:
+        cells = {(unit, time): values[(unit, time)] for time in time_keys for unit in units}
+        hidden = set(disclosure.protect(cells, relations[:count], threshold=k,
+                                        also=hidden | (also & set(cells)), fixed=shown))
+        shown = set(cells) - hidden
+    return hidden
+
+
 def _year_table(indicator: Indicator, year: int, codes: list[str], computed: list,
                 sums: dict) -> dict[tuple[str, str], Figure]:
     """Every cell of `indicator` in `year`, protected: keys (unit, time) with unit a
-    jurisdiction code or REGION, time "YYYY-MM", "Qn" or "year"."""
+    jurisdiction code or REGION, time "YYYY-MM", "Qn" or "year" (a quarter or the year with
+    all its months computed only)."""
     units = [*codes, REGION]
-    times: dict[str, list[str]] = {}  # time key -> the month keys it sums
-    for month in computed:
-        times[f"{month:%Y-%m}"] = [f"{month:%Y-%m}"]
-    if indicator.over_time == OverTime.SUM:
-        for month in computed:
-            times.setdefault(_quarter(month), []).append(f"{month:%Y-%m}")
-        if computed:
-            times["year"] = [f"{m:%Y-%m}" for m in computed]
+    times, relations, steps = _history(indicator, codes, computed)
 
     def raw(of, code, month_key, part):  # part 0: numerator, 1: denominator
         return sums.get((of, code, month_key), (0.0, 0))[part] or 0
@@ -177,26 +246,18 @@ def _year_table(indicator: Indicator, year: int, codes: list[str], computed: lis
             values[(REGION, time)] = sum(values[(code, time)] for code in codes)
         return values
 
-    relations = []
-    for time in times:
-        relations.append(((REGION, time), [(code, time) for code in codes]))
-    if indicator.over_time == OverTime.SUM:
-        quarters = [t for t in times if t.startswith("Q")]
-        for unit in units:
-            for quarter in quarters:
-                relations.append(((unit, quarter), [(unit, mk) for mk in times[quarter]]))
-            if quarters:
-                relations.append(((unit, "year"), [(unit, q) for q in quarters]))
+    def protect(values, also=()):
+        return _protect_history(values, units, relations, steps, k, also)
 
     k = threshold()
     numerators, denominators = table(0), table(1)
     cells = {}
     if indicator.kind == Kind.COUNT:
-        hidden = disclosure.protect(numerators, relations, threshold=k)
+        hidden = protect(numerators)
         for key, value in numerators.items():
             cells[key] = SUPPRESSED if key in hidden else _figure(indicator, value, None)
     elif indicator.kind == Kind.RATE:
-        hidden_den = disclosure.protect(denominators, relations, threshold=k)
+        hidden_den = protect(denominators)
         complement = [key for key, den in denominators.items() if den - numerators[key] < k]
         if indicator.partition_with:
             # Refused + attended + the rest = the denominator: with attended shown, a small
@@ -205,7 +266,7 @@ def _year_table(indicator: Indicator, year: int, codes: list[str], computed: lis
             others = table(0, indicator.partition_with)
             complement += [key for key, den in denominators.items()
                            if 0 < den - numerators[key] - others[key] < k]
-        hidden_num = disclosure.protect(numerators, relations, threshold=k, also=complement)
+        hidden_num = protect(numerators, complement)
         for key in numerators:
             if key in hidden_den:
                 cells[key] = SUPPRESSED
@@ -214,7 +275,7 @@ def _year_table(indicator: Indicator, year: int, codes: list[str], computed: lis
             else:
                 cells[key] = _figure(indicator, numerators[key], denominators[key])
     else:  # a mean: the number of values is protected, the sum follows its pattern
-        hidden = disclosure.protect(denominators, relations, threshold=k)
+        hidden = protect(denominators)
         for key in numerators:
             cells[key] = SUPPRESSED if key in hidden else _figure(
                 indicator, numerators[key], denominators[key])
@@ -224,9 +285,10 @@ def _year_table(indicator: Indicator, year: int, codes: list[str], computed: lis
 def _protected_year(year: int, codes: list[str]) -> dict[str, dict]:
     """Every indicator's protected table for `year`, cached until a month of it is recomputed."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 1)
-    marks = SnapshotMonth.objects.filter(month__range=(first, last))
+    settled = settled_before()
+    marks = SnapshotMonth.objects.filter(month__range=(first, last), month__lt=settled)
     stamp = marks.aggregate(latest=Max("computed_at"))["latest"]
-    key = (f"monitoring:{year}:{threshold()}:{','.join(codes)}:"
+    key = (f"monitoring:{year}:{threshold()}:{','.join(codes)}:{settled:%Y-%m}:"
            f"{stamp.isoformat() if stamp else '-'}")
     tables = cache.get(key)
     if tables is not None:
@@ -262,7 +324,9 @@ def anonymous(period: Period, *, jurisdiction: Jurisdiction | None = None) -> St
     codes = [j.code for j in jurisdictions]
     trend_months = [m for m in period.trend_months()
                     if m <= month_start(timezone.localdate())] or period.trend_months()
-    computed = _computed(sorted(set(period.months) | set(trend_months)))
+    settled = settled_before()
+    computed = {m for m in _computed(sorted(set(period.months) | set(trend_months)))
+                if m < settled}
     years = sorted({m.year for m in trend_months} | {period.year})
     tables = {year: _protected_year(year, codes) for year in years}
     shown = [jurisdiction] if jurisdiction is not None else jurisdictions

@@ -286,11 +286,12 @@ def test_an_unknown_or_missing_level_is_400(w, params):
                                            "region."]
 
 
-def test_an_empty_period_is_the_current_year(w):
-    from django.utils import timezone
+def test_an_empty_period_is_the_last_quarter_shown_whole(w):
+    from alliance.monitoring.periods import default_anonymous
 
     body = statistics(w.regional_coordinator, level="region").json()
-    assert body["period"]["code"] == str(timezone.localdate().year)
+    assert body["period"]["code"] == default_anonymous().code
+    assert body["period"]["kind"] == "quarter"
 
 
 # --- what a regional coordinator never receives ----------------------------------------------------

@@ -190,15 +190,19 @@ def quarter(month: int) -> str:
 
 
 def year_table(counts: dict[tuple[str, int], int], codes: list[str], months: list[int],
-               *, quarters: bool):
+               *, quarters: bool, whole: bool = False):
     """The table of one indicator and year as statistics._year_table builds it, written again
     here: jurisdictions x computed months, each unit's quarters and year (a "sum" indicator),
-    and the region as the sum of the jurisdictions at every time."""
+    and the region as the sum of the jurisdictions at every time. `whole`: a quarter only
+    with its three months, the year only with its twelve (statistics.py)."""
     times = {f"m{m:02d}": [f"m{m:02d}"] for m in months}
     if quarters:
         for m in months:
             times.setdefault(quarter(m), []).append(f"m{m:02d}")
         times["year"] = [f"m{m:02d}" for m in months]
+        if whole:
+            times = {t: parts for t, parts in times.items() if not t.startswith("Q")
+                     and t != "year" or len(parts) == (12 if t == "year" else 3)}
     values = {}
     for time, parts in times.items():
         for code in codes:
@@ -209,7 +213,8 @@ def year_table(counts: dict[tuple[str, int], int], codes: list[str], months: lis
         qs = [t for t in times if t.startswith("Q")]
         for unit in [*codes, "region"]:
             relations += [((unit, q), [(unit, m) for m in times[q]]) for q in qs]
-            relations.append(((unit, "year"), [(unit, q) for q in qs]))
+            if "year" in times:
+                relations.append(((unit, "year"), [(unit, q) for q in qs]))
     return values, relations
 
 
@@ -339,7 +344,7 @@ def test_the_statistics_year_table_shows_only_protected_figures(drawn):
         counts = {(c, m): sums[(indicator.code, c, f"2026-{m:02d}")][part] or 0
                   for c in codes for m in months}
         values, relations = year_table(counts, codes, months,
-                                       quarters=indicator.over_time == "sum")
+                                       quarters=indicator.over_time == "sum", whole=True)
         return {table_key(key): v for key, v in values.items()}, [
             (table_key(t), [table_key(p) for p in ps]) for t, ps in relations]
 

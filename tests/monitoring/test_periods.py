@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from alliance.monitoring.periods import (
     Period,
     add_months,
+    default_anonymous,
     month_end,
     months_between,
     parse,
@@ -74,6 +75,16 @@ def test_a_range_of_one_month_is_a_range():
 
 def test_an_empty_period_is_the_current_year():
     assert parse("") == parse(None) == parse("   ") == year_of(timezone.localdate())
+
+
+@pytest.mark.parametrize(("today", "quarter"), [
+    ("2026-11-27", "2026-Q3"),  # October is still recomputed; July to September are settled
+    ("2026-10-01", "2026-Q2"),  # September is still recomputed
+    ("2027-01-05", "2026-Q3"),  # December is still recomputed
+    ("2026-06-15", "2026-Q1"),
+])
+def test_the_anonymous_levels_open_on_the_last_quarter_they_show_whole(today, quarter):
+    assert default_anonymous(datetime.date.fromisoformat(today)).code == quarter
 
 
 def test_a_ten_year_range_is_accepted():

@@ -172,11 +172,15 @@ def test_a_small_jurisdiction_is_hidden_with_the_smallest_other(march):
     assert (hidden.value, hidden.numerator, hidden.denominator) == (None, None, None)
 
 
-def test_the_same_figures_for_the_quarter_and_the_year_of_a_single_month(march):
-    # the quarter and the year sum one computed month: the same table, cut the same way
+def test_a_quarter_and_a_year_are_shown_once_all_their_months_are_in(march):
+    # one month computed: its figures; a quarter or a year still growing is not shown (next
+    # month's total less this month's would give the month between, however small)
+    stats = statistics.anonymous(parse("2025-03"))
+    assert values(stats, "screened") == {"J1": 15, "J2": "x", "XK": "x", "region": 26}
     for text in ("2025-Q1", "2025"):
         stats = statistics.anonymous(parse(text))
-        assert values(stats, "screened") == {"J1": 15, "J2": "x", "XK": "x", "region": 26}
+        assert values(stats, "screened") == dict.fromkeys(["J1", "J2", "XK", "region"])
+        assert figure(stats, "screened", "J1") is statistics.NOT_COMPUTED
         assert stats.computed_months == 1
 
 

@@ -645,3 +645,174 @@ def test_a_knowledge_write_keeps_its_texts_out_of_the_audit_trail(world):
             if word in str(e.details)]
     assert not kept, "\n".join(kept)
     assert w.person_a.family_name not in export
+
+
+# --- monitoring: every answer with figures, and every refusal, leaves its one event ----------------
+
+def _monitoring(w):
+    """The snapshots of this month and the last (person A's records), a system-level DPO (the
+    regional programme's: the coordinators' events concern no jurisdiction) and a regional
+    coordinator who also manages prison B."""
+    import datetime
+
+    from django.utils import timezone
+
+    from alliance.accounts.models import Sector
+    from alliance.monitoring import snapshots
+
+    today = timezone.localdate()
+    snapshots.compute(today.replace(day=1) - datetime.timedelta(days=1), today)
+    w.system_dpo = member(w.regional, Role.DATA_PROTECTION_OFFICER)
+    w.coordinator_manager = member(w.regional, Role.REGIONAL_COORDINATOR)
+    w.coordinator_manager.memberships.create(agency=w.prison_b, roles=[Role.PRISON_MANAGER],
+                                             sector=Sector.MANAGEMENT)
+    return w
+
+
+def _this_month() -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localdate():%Y-%m}"
+
+
+# (who, the address, the action, the details beyond the period) of each answer with figures;
+# "{a}" is prison A's id.
+MONITORING_SHOWN = {
+    "agency page": ("manager_a", "/monitoring/agency/{a}/", "view",
+                    {"level": "facility", "format": "html"}),
+    "agency csv": ("manager_a", "/monitoring/agency/{a}/export.csv", "export",
+                   {"level": "facility", "format": "csv"}),
+    "agency xlsx": ("manager_a", "/monitoring/agency/{a}/export.xlsx", "export",
+                    {"level": "facility", "format": "xlsx"}),
+    "agency API": ("manager_a", "/api/v1/statistics/?level=facility&agency={a}", "view",
+                   {"level": "facility", "api": True}),
+    "region page": ("regional_coordinator", "/monitoring/region/", "view",
+                    {"level": "region", "format": "html"}),
+    "region csv": ("regional_coordinator", "/monitoring/region/export.csv", "export",
+                   {"level": "region", "format": "csv"}),
+    "region xlsx": ("regional_coordinator", "/monitoring/region/export.xlsx", "export",
+                    {"level": "region", "format": "xlsx"}),
+    "donors' report": ("regional_coordinator", "/monitoring/region/report.pdf", "export",
+                       {"level": "region", "format": "pdf"}),
+    "region API": ("regional_coordinator", "/api/v1/statistics/?level=region", "view",
+                   {"level": "region", "api": True}),
+    "jurisdiction page": ("regional_coordinator", "/monitoring/jurisdiction/J1/", "view",
+                          {"level": "jurisdiction", "format": "html", "jurisdiction": "J1"}),
+    "jurisdiction csv": ("regional_coordinator", "/monitoring/jurisdiction/J1/export.csv",
+                         "export", {"level": "jurisdiction", "format": "csv",
+                                    "jurisdiction": "J1"}),
+    "jurisdiction xlsx": ("regional_coordinator", "/monitoring/jurisdiction/J2/export.xlsx",
+                          "export", {"level": "jurisdiction", "format": "xlsx",
+                                     "jurisdiction": "J2"}),
+    "jurisdiction API": ("regional_coordinator",
+                         "/api/v1/statistics/?level=jurisdiction&jurisdiction=J2", "view",
+                         {"level": "jurisdiction", "api": True, "jurisdiction": "J2"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MONITORING_SHOWN))
+def test_each_answer_with_monitoring_figures_is_one_event_for_the_right_dpo(world, name):
+    w = _monitoring(world)
+    persona, address, action, details = MONITORING_SHOWN[name]
+    user = getattr(w, persona)
+    period = _this_month()
+    url = address.format(a=w.prison_a.uuid)
+    url += ("&" if "?" in url else "?") + f"period={period}"
+    client = login(user)
+    last = _latest().pk
+    response = client.get(url)
+    if name == "donors' report" and response.status_code == 302:
+        pytest.skip("WeasyPrint cannot run on this machine")
+    assert response.status_code == 200
+    b"".join(response) if response.streaming else response.content
+    (event,) = _events_since(last)
+    assert (event.actor, event.action, event.outcome, event.object_type, event.person) == (
+        user, action, "success", "monitoring.statistics", None)
+    # the level, the period and the format: never a figure
+    assert event.details == {**details, "period": period}
+    if persona == "manager_a":  # an agency's figures: that agency's, its jurisdiction's DPO
+        assert (event.object_uuid, event.agency) == (str(w.prison_a.uuid), w.prison_a)
+        assert audit_events_visible_to(w.dpo).filter(pk=event.pk).exists()
+    else:  # the anonymous figures: the coordinator's programme, the system-level DPO
+        assert (event.object_uuid, event.agency) == ("", w.regional)
+        assert audit_events_visible_to(w.system_dpo).filter(pk=event.pk).exists()
+        assert not audit_events_visible_to(w.dpo).filter(pk=event.pk).exists()
+
+
+# (who is refused, the address, how) for every kind of monitoring refusal: a level the user
+# does not see, an agency they do not manage, the definitions to who sees no figure at all.
+MONITORING_REFUSED = [
+    ("regional_coordinator", "/monitoring/agency/{a}/", "get"),
+    ("regional_coordinator", "/monitoring/agency/{a}/export.xlsx", "get"),
+    ("regional_coordinator", "/monitoring/agency/{a}/recompute/", "post"),
+    ("regional_coordinator", "/api/v1/statistics/?level=facility&agency={a}", "get"),
+    ("manager_other", "/monitoring/agency/{a}/", "get"),
+    ("manager_other", "/monitoring/agency/{a}/export.csv", "get"),
+    ("manager_other", "/monitoring/agency/{a}/recompute/", "post"),
+    ("manager_other", "/api/v1/statistics/?level=facility&agency={a}", "get"),
+    ("manager_a", "/monitoring/region/", "get"),
+    ("manager_a", "/monitoring/region/export.csv", "get"),
+    ("manager_a", "/monitoring/region/report.pdf", "get"),
+    ("manager_a", "/monitoring/jurisdiction/J1/", "get"),
+    ("manager_a", "/monitoring/jurisdiction/J1/export.xlsx", "get"),
+    ("manager_a", "/api/v1/statistics/?level=region", "get"),
+    ("coordinator_manager", "/monitoring/region/", "get"),
+    ("coordinator_manager", "/monitoring/jurisdiction/J2/export.csv", "get"),
+    ("coordinator_manager", "/api/v1/statistics/?level=jurisdiction&jurisdiction=J2", "get"),
+    ("treatment_a", "/monitoring/", "get"),
+    ("treatment_a", "/monitoring/agency/{a}/", "get"),
+    ("treatment_a", "/monitoring/indicators/", "get"),
+    ("treatment_a", "/monitoring/indicators/screened/", "get"),
+    ("treatment_a", "/api/v1/indicators/", "get"),
+    ("dpo", "/api/v1/indicators/screened/", "get"),
+    ("dpo", "/monitoring/region/report.pdf", "get"),
+]
+
+
+@pytest.mark.parametrize("persona,address,method", MONITORING_REFUSED)
+def test_each_monitoring_refusal_is_one_event_for_the_dpo_of_the_one_who_tried(
+        world, persona, address, method):
+    w = _monitoring(world)
+    user = getattr(w, persona)
+    url = address.format(a=w.prison_a.uuid)
+    client = login(user)
+    last = _latest().pk
+    response = getattr(client, method)(url)
+    assert response.status_code == 403
+    (event,) = _events_since(last)
+    assert (event.actor, event.outcome, event.object_type, event.person) == (
+        user, "denied", "monitoring.statistics", None)
+    if "/agency/" in url or "level=facility" in url:  # the agency asked for is named
+        assert event.object_uuid == str(w.prison_a.uuid)
+    dpo = w.system_dpo if persona.startswith(("regional", "coordinator")) else w.dpo
+    if persona == "manager_other":  # prison J2's staff: J2's DPO
+        dpo = member(w.prison_other, Role.DATA_PROTECTION_OFFICER)
+    assert audit_events_visible_to(dpo).filter(pk=event.pk).exists()
+
+
+def test_recomputing_a_period_is_one_change_event_naming_no_person(world):
+    w = _monitoring(world)
+    url = f"/monitoring/agency/{w.prison_a.uuid}/recompute/"
+    client = login(w.manager_a)
+    last = _latest().pk
+    response = client.post(url, {"period": _this_month()})
+    assert response.status_code == 302
+    (event,) = _events_since(last)
+    assert (event.actor, event.action, event.outcome, event.object_type, event.person) == (
+        w.manager_a, "change", "success", "monitoring.snapshot", None)
+    assert (event.details["first"], event.details["last"], event.details["reason"]) == (
+        _this_month(), _this_month(), "manager")
+    assert audit_events_visible_to(w.dpo).filter(pk=event.pk).exists()
+
+
+@pytest.mark.parametrize("url", ["/monitoring/region/", "/monitoring/region/export.csv",
+                                 "/api/v1/statistics/?level=region"])
+def test_a_control_character_in_a_monitoring_period_is_a_logged_400(world, url):
+    w = _monitoring(world)
+    client = login(w.regional_coordinator)
+    last = _latest().pk
+    response = client.get(url, {"period": "2026\x00"})
+    assert response.status_code == 400
+    (event,) = _events_since(last)
+    assert (event.actor, event.outcome, event.details["reason"]) == (
+        w.regional_coordinator, "denied", "invalid_characters")

@@ -4,6 +4,10 @@ appear only in what a holder of its compartment receives.
 
 Add every new compartment-bearing field to `plant()` and every new URL parameter to
 `PARAMETERS`: a URL pattern the walk cannot fill fails the suite.
+
+The monitoring pages and the statistics API are walked with the snapshots computed from the
+planted records: they show figures, never a marker or a person's reference, and each answer
+(figures shown, or refused) leaves exactly one audit event that names no person.
 """
 
 import datetime
@@ -19,6 +23,7 @@ from alliance.assessments.instruments import REFERENCE_DIR
 from alliance.cases import services as case_services
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditEvent
+from alliance.monitoring import snapshots
 from alliance.observations import services as security_services
 from alliance.observations.models import SharedSummary
 from alliance.people import services as people_services
@@ -564,6 +569,10 @@ def walk_world(world, instruments):
         actor=w.manager_a, case=w.case_a, scopes=[], team_role="Mentor",
         membership=Membership.objects.get(user=w.ngo_worker))
     w.markers = plant(w)
+    # The monitoring figures of every month the planted records fall in (the earliest: an
+    # earlier custody from 2019), so that its pages, exports and API show figures when walked.
+    snapshots.compute(datetime.date(2019, 1, 1), timezone.localdate(), actor=None,
+                      reason="canary walk")
     return w
 
 
@@ -619,6 +628,11 @@ def parameters(w) -> dict:
         # POST-only addresses (marking done, read): a GET shows nothing, any id will do.
         "task_uuid": [uuid.uuid4()],
         "notification_uuid": [uuid.uuid4()],
+        # monitoring: prison A's figures (manager A's) and prison J2's (manager J2's); a
+        # jurisdiction's code or an indicator's (each also tried where it is the other: 404)
+        "agency_uuid": [w.prison_a.uuid, w.prison_other.uuid],
+        "code": ["J1", "J2", "screened"],
+        "fmt": ["csv", "xlsx"],
     }
 
 
@@ -660,17 +674,24 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     assert len(targets) > 40
     seen = {marker: set() for marker in w.markers}
     leaks, unlogged = [], []
+    figures_shown = set()  # (persona, monitoring address) answered with 200
     reference = w.person_a.reference
     for persona in PERSONAS:
         client = login(getattr(w, persona))
         for target in targets:
-            for url, headers in variants(target):
+            for url, headers in variants(target, w):
                 last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
                 response = client.get(url, **headers)
                 body = b"".join(response) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
                 pdf = response.get("Content-Type", "").startswith("application/pdf")
-                if response.status_code == 200 and url.startswith("/knowledge/") and pdf:
+                if url.startswith(MONITORING):
+                    unlogged += _monitoring_problems(last, persona, url, response.status_code)
+                    if reference in text:
+                        leaks.append(f"{persona} got {reference} from {url}")
+                    if response.status_code == 200:
+                        figures_shown.add((persona, url.split("?")[0]))
+                elif response.status_code == 200 and url.startswith("/knowledge/") and pdf:
                     unlogged += _export_problems(last, persona, url)
                 elif response.status_code == 200 and not url.startswith("/audit/") and (
                         pdf or reference in text):
@@ -684,6 +705,16 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
                             leaks.append(f"{persona} got {marker} from {url}")
     assert not leaks, "\n".join(sorted(set(leaks)))
     assert not unlogged, "\n".join(unlogged)
+    # The monitoring figures were really walked: each level by whoever sees it, no one else.
+    agency_a, agency_j2 = (f"/monitoring/agency/{a.uuid}/" for a in (w.prison_a, w.prison_other))
+    assert {("manager_a", agency_a), ("manager_other", agency_j2),
+            ("regional_coordinator", "/monitoring/region/"),
+            ("regional_coordinator", "/monitoring/region/report.pdf"),
+            ("regional_coordinator", "/monitoring/jurisdiction/J1/"),
+            ("regional_coordinator", "/api/v1/statistics/"),
+            ("manager_a", "/api/v1/statistics/")} <= figures_shown
+    assert {p for p, url in figures_shown if url.startswith(SHOWS_FIGURES)} == {
+        "manager_a", "manager_other", "regional_coordinator"}
     # The walk can fail: every marker was really shown to a holder somewhere.
     unseen = [m for m, who in seen.items() if not who]
     assert not unseen, f"never shown to anyone (the walk would not notice a leak): {unseen}"
@@ -692,10 +723,20 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     assert not missed, "\n".join(missed)
 
 
-def variants(url) -> list[tuple[str, dict]]:
+def variants(url, w) -> list[tuple[str, dict]]:
     """Each way a URL is fetched: the caseload also as its htmx partial; security material
     both without a purpose (the chooser, or a refusal) and with one (the material itself); the
-    knowledge base's every tab (and the API's every scope)."""
+    knowledge base's every tab (and the API's every scope); the monitoring figures for the
+    current year (no period given) and the current month, and the statistics API at each
+    level (prison A's and prison J2's figures, one jurisdiction's, the region's)."""
+    if url == "/api/v1/statistics/":
+        return [(f"{url}?{query}", {}) for query in (
+            "level=region", "level=jurisdiction&jurisdiction=J1&period=" + _this_month(),
+            f"level=facility&agency={w.prison_a.uuid}",
+            f"level=facility&agency={w.prison_other.uuid}&period=" + _this_month())]
+    if url.startswith(("/monitoring/agency/", "/monitoring/region/",
+                       "/monitoring/jurisdiction/")) and url.endswith("/"):  # a dashboard
+        return [(url, {}), (f"{url}?period={_this_month()}", {})]
     if url.startswith("/people/") and url.count("/") == 2:  # the caseload partial
         return [(url, {}), (url, {"HTTP_HX_REQUEST": "true"})]
     if url.startswith("/security/"):
@@ -707,6 +748,39 @@ def variants(url) -> list[tuple[str, dict]]:
     if url == "/api/v1/knowledge/":
         return [(url, {}), (f"{url}?scope=review", {}), (f"{url}?scope=mine", {})]
     return [(url, {})]
+
+
+MONITORING = ("/monitoring/", "/api/v1/statistics/", "/api/v1/indicators/")
+SHOWS_FIGURES = ("/monitoring/agency/", "/monitoring/region/", "/monitoring/jurisdiction/",
+                 "/api/v1/statistics/")
+
+
+def _this_month() -> str:
+    return f"{timezone.localdate():%Y-%m}"
+
+
+def _monitoring_problems(last_id, persona, url, status) -> list[str]:
+    """Figures shown (a dashboard, an export, the report, the statistics API): exactly one
+    event of the level and period, naming no person. Refused: exactly one denied event (a
+    code that is no jurisdiction or no indicator: the site's one event for a 404). The
+    definitions and the start page (a redirect) show no figure and leave none."""
+    events = list(AuditEvent.objects.filter(id__gt=last_id or 0))
+    seen = [(e.action, e.outcome, e.object_type, e.person_id) for e in events]
+    path = url.split("?")[0]
+    if status == 200 and url.startswith(SHOWS_FIGURES):
+        expected = [("export" if "/export." in path or path.endswith(".pdf") else "view",
+                     "success", "monitoring.statistics", None)]
+    elif status == 403:
+        expected = [("view", "denied", "monitoring.statistics", None)]
+    elif status == 404:
+        expected = [("view", "denied", "", None)]
+    elif status in (200, 302, 405):
+        expected = []
+    else:
+        return [f"{persona} GET {url}: unexpected {status}"]
+    if seen != expected:
+        return [f"{persona} GET {url} ({status}): events {seen}, expected {expected}"]
+    return []
 
 
 def _export_problems(last_id, persona, url) -> list[str]:
@@ -737,7 +811,9 @@ def test_the_walk_covers_the_api_and_the_exports(walk_world):
     assert any("export" in u for u in targets)
     assert any("/pdf/" in u for u in targets)
     for prefix in ("/knowledge/", "/training/", "/api/v1/knowledge/", "/api/v1/meetings/",
-                   "/api/v1/recommendations/", "/api/v1/methodology/", "/api/v1/training/"):
+                   "/api/v1/recommendations/", "/api/v1/methodology/", "/api/v1/training/",
+                   "/monitoring/agency/", "/monitoring/region/report.pdf",
+                   "/monitoring/jurisdiction/", "/api/v1/statistics/", "/api/v1/indicators/"):
         assert any(u.startswith(prefix) for u in targets), prefix
 
 
