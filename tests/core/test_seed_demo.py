@@ -9,7 +9,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.cases.models import Case
 from alliance.core import audit
-from alliance.demo import knowledge, seed
+from alliance.demo import knowledge, monitoring, seed
 from alliance.observations.access import in_force, observations, summaries
 from alliance.observations.models import (
     Analysis,
@@ -33,16 +33,23 @@ def _seed(**kwargs):
 
 
 def test_it_is_idempotent_and_grows_to_the_requested_size():
+    # (the modules' demo data find theirs among these people on every run, never among the
+    # monitoring history's, seeded after them)
     _seed(persons=30)
     _seed(persons=30)
-    assert Person.objects.count() == 30
-    assert Case.objects.filter(status="open").count() == 30
+    # (besides the monitoring history's people: tests/core/test_seed_demo_monitoring.py)
+    history = monitoring.people()
+    assert Person.objects.count() == 30 + history
+    assert Case.objects.filter(status="open").exclude(person__in=monitoring.history()).count() \
+        == 30
     _seed(persons=45)
-    assert Person.objects.count() == 45
-    # the demo users who sign in, and the knowledge base's authors of the other jurisdictions
+    assert Person.objects.count() == 45 + history
+    # the demo users who sign in, the knowledge base's authors of the other jurisdictions, and
+    # the monitoring history's staff (who do not sign in)
     signing_in = {username for username, *_ in seed.DEMO_USERS}
+    staff = monitoring.staff_usernames([code for code, *_ in seed.JURISDICTIONS])
     assert User.objects.filter(username__startswith="demo.").count() == (
-        len(signing_in) + len(knowledge.AUTHORS))
+        len(signing_in) + len(knowledge.AUTHORS) + len(staff))
     assert audit.verify().ok
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from alliance.demo import coordination, knowledge, observations, release, seed
+from alliance.demo import coordination, knowledge, monitoring, observations, release, seed
 
 
 class Command(BaseCommand):
@@ -13,7 +13,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", default=settings.DEMO_PASSWORD,
                             help="Password for every demo user.")
-        parser.add_argument("--persons", type=int, default=60, help="How many people in total.")
+        parser.add_argument("--persons", type=int, default=60,
+                            help="How many people in total (besides the monitoring history's).")
 
     def handle(self, *args, password, persons, **options):
         if settings.PRODUCTION:
@@ -21,9 +22,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         agencies = seed.seed_organisations()
         users = seed.seed_users(agencies, password)
+        # The monitoring history's staff (its records come last, below): before the modules
+        # below notify an agency's staff, so that a second run finds the same colleagues.
+        monitoring.seed_staff(users, agencies)
         # Before any case team crosses an agency boundary: the agreement gate reads them.
         coordination.seed_agreements(users, agencies)
-        added = seed.seed_people(persons, agencies, users, stdout=self.stdout)
+        # The monitoring history's people (seeded last, below) are not among `persons`.
+        added = seed.seed_people(persons + monitoring.people(), agencies, users,
+                                 stdout=self.stdout)
         # Before the other modules pick their people: a release changes who is responsible for
         # a person and who sees them (demo/release.py).
         staged = release.seed_release(users, agencies)
@@ -36,17 +42,27 @@ class Command(BaseCommand):
         observed = observations.seed_observations(users, agencies)
         # After the catalogue (seed_plan_work): entries support its interventions.
         written = knowledge.seed_knowledge(users, agencies)
-        release.run_daily()  # the release module's tasks, before run_daily is ever run
+        # Last: a year of person-level records in every jurisdiction for the monitoring
+        # dashboards; it takes nobody the modules above pick, and none of their demo users'
+        # caseloads changes but by people of their own agency.
+        history = monitoring.seed_monitoring(users, agencies)
+        # The release module's tasks, before run_daily is ever run (after the history: its
+        # releases and steps, and its staff, who are told of the steps overdue in their prison).
+        release.run_daily()
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # The snapshot job over the history's months, as its first daily run would (after
+        # ANALYZE: its GROUP BY queries read the tables just filled).
+        snapshot = monitoring.compute_snapshots()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
             f"assessments, {planned} plans started, {observed} observations recorded, {staged} "
             f"people taken through the stages of release, in "
             f"{elapsed:.1f} s; {referred} referrals and {conferred} case conferences; {written} "
-            f"knowledge entries."))
+            f"knowledge entries; a monitoring history of {history} people, "
+            f"{snapshot.months} months of indicators ({snapshot.rows} values)."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
