@@ -160,10 +160,17 @@ def unit_dashboard(stats: Statistics, before: Statistics | None = None) -> list[
     its figure, the change from the previous period and its trend chart."""
     unit = stats.units[0]
     previous = {row.indicator.code: row for row in before.rows} if before else {}
+    # A count over a period is compared only with a count over as many computed months (this
+    # year so far against the whole of last year would always be "down"); a share, a mean or
+    # a state compares as it is.
+    same_length = before is not None and before.computed_months == stats.computed_months
     cards = []
     for row in stats.rows:
         figure = row.figures.get(unit.key)
         prior = previous.get(row.indicator.code)
+        if (row.indicator.kind == Kind.COUNT and row.indicator.over_time == OverTime.SUM
+                and not same_length):
+            prior = None
         cards.append({
             "indicator": row.indicator, "available": row.available,
             "cell": cell(row.indicator, figure, available=row.available),

@@ -135,7 +135,9 @@ def _period_months(period: Period, computed: set) -> list[datetime.date]:
 # --- the agency level: exact figures ---------------------------------------------------------
 
 def for_agency(agency, period: Period) -> Statistics:
-    trend_months = period.trend_months()
+    # The trend stops at the current month (a month to come has nothing to draw).
+    trend_months = [m for m in period.trend_months()
+                    if m <= month_start(timezone.localdate())] or period.trend_months()
     months = sorted(set(period.months) | set(trend_months))
     computed = _computed(months)
     values: dict[tuple[str, datetime.date], tuple[float, int | None]] = {

@@ -334,3 +334,22 @@ def test_recomputing_a_month_from_the_records_refreshes_the_figures(march):
     assert values(statistics.anonymous(parse("2025-03")), "screened") == {
         "J1": "x", "J2": "x", "XK": "x", "region": "x"}
     assert figure(statistics.for_agency(march.prison_a, parse("2025-03")), "screened").value == 0
+
+
+def test_a_count_is_compared_only_with_as_many_months_and_the_trend_stops_today(w):
+    from alliance.monitoring import selectors
+
+    put = w.snapshot.put
+    for month_ in ("2025-01", "2025-02", "2025-03"):
+        put(w.prison_a, month_, "screened", 10)
+        put(w.prison_a, month_, "engagement", 8, 10)
+    put(w.prison_a, "2025-04", "screened", 6)
+    put(w.prison_a, "2025-04", "engagement", 9, 10)
+    w.snapshot.computed("2025-01", "2025-02", "2025-03", "2025-04")
+    q1, april = parse("2025-Q1"), parse("2025-Q2")  # Q2: only April computed
+    cards = {c["indicator"].code: c for c in selectors.unit_dashboard(
+        statistics.for_agency(w.prison_a, april), statistics.for_agency(w.prison_a, q1))}
+    assert cards["screened"]["change"] is None  # 6 in one month against 30 in three: no "down"
+    assert cards["engagement"]["change"].arrow == "↑"  # 90 % against 80 %: a share compares
+    this_year = statistics.for_agency(w.prison_a, year_of(timezone.localdate()))
+    assert this_year.trend_months[-1] == timezone.localdate().replace(day=1)
