@@ -66,7 +66,7 @@ def monthly_svg(series: dict[str, list[Point]], *, title: str, percent: bool = F
         body.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" {FONT}>{label}</text>')
     every = max(1, math.ceil(len(months) * 64 / (width - LEFT - RIGHT)))  # ~64px per label
     for i, m in enumerate(months):
-        if i % every == 0 or i == len(months) - 1:
+        if (len(months) - 1 - i) % every == 0:  # counted from the last month, always labelled
             body.append(f'<text x="{x_of(m):.1f}" y="{bottom + 17}" text-anchor="middle" {FONT}>'
                         f'{_month(m)}</text>')
 
