@@ -1,11 +1,9 @@
 """The benchmarks' throwaway databases: one per benchmark run, on SQLite under var/ or, when
-DATABASE_URL names a PostgreSQL server, a database of its own there (dropped and recreated); and
-`captured`, which times one call and counts its SQL queries."""
+DATABASE_URL names a PostgreSQL server, a database of its own there (dropped and recreated)."""
 
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,21 +45,3 @@ def seeded(name: str, persons: int) -> dict[str, str]:
     subprocess.run([*manage, "seed_demo", "--persons", str(persons)], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     return env
-
-def captured(function):
-    """Run `function()` once: (result, seconds, SQL queries). Queries are counted, not logged
-    (Django's query log keeps only the last 9,000: the daily job runs far more)."""
-    from django.db import connection
-
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        started = time.perf_counter()
-        result = function()
-        elapsed = time.perf_counter() - started
-    return result, elapsed, count

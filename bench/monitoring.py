@@ -38,7 +38,7 @@ import time
 import warnings
 from pathlib import Path
 
-from databases import captured, database_url, seeded
+from databases import database_url, seeded
 
 ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", message="No directory at")
@@ -62,6 +62,23 @@ def orchestrate(scale: float, months: int, requests: int, persons: int, again: b
 
 # --- measuring -----------------------------------------------------------------------------------
 
+def _captured(function):
+    """Run `function()` once: (result, seconds, SQL queries)."""
+    from django.db import connection
+
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        started = time.perf_counter()
+        result = function()
+        elapsed = time.perf_counter() - started
+    return result, elapsed, count
+
 
 def _repeated(function, n: int, *, cold: bool) -> tuple[float, float, list[int]]:
     """Median and p95 milliseconds of n calls, and the distinct query counts; `cold`: the cache
@@ -73,7 +90,7 @@ def _repeated(function, n: int, *, cold: bool) -> tuple[float, float, list[int]]
     for _ in range(n):
         if cold:
             cache.clear()
-        _result, elapsed, count = captured(function)
+        _result, elapsed, count = _captured(function)
         times.append(elapsed * 1000)
         queries.add(count)
     times.sort()
@@ -130,11 +147,11 @@ def measure(scale: float, months: int, requests: int, again: bool) -> None:
     today = timezone.localdate()
     this_month = periods.month_start(today)
     first = periods.add_months(this_month, 1 - months)
-    result, elapsed, queries = captured(lambda: snapshots.compute(first, this_month,
+    result, elapsed, queries = _captured(lambda: snapshots.compute(first, this_month,
                                                                    reason="benchmark"))
     print(f"  snapshot job, {result.months} months (a backfill):      {elapsed:7.1f} s   "
           f"{result.rows:,} values   queries {queries}")
-    rows, elapsed, queries = captured(lambda: snapshots.daily(today))
+    rows, elapsed, queries = _captured(lambda: snapshots.daily(today))
     print(f"  snapshot job, the daily run (2 months):     {elapsed:7.1f} s   {rows:,} values   "
           f"queries {queries}")
     print(f"  snapshot table: {IndicatorValue.objects.count():,} rows", flush=True)

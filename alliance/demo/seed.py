@@ -397,7 +397,7 @@ def seed_assessments(users, *, people: int = 12) -> int:
                 if username == "demo.treatment2" else today + datetime.timedelta(days=200))
     treatment, manager = users["demo.treatment"], users["demo.manager"]
     home = Agency.objects.get(name=AGENCIES[1][1].format(code=HOME))
-    persons = list(Person.objects.filter(responsible_agency=home).exclude(pk__in=monitoring_people())
+    persons = list(Person.objects.filter(responsible_agency=home).exclude(pk__in=_monitoring_people())
                    .order_by("id")[:people])
     added = 0
     for n, person in enumerate(persons):
@@ -634,8 +634,8 @@ def read_countersignature_notices(manager) -> None:
         work_services.notification_read(actor=manager, notification=note)
 
 
-def monitoring_people():
-    """The monitoring history's people (seeded last): never picked for the demo's stories, so
+def _monitoring_people():
+    """The monitoring history's people (seeded last): never picked for the stories above, so
     that a second run picks the same people as the first."""
     from alliance.demo.monitoring import history  # the history's module imports this one
 
