@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "axes",
     "csp",
     "rest_framework",
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
     "alliance.coordination",
     "alliance.knowledge",
     "alliance.monitoring",
+    "alliance.privacy",
+    "alliance.retention",
     "alliance.work",
     "alliance.demo",
     # The background worker: django-tasks (a backport of Django 6's tasks) with its database
@@ -378,3 +381,18 @@ if os.environ.get("ALLIANCE_FAST_PASSWORDS"):
 # below this count are suppressed. Raise it if your supervisory authority asks; below 3 it
 # protects nobody, so 3 is the floor.
 AGGREGATE_MIN_COUNT = max(3, envint("AGGREGATE_MIN_COUNT", 5))
+
+
+# --- Two-factor authentication and re-authentication (accounts/mfa.py) ---
+
+# --- Sessions, sign-in and API tokens (accounts/sessions.py) ---
+
+# --- API limits: throttling, request size (core/api.py) ---
+
+# --- Security headers and the content-security policy ---
+
+# --- The keyed, anchored audit chain and backups (core/audit.py) ---
+
+# --- Data-subject rights and restriction (privacy/) ---
+
+# --- Retention and special categories (retention/) ---

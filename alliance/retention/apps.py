@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RetentionConfig(AppConfig):
+    name = "alliance.retention"
+    verbose_name = _("Retention and erasure")
