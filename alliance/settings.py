@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,8 @@ if PRODUCTION:
         problems.append("FIELD_ENCRYPTION_KEYS is missing or contains the demo key")
     if set(FIELD_ENCRYPTION_KEYS) & {SECRET_KEY}:
         problems.append("FIELD_ENCRYPTION_KEYS must not reuse SECRET_KEY")
+    if not (os.environ.get("AUDIT_CHAIN_KEYS") or os.environ.get("AUDIT_CHAIN_KEY_FILE")):
+        problems.append("AUDIT_CHAIN_KEYS (or AUDIT_CHAIN_KEY_FILE) is missing")
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start in production: " + "; ".join(problems) + ". See docs/deployment.md."
@@ -109,17 +112,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise, so that static files get the security headers too (core/headers.py).
+    "alliance.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Session limits; also tracks each session's last activity for allauth's user sessions,
+    # in place of allauth's UserSessionsMiddleware (see accounts/sessions.py).
+    "alliance.accounts.sessions.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "alliance.accounts.mfa.SecondFactorMiddleware",
     "alliance.core.middleware.AuditContextMiddleware",
     # Last, so that it sees the outcome of the authentication backends.
     "axes.middleware.AxesMiddleware",
@@ -202,7 +211,7 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Alliance"
 
 # Sign-in limits (see accounts/signin.py). A prison's staff often share one outgoing address, so
@@ -243,7 +252,7 @@ CACHES = {
     }
 }
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one shift
+# SESSION_COOKIE_AGE follows SESSION_ABSOLUTE_TIMEOUT (sessions block below).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -267,12 +276,16 @@ SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
 ]
 
-# No external source anywhere: every asset is served from this origin.
+# No external source anywhere: every asset is served from this origin. No inline script runs
+# but one carrying the response's nonce ({{ CSP_NONCE }}); no inline style, no style="..." or
+# onclick="..." attribute, no eval. core/headers.py checks that it stays so (alliance.E101).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "script-src-attr": ["'none'"],
         "style-src": ["'self'"],
+        "style-src-attr": ["'none'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -329,6 +342,8 @@ REST_FRAMEWORK = {
         "alliance.core.parsers.FormParser",
         "alliance.core.parsers.MultiPartParser",
     ],
+    # Per user and per token, rates from API_THROTTLE_* below (core.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["alliance.core.throttling.ApiRateThrottle"],
 }
 # Largest API request body, in bytes (413 above it).
 API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
@@ -337,11 +352,7 @@ API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 1024 * 1024)
 # raises ValidationError to refuse a file (docs/deployment.md shows one for ClamAV).
 KNOWLEDGE_ATTACHMENT_MAX_BYTES = envint("KNOWLEDGE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 KNOWLEDGE_ATTACHMENT_SCANNER = os.environ.get("KNOWLEDGE_ATTACHMENT_SCANNER", "")
-REST_KNOX = {
-    "TOKEN_TTL": None if envint("API_TOKEN_TTL_DAYS", 90) == 0 else __import__(
-        "datetime").timedelta(days=envint("API_TOKEN_TTL_DAYS", 90)),
-    "AUTH_HEADER_PREFIX": "Token",
-}
+# REST_KNOX (API tokens): in the sessions block below.
 SPECTACULAR_SETTINGS = {
     "TITLE": "Alliance API",
     "DESCRIPTION": "Case management for rehabilitation and reintegration (Alliance).",
@@ -384,14 +395,106 @@ AGGREGATE_MIN_COUNT = max(3, envint("AGGREGATE_MIN_COUNT", 5))
 
 
 # --- Two-factor authentication and re-authentication (accounts/mfa.py) ---
+# Roles whose holders must use a second factor (an authenticator app or a security key) before
+# they can do anything: comma-separated role codes, or "all". Production requires it of every
+# role; elsewhere only the data protection officer and the system administrator, so that the
+# demo shows the enforcement. Superusers must whenever any role must.
+MFA_REQUIRED_ROLES = envlist("MFA_REQUIRED_ROLES", "all" if PRODUCTION else
+                             "data_protection_officer,system_administrator")
+MFA_ADAPTER = "alliance.accounts.mfa.MFAAdapter"
+# Security keys need a secure origin; outside production http://localhost may register them.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# The password (or a second factor) is asked again before exports, loading instruments and
+# changes to roles or sharing agreements, unless it was confirmed within this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
 
 # --- Sessions, sign-in and API tokens (accounts/sessions.py) ---
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request (15 minutes) and, however
+# active, SESSION_ABSOLUTE_TIMEOUT seconds after sign-in (10 hours: a shift and its overlap).
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 15 * 60)
+SESSION_ABSOLUTE_TIMEOUT = envint("SESSION_ABSOLUTE_TIMEOUT", 10 * 3600)
+# The stored session outlives the absolute limit by a few minutes, so that the limit, not the
+# session store, ends it: the user is told why, and the ending is audited.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT + 5 * 60
+# Each user sees their sessions (device, address, last seen) and ends the others, audited.
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "alliance.accounts.sessions.UserSessionsAdapter"
+# API tokens expire API_TOKEN_TTL_HOURS after they are made (one shift by default), never
+# extended by use; each user lists, makes and revokes theirs on their account page (/me/).
+API_TOKEN_TTL_HOURS = max(1, envint("API_TOKEN_TTL_HOURS", 8))
+REST_KNOX = {
+    "TOKEN_TTL": __import__("datetime").timedelta(hours=API_TOKEN_TTL_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# The locked-account page says when the lock ends and whom to ask (accounts/signin.py).
+AXES_LOCKOUT_CALLABLE = "alliance.accounts.signin.lockout_response"
 
 # --- API limits: throttling, request size (core/api.py) ---
+# Requests per user (every token and the session together) and per token, each a burst and a
+# sustained rate: "count/period", period s, min, hour or day ("20/5s" too); "0" for no limit.
+# Counted in the shared database cache (core.throttling); above them the API answers 429 with
+# Retry-After.
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "600/min")
+API_THROTTLE_USER_SUSTAINED = os.environ.get("API_THROTTLE_USER_SUSTAINED", "10000/hour")
+API_THROTTLE_TOKEN = os.environ.get("API_THROTTLE_TOKEN", "300/min")
+API_THROTTLE_TOKEN_SUSTAINED = os.environ.get("API_THROTTLE_TOKEN_SUSTAINED", "5000/hour")
+# Pages: the largest form body (files not counted) Django reads, and the size above which an
+# uploaded file goes to a temporary file instead of memory. A larger form gets 413. Limit the
+# whole request at the reverse proxy too (docs/deployment.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+
 
 # --- Security headers and the content-security policy ---
+# (The policy itself is CONTENT_SECURITY_POLICY above, next to the other SECURE_* settings.)
+# Browser features no page uses are switched off for every page; security keys (WebAuthn) may
+# be used by this origin only (core/headers.py sends it as Permissions-Policy).
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "autoplay": [], "camera": [], "display-capture": [],
+    "encrypted-media": [], "geolocation": [], "gyroscope": [], "hid": [], "magnetometer": [],
+    "microphone": [], "midi": [], "payment": [], "screen-wake-lock": [], "serial": [],
+    "usb": [], "xr-spatial-tracking": [],
+    "publickey-credentials-create": ["self"], "publickey-credentials-get": ["self"],
+}
+# Django's page for a failed CSRF check carries an inline style; ours is the site's.
+CSRF_FAILURE_VIEW = "alliance.core.errorviews.csrf_failure"
 
 # --- The keyed, anchored audit chain and backups (core/audit.py) ---
+# The audit chain is keyed (HMAC-SHA-256), so that someone who can write to the database cannot
+# recompute it: AUDIT_CHAIN_KEYS is a keyring "id:base64key,id:base64key", the current key first.
+# Rotation = prepend a new key and keep the old ones (events name the key they were sealed with).
+# Kept outside the database: the environment, or a file (AUDIT_CHAIN_KEY_FILE, same format, one
+# key per line allowed). `manage.py generate_encryption_key --audit-chain` prints a new entry.
+# Development and tests use a fixed, published demo key (deterministic); production refuses it.
+DEMO_AUDIT_CHAIN_KEY = "demo:ZGVtby1vbmx5LWFsbGlhbmNlLWF1ZGl0LWNoYWluLWtleS0wMDAwMDA="
+AUDIT_CHAIN_KEY_FILE = os.environ.get("AUDIT_CHAIN_KEY_FILE", "")
+if AUDIT_CHAIN_KEY_FILE:
+    try:
+        AUDIT_CHAIN_KEYS = [k.strip() for k in Path(AUDIT_CHAIN_KEY_FILE).read_text()
+                            .replace("\n", ",").split(",") if k.strip()]
+    except OSError as exc:
+        raise ImproperlyConfigured(f"AUDIT_CHAIN_KEY_FILE cannot be read: {exc}.") from None
+else:
+    AUDIT_CHAIN_KEYS = envlist("AUDIT_CHAIN_KEYS", "" if PRODUCTION else DEMO_AUDIT_CHAIN_KEY)
+if PRODUCTION:
+    _chain_material = {k.partition(":")[2] for k in AUDIT_CHAIN_KEYS}
+    if not AUDIT_CHAIN_KEYS or DEMO_AUDIT_CHAIN_KEY in AUDIT_CHAIN_KEYS:
+        raise ImproperlyConfigured("Refusing to start in production: AUDIT_CHAIN_KEYS is missing "
+                                   "or contains the demo key. See docs/deployment.md.")
+    if _chain_material & ({SECRET_KEY} | set(FIELD_ENCRYPTION_KEYS)):
+        raise ImproperlyConfigured("Refusing to start in production: AUDIT_CHAIN_KEYS must not "
+                                   "reuse SECRET_KEY or FIELD_ENCRYPTION_KEYS.")
+# The daily job (and `audit_head --anchor`) appends the chain's head here, one JSON line each,
+# sealed with the chain key: deleting the newest events is then detected by `audit_verify`.
+# Put it where the application's database role cannot write (another disk, a WORM mount).
+# A test run (pytest sets PYTEST_VERSION) must not add its test databases' heads to the real file:
+# there the default is none, and the tests of the anchors give their own file.
+AUDIT_ANCHOR_FILE = os.environ.get(
+    "AUDIT_ANCHOR_FILE",
+    "" if os.environ.get("PYTEST_VERSION") else str(BASE_DIR / "var" / "audit-anchors.log"))
+# And/or a syslog address ("/dev/log", or "host:port" over UDP): a copy on another machine.
+AUDIT_ANCHOR_SYSLOG = os.environ.get("AUDIT_ANCHOR_SYSLOG", "")
 
 # --- Data-subject rights and restriction (privacy/) ---
 

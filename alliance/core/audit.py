@@ -2,17 +2,28 @@
 
 Each event's hash covers its own content and the previous event's hash, so altering, deleting
 or inserting a row breaks the chain from that point on; `manage.py audit_verify` walks it.
+The hash is keyed (HMAC-SHA-256 with a key of AUDIT_CHAIN_KEYS, kept outside the database), so
+that someone who can write to the database cannot recompute the chain after an edit; and the
+head is anchored outside the database every day (core/anchors.py), so that deleting the newest
+events is detected too. Events written before the key existed (key id "") were hashed with plain
+SHA-256: they are accepted only as the chain's prefix, before the first keyed event.
 Writers are serialised (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions) so that two
 concurrent requests can never chain onto the same predecessor.
 """
 
+import base64
+import binascii
 import contextvars
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from functools import lru_cache
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -21,7 +32,58 @@ from .models import AuditAction, AuditEvent, AuditOutcome
 from .text import clean_text
 
 GENESIS = "0" * 64
+LEGACY_KEY_ID = ""  # events hashed with plain SHA-256, before the chain was keyed
 _LOCK_ID = 7_310_042  # any constant shared by all app servers
+
+
+@lru_cache(maxsize=8)
+def parse_keyring(entries: tuple[str, ...]) -> dict[str, bytes]:
+    """"id:base64key" entries -> {id: key}, in order (the first is the current key)."""
+    keys: dict[str, bytes] = {}
+    for entry in entries:
+        key_id, sep, material = entry.strip().partition(":")
+        try:
+            key = base64.b64decode(material, validate=True) if sep else b""
+        except (binascii.Error, ValueError):
+            key = b""
+        if not key_id or len(key_id) > 32 or len(key) < 16 or key_id in keys:
+            raise ImproperlyConfigured(
+                "AUDIT_CHAIN_KEYS must be 'id:base64key' entries, each id unique and at most 32 "
+                "characters, each key at least 16 bytes. See docs/deployment.md.")
+        keys[key_id] = key
+    return keys
+
+
+def keyring() -> dict[str, bytes]:
+    keys = parse_keyring(tuple(settings.AUDIT_CHAIN_KEYS))
+    if not keys:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEYS is empty. See docs/deployment.md.")
+    return keys
+
+
+def current_key_id() -> str:
+    return next(iter(keyring()))
+
+
+@lru_cache(maxsize=8)
+def _prepared_macs(entries: tuple[str, ...]) -> dict:
+    # A prepared HMAC per key, copied per event: keyed hashing then costs what SHA-256 did.
+    return {key_id: hmac.new(key, digestmod=hashlib.sha256)
+            for key_id, key in parse_keyring(entries).items()}
+
+
+def seal(key_id: str, message: bytes) -> str:
+    """HMAC-SHA-256 of `message` with the chain key `key_id` (also seals the anchors)."""
+    try:
+        mac = _prepared_macs(tuple(settings.AUDIT_CHAIN_KEYS))[key_id].copy()
+    except KeyError:
+        raise UnknownChainKey(key_id) from None
+    mac.update(message)
+    return mac.hexdigest()
+
+
+class UnknownChainKey(LookupError):
+    """An event or anchor names a key that AUDIT_CHAIN_KEYS no longer holds."""
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -43,11 +105,17 @@ def _canonical(event: AuditEvent) -> bytes:
         event.ip_address,
         event.request_id,
     ]
+    if event.key_id != LEGACY_KEY_ID:
+        # The key's id is sealed too: it cannot be swapped for another key's, or for "" (legacy).
+        payload.append(event.key_id)
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+    """The event's seal: HMAC-SHA-256 with its key, or plain SHA-256 for a legacy event."""
+    if event.key_id == LEGACY_KEY_ID:
+        return hashlib.sha256(_canonical(event)).hexdigest()
+    return seal(event.key_id, _canonical(event))
 
 
 def _lock_chain() -> None:
@@ -58,6 +126,32 @@ def _lock_chain() -> None:
 
 def head_hash() -> str:
     return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    id: int | None
+    hash: str
+    occurred_at: datetime | None
+    count: int
+    key_id: str = ""
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "hash": self.hash, "count": self.count, "key_id": self.key_id,
+                "occurred_at": self.occurred_at.astimezone(UTC).isoformat()
+                if self.occurred_at else None}
+
+
+def head(using: str = "default") -> ChainHead:
+    """The newest event (id, hash, time) and the number of events: what anchors and backups
+    record. Read in one transaction so that the count and the head agree."""
+    with transaction.atomic(using=using):
+        events = AuditEvent.objects.using(using)
+        last = events.order_by("-id").values("id", "hash", "occurred_at", "key_id").first()
+        count = events.count()
+    if last is None:
+        return ChainHead(None, GENESIS, None, 0)
+    return ChainHead(last["id"], last["hash"], last["occurred_at"], count, last["key_id"])
 
 
 def _object_fields(obj) -> tuple[str, str]:
@@ -147,8 +241,10 @@ def append(events: Iterable[AuditEvent], *, bulk: bool = False) -> list[AuditEve
     the chain order because a single INSERT assigns them in row order."""
     _lock_chain()
     prev = head_hash()
+    key_id = current_key_id()
     saved = []
     for event in events:
+        event.key_id = key_id
         event.prev_hash = prev
         event.hash = compute_hash(event)
         prev = event.hash
@@ -278,26 +374,45 @@ class VerifyResult:
     head: str
     bad_event_id: int | None = None
     reason: str = ""
+    legacy_count: int = 0  # events before the first keyed one, hashed with plain SHA-256
+    head_id: int | None = None
 
 
-def verify(chunk_size: int = 5000) -> VerifyResult:
-    """Recompute the whole chain. Reports the first event whose link or content is wrong."""
-    prev = GENESIS
-    count = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+def verify(chunk_size: int = 5000, events: Iterable[AuditEvent] | None = None) -> VerifyResult:
+    """Recompute the whole chain (or `events`, in chain order: e.g. read from a backup).
+    Reports the first event whose link, content or seal is wrong."""
+    if events is None:
+        events = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
+    prev, prev_id = GENESIS, None
+    count = legacy = 0
+    keyed_seen = False
+    for event in events:
+        reason = ""
         if event.prev_hash != prev:
-            return VerifyResult(
-                False, count, prev, event.pk,
-                "its link to the previous event is broken: an event before it was deleted or "
-                "inserted",
-            )
-        if compute_hash(event) != event.hash:
-            return VerifyResult(False, count, prev, event.pk, "its content was altered")
-        prev = event.hash
+            reason = ("its link to the previous event is broken: an event before it was "
+                      "deleted or inserted")
+        elif event.key_id == LEGACY_KEY_ID and keyed_seen:
+            reason = ("it has no key although keyed events precede it: the chain was "
+                      "recomputed without the chain key")
+        else:
+            try:
+                if not hmac.compare_digest(compute_hash(event), event.hash):
+                    reason = ("its content was altered, or the chain was recomputed without "
+                              "the chain key")
+            except UnknownChainKey:
+                reason = (f"it was sealed with the key {event.key_id!r}, which AUDIT_CHAIN_KEYS "
+                          "no longer holds (keep old keys for verification)")
+        if reason:
+            return VerifyResult(False, count, prev, event.pk, reason, legacy, prev_id)
+        if event.key_id == LEGACY_KEY_ID:
+            legacy += 1
+        else:
+            keyed_seen = True
+        prev, prev_id = event.hash, event.pk
         count += 1
-    return VerifyResult(True, count, prev)
+    return VerifyResult(True, count, prev, legacy_count=legacy, head_id=prev_id)
 
 
 __all__ = ["AuditAction", "AuditOutcome", "record", "verify", "build",
-           "append", "head_hash", "compute_hash", "consulted",
+           "append", "head_hash", "head", "compute_hash", "consulted",
            "collect_consultations", "flush_consultations", "on_consultation"]

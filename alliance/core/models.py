@@ -82,6 +82,9 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=36, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which key of AUDIT_CHAIN_KEYS sealed the hash; "" for events written before the chain was
+    # keyed (plain SHA-256, accepted only before the first keyed event: core/audit.py).
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]

@@ -8,6 +8,9 @@ class WorkConfig(AppConfig):
     verbose_name = _("Tasks and notifications")
 
     def ready(self):
-        from . import kinds
+        from alliance.core import anchors
+
+        from . import kinds, registry
 
         kinds.register()
+        registry.register_daily("core.audit_anchor", anchors.daily_anchor)
