@@ -6,9 +6,14 @@ Prison A and prison B are in jurisdiction J1; `other` is a prison in jurisdictio
 
 import datetime
 import os
+import time
 from types import SimpleNamespace
 
 import pytest
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
 from django.test import Client
 
 from alliance.accounts.models import Role, Sector
@@ -37,6 +42,14 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_not_required(settings):
+    """No role must use a second factor here, so that the DPO and administrator personas reach
+    their pages as before. The tests of the enforcement (tests/accounts/test_mfa*.py) set
+    `settings.MFA_REQUIRED_ROLES` themselves."""
+    settings.MFA_REQUIRED_ROLES = []
 
 
 @pytest.fixture
@@ -90,10 +103,26 @@ def world(db):
     return w
 
 
-def login(user) -> Client:
+def login(user, *, reauthenticated: bool = True) -> Client:
+    """A client signed in as `user`. `reauthenticated`: the password was just confirmed, as
+    allauth records it, so that exports and the other pages behind re-authentication open; the
+    tests of that gate (tests/accounts/test_reauth*.py) pass False."""
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if reauthenticated:
+        reauthenticate(client, user)
     return client
+
+
+def reauthenticate(client: Client, user, *, seconds_ago: float = 0) -> None:
+    """Record in `client`'s session that `user` confirmed their password `seconds_ago`, the way
+    allauth's re-authentication form does (allauth.account.internal.flows.reauthentication)."""
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        *session.get(AUTHENTICATION_METHODS_SESSION_KEY, []),
+        {"method": "password", "at": time.time() - seconds_ago, "reauthenticated": True}]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
 
 
 @pytest.fixture

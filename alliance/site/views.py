@@ -1,4 +1,5 @@
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance.accounts.access import can_administer
-from alliance.core import audit
+from alliance.core import anchors, audit
 from alliance.core.csvexport import csv_cell, streaming_writer
 from alliance.core.models import AuditAction
 from alliance.people.access import can_have_caseload, can_view_aggregates
@@ -76,6 +77,7 @@ EXPORT_COLUMNS = ["id", "occurred_at", "actor_username", "agency_name", "action"
                   "ip_address", "request_id", "prev_hash", "hash"]
 
 
+@reauthentication_required
 def audit_export(request):
     if not can_read_audit(request.user):
         raise PermissionDenied(_("Only a data protection officer can read the audit trail."))
@@ -102,12 +104,15 @@ def audit_verify(request):
     if not can_read_audit(request.user):
         raise PermissionDenied(_("Only a data protection officer can verify the audit trail."))
     result = audit.verify() if request.method == "POST" else None
+    anchored = anchors.check_anchors() if result is not None else None
     if result is not None:
         audit.record(actor=request.user, action=AuditAction.MAINTENANCE,
                      object_type="core.auditevent",
                      details={"verify": "ok" if result.ok else "broken", "count": result.count,
-                              "bad_event": result.bad_event_id})
-    return render(request, "core/audit_verify.html", {"result": result})
+                              "bad_event": result.bad_event_id,
+                              "anchors": anchored.anchors,
+                              "anchor_problems": len(anchored.problems)})
+    return render(request, "core/audit_verify.html", {"result": result, "anchored": anchored})
 
 
 def robots(request):

@@ -5,6 +5,7 @@ countersign, return, correct), the comparison with the previous assessment and t
 Every action is a POST from the overview. It comes back to the page: on success by a redirect
 to its anchor; on an error, the errors as messages (409 for a stale version: the page again)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -248,6 +249,7 @@ def compare(request, assessment_uuid):
         "instrument_name": assessment.instrument_version.parsed.name.get(current_language())})
 
 
+@reauthentication_required
 def pdf(request, assessment_uuid):
     """The printout: a one-page summary, or with ?length=full the full record (formulation,
     sources, every answer with its evidence, additional factors). Never the name."""

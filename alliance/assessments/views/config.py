@@ -2,6 +2,7 @@
 administrator). The accreditation overview is the knowledge app's "Staff training"
 (knowledge/training/)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ def instruments(request):
 
 
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def instrument_load(request):
     if not can_administer(request.user):
         raise PermissionDenied(_("Only a system administrator loads instruments."))

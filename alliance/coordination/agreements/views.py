@@ -2,6 +2,7 @@
 Thin: every object comes from access.py, every write from services.py."""
 
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -76,6 +77,7 @@ def _agencies_for(agreement=None):
 
 
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def agreement_new(request):
     if not can_edit_agreements(request.user):
         raise PermissionDenied(_("Only a data protection officer or a system administrator "
@@ -128,6 +130,7 @@ def agreement_detail(request, agreement_uuid):
 
 
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def agreement_edit(request, agreement_uuid):
     _require_reader(request.user)
     agreement, grant = get_agreement_for_user(request.user, agreement_uuid,
@@ -148,6 +151,7 @@ def agreement_edit(request, agreement_uuid):
 
 
 @require_POST
+@reauthentication_required
 def agreement_sign(request, agreement_uuid):
     _require_reader(request.user)
     agreement, grant = get_agreement_for_user(request.user, agreement_uuid,
@@ -164,6 +168,7 @@ def agreement_sign(request, agreement_uuid):
 
 
 @require_http_methods(["GET", "POST"])
+@reauthentication_required
 def agreement_terminate(request, agreement_uuid):
     _require_reader(request.user)
     agreement, grant = get_agreement_for_user(request.user, agreement_uuid,
@@ -243,6 +248,7 @@ def disclosures(request):
 
 
 @require_GET
+@reauthentication_required
 def disclosures_export(request):
     form, rows = _disclosure_search(request)
     audit.consulted(actor=request.user, action=AuditAction.EXPORT,

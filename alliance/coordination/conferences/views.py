@@ -5,6 +5,7 @@ come only through access.py's getters (404 not visible, 403 without the action);
 through services.py and come back with every input kept and the reason when refused (409 for a
 stale version)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -157,6 +158,7 @@ def conference_cancel(request, conference_uuid):
 
 
 @require_GET
+@reauthentication_required
 def conference_pdf(request, conference_uuid):
     conference, grant = get_conference_for_user(request.user, conference_uuid)
     return render_minutes(request, conference, grant)

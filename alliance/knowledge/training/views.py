@@ -3,6 +3,7 @@ training" (everyone), and the sessions (trainers, and managers to read): the lis
 planning and changing one, its attendees and its results. Each view fetches through access or
 selectors, calls a service and renders (services.py decides)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import StreamingHttpResponse
@@ -63,6 +64,7 @@ def staff(request):
 
 
 @require_GET
+@reauthentication_required
 def staff_export(request):
     _require_staff_page(request.user)
     form, filters = _staff_filters(request)

@@ -8,6 +8,7 @@ for a stale version). A page that shows security material says its purpose first
 a POST never waits on the purpose chooser, but carries the purpose remembered for the person
 into the audit of its write."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -236,6 +237,7 @@ def withdraw(request, summary_uuid):
 
 # --- export --------------------------------------------------------------------------------------
 
+@reauthentication_required
 def export(request, person_uuid):
     """The person's whole security record as a PDF (analysts only), audited as an export with
     its purpose."""

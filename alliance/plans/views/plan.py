@@ -7,6 +7,7 @@ Every write is a POST from the plan page. It comes back to the page: on success 
 an error, the page again with the form as it was typed and the error on its field (409 for a
 stale version)."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -318,6 +319,7 @@ def plan_review(request, plan_uuid):
         _("Review recorded; the next one is scheduled."), "#reviews-h")
 
 
+@reauthentication_required
 def plan_pdf(request, plan_uuid):
     plan, grant = get_plan_for_user(request.user, plan_uuid)
     audit.consulted(actor=request.user, action=AuditAction.EXPORT, obj=plan, agency=grant.agency,

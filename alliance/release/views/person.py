@@ -3,6 +3,7 @@ recording the release, and the release plan's PDF. The person comes only through
 get_person_for_release: 404 for a person the reader does not see, 403 without the case team's
 share."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -78,6 +79,7 @@ def release_record(request, person_uuid):
 
 
 @require_GET
+@reauthentication_required
 def release_pdf(request, person_uuid):
     person, release = get_person_for_release(request.user, person_uuid)
     return render_release_plan(request, person, release)
