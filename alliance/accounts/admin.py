@@ -2,11 +2,13 @@
 through the services (nobody edits their own; widening waits for a second administrator), and
 administrators never set a password — they send a one-time reset link to the user."""
 
+from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,6 +96,9 @@ class UserAddForm(forms.ModelForm):
 
 
 @admin.register(User)
+@method_decorator(reauthentication_required(allow_get=True), name="changeform_view")
+@method_decorator(reauthentication_required(allow_get=True), name="changelist_view")
+@method_decorator(reauthentication_required(allow_get=True), name="delete_view")
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
     list_filter = ["is_active", "memberships__agency"]
@@ -113,6 +118,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
         super().save_model(request, obj, form, change)
+        if change and was_active and not obj.is_active:
+            services.user_deactivated(actor=request.user, user=obj)
         if change and obj.is_active and not was_active:
             waiting = services.user_reactivated(actor=request.user, user=obj)
             if waiting:
@@ -207,6 +214,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Membership)
+@method_decorator(reauthentication_required(allow_get=True), name="changelist_view")
 class MembershipAdmin(AuditedAdmin):
     """Where a second administrator approves or rejects the grants that wait. Memberships are
     edited on their user's page."""

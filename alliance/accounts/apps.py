@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from alliance.core import audit
 
-        from . import checks, signals  # noqa: F401  (start-up checks; sign-in events audited)
+        # Start-up checks; sign-in events audited; sessions stamped with their sign-in time.
+        from . import checks, sessions, signals  # noqa: F401
         from .access import profile_for
 
         audit.set_agency_resolver(lambda user: profile_for(user).primary_agency)

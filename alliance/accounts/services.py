@@ -10,6 +10,11 @@ and no administrator can give themselves, or anyone, wider access alone.
   * Administrators never set a password: they send a one-time reset link to the user's own
     address, and they may remove a user's second factors so that the user enrols again.
 Each change is an audit event with the values before and after.
+
+A change to what a user may do -- their account switched off, a role or sector changed, a
+membership ended -- ends all their sessions and revokes their API tokens at once (sessions.py,
+tokens.py): access never lingers in a browser or a script after it was withdrawn, and whatever
+was widened is used only from a new sign-in.
 """
 
 from django.conf import settings
@@ -21,6 +26,7 @@ from django.utils.translation import gettext as _
 from alliance.core import audit
 from alliance.core.models import AuditAction
 
+from . import sessions, tokens
 from .access import can_administer
 from .models import CASEWORK_ROLES, Membership, Role, User
 
@@ -113,6 +119,8 @@ def membership_save(*, actor, user: User, agency, roles: list[str], sector: str,
                      "user": user.username, "agency": agency.name, "before": before,
                      "after": _state(membership), "requested": membership.requested,
                      "waiting_for_approval": pending})
+    if _state(membership) != before:
+        sign_out_everywhere(actor=actor, user=user, reason="roles_changed")
     return membership
 
 
@@ -142,6 +150,8 @@ def membership_approve(*, actor, membership: Membership, approve: bool = True) -
         "user": membership.user.username, "agency": membership.agency.name,
         "decision": "approved" if approve else "rejected", "requested": requested,
         "before": before, "after": _state(membership)})
+    if _state(membership) != before:
+        sign_out_everywhere(actor=actor, user=membership.user, reason="roles_changed")
     return membership
 
 
@@ -174,7 +184,41 @@ def membership_delete(*, actor, membership: Membership) -> None:
     audit.record(actor=actor, action=AuditAction.DELETE, obj=membership, details={
         "user": membership.user.username, "agency": membership.agency.name,
         "before": _state(membership), "after": None})
+    user = membership.user
     membership.delete()
+    sign_out_everywhere(actor=actor, user=user, reason="roles_changed")
+
+
+@transaction.atomic
+def user_deactivate(*, actor, user: User) -> User:
+    """Switch `user`'s account off: they can no longer sign in, and every session and API token
+    they hold ends now."""
+    _require_administrator(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit.record(actor=actor, action=AuditAction.CHANGE, obj=user, details={
+            "user": user.username, "before": {"is_active": True}, "after": {"is_active": False}})
+    user_deactivated(actor=actor, user=user)
+    return user
+
+
+@transaction.atomic
+def user_deactivated(*, actor, user: User) -> None:
+    """An account was switched off (by `user_deactivate`, or saved inactive in the admin):
+    end its sessions and revoke its tokens."""
+    _require_administrator(actor, user)
+    sign_out_everywhere(actor=actor, user=user, reason="account_deactivated")
+
+
+@transaction.atomic
+def sign_out_everywhere(*, actor, user: User, reason: str) -> tuple[int, int]:
+    """End every session of `user` and revoke all their API tokens, each recorded with
+    `reason`. Returns (sessions ended, tokens revoked)."""
+    ended = sessions.sessions_end_all(actor=actor, user=user, reason=reason)
+    revoked = tokens.tokens_revoke_all(actor=actor, user=user, reason=reason)
+    return ended, revoked
 
 
 @transaction.atomic
@@ -209,7 +253,8 @@ def second_factor_reset(*, actor, user: User) -> int:
     their next sign-in. Returns how many were removed."""
     from allauth.mfa.models import Authenticator
 
-    _require_administrator(actor, user)
+    if actor is not None:  # None: the `reset_mfa` command, run on the server itself
+        _require_administrator(actor, user)
     removed, _details = Authenticator.objects.filter(user=user).delete()
     audit.record(actor=actor, action=AuditAction.CHANGE, obj=user, details={
         "user": user.username, "second_factor": "reset", "removed": removed})

@@ -14,16 +14,23 @@ agency of the account the typed username names, so that account's data protectio
 it; the password is never stored.
 """
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Case, When
+from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.core import audit
 from alliance.core.models import AuditAction, AuditEvent, AuditOutcome
 
 from .access import can_administer, profile_for
+from .models import Membership
 
 # Why a sign-in was refused (details["reason"] of a LOGIN_FAILED event).
 BAD_CREDENTIALS = "bad_credentials"
@@ -58,23 +65,35 @@ def refused_by_lockout(request) -> bool:
 
 
 def account_named(username: str):
-    """The account a typed username names, found as allauth finds it (case-insensitively), or
-    None."""
-    if not username:
-        return None
+    """The account a typed username names, found as allauth finds it (case-insensitively; the
+    exact spelling first), or None. One query, whether or not there is such an account."""
     users = get_user_model().objects
-    return (users.filter(username=username).first()
-            or users.filter(username__iexact=username).order_by("pk").first())
+    return (users.filter(username__iexact=username or "")
+            .order_by(Case(When(username=username, then=0), default=1), "pk").first())
+
+
+def _agency_of(account):
+    """The agency an attempt on `account` is filed under: its first active membership's, as
+    `profile_for(...).primary_agency`. Always one query, with no account too: a refused sign-in
+    does the same database work for an unknown name as for a wrong password (see below)."""
+    membership = (Membership.objects
+                  .filter(user_id=account.pk if account is not None else None,
+                          user__is_active=True, is_active=True, agency__is_active=True)
+                  .select_related("agency").order_by("id").first())
+    return membership.agency if membership is not None else None
 
 
 def _record_about(*, username: str, action: str, outcome: str, details: dict) -> AuditEvent:
     # The account, not the (absent) actor, decides the agency: the DPO of the jurisdiction
-    # whose staff member owns the account reads the attempts on it. A fresh user object, so
-    # profile_for's per-object cache cannot hold another request's memberships.
+    # whose staff member owns the account reads the attempts on it.
+    #
+    # An unknown name and a wrong password must be indistinguishable to whoever tries them:
+    # the same answer, the same password hashing (Django's and allauth's backends hash the
+    # password for an unknown name too) and the same queries here, so that the time taken does
+    # not tell whether the account exists.
     account = account_named(username)
-    agency = profile_for(account).primary_agency if account is not None else None
-    return audit.record(actor=None, action=action, obj=account, agency=agency, outcome=outcome,
-                        details={"username": username[:150], **details})
+    return audit.record(actor=None, action=action, obj=account, agency=_agency_of(account),
+                        outcome=outcome, details={"username": username[:150], **details})
 
 
 def record_failed_sign_in(*, username: str, reason: str) -> AuditEvent:
@@ -104,3 +123,18 @@ def unlock(*, actor, user) -> int:
                  agency=profile_for(user).primary_agency,
                  details={"username": user.get_username(), "attempts_cleared": cleared})
     return cleared
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the page a locked account's owner sees (429): when the lock ends,
+    and that their administrator can lift it sooner. Shown for any name that is locked, an
+    account or not, so it tells nobody whether an account exists."""
+    cool_off = get_cool_off(request)
+    username = lockout_username(request, credentials) or ""
+    attempt = (AccessAttempt.objects.filter(username=username).order_by("-attempt_time")
+               .first() if username else None)
+    started = attempt.attempt_time if attempt is not None else timezone.now()
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {
+        "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
+        "locked_until": started + cool_off if cool_off else None,
+    }, status=settings.AXES_HTTP_RESPONSE_CODE)

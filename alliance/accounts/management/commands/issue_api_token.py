@@ -1,14 +1,14 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from knox.models import AuthToken
 
+from alliance.accounts import tokens
 from alliance.accounts.models import User
-from alliance.core import audit
-from alliance.core.models import AuditAction
 
 
 class Command(BaseCommand):
-    help = ("Print a new API token for a user (use it as 'Authorization: Token <key>'). "
-            "Only a hash is stored: the key cannot be shown again.")
+    help = ("Print a new API token for a user (use it as 'Authorization: Token <key>'). It "
+            "expires after API_TOKEN_TTL_HOURS. Only a hash is stored: the key cannot be shown "
+            "again. Users can also make their own on their account page (/me/).")
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -17,8 +17,6 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user called {username!r}.")
-        instance, key = AuthToken.objects.create(user=user)
-        audit.record(actor=None, action=AuditAction.CREATE, object_type="knox.authtoken",
-                     object_uuid=instance.token_key,
-                     details={"for_user": user.username, "expiry": str(instance.expiry)})
+        key = tokens.token_create(actor=None, user=user, via="issue_api_token")
+        self.stderr.write(f"Expires in {settings.API_TOKEN_TTL_HOURS} hours.")
         self.stdout.write(key)
