@@ -8,26 +8,31 @@ same way:
   are under "non_field_errors", and also make up "detail";
 * one list envelope (`Pagination`): `{count, next, previous, page, pages, results}`;
 * validated query parameters (`ListQuery`, `ChoiceFilter`);
-* a schema that documents the error answers of every operation (`AutoSchema`).
+* a schema that documents the error answers of every operation (`AutoSchema`), 429 included
+  (the throttle is core.throttling's).
 """
+
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import force_instance
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Conflict, error_body
 from .middleware import record_failure
-from .parsers import RequestTooLarge
+from .parsers import RequestTooLarge, check_size
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -85,10 +90,23 @@ def exception_handler(exc, context):
                   exceptions.PermissionDenied) and "request" in context:
         record_failure(context["request"], exc)
     exc = _as_api_exception(exc) or exc
+    if isinstance(exc, exceptions.UnsupportedMediaType) and "request" in context:
+        # Too large is the first thing wrong with a large body, whatever its type.
+        try:
+            check_size({"request": context["request"]})
+        except RequestTooLarge as too_large:
+            exc = too_large
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, ValidationError):
+    if "request" in context:
+        # Errors are JSON whatever the view renders otherwise (the schema's YAML), and even when
+        # the Accept header asked for something else (406).
+        context["request"].accepted_renderer = JSONRenderer()
+        context["request"].accepted_media_type = JSONRenderer.media_type
+    if isinstance(exc, exceptions.Throttled):
+        response.data = error_body(throttled_message(exc.wait), exc.default_code)
+    elif isinstance(exc, ValidationError):
         fields = flatten_errors(exc.detail)
         detail = " ".join(fields.get(NON_FIELD, [])) or exc.default_detail
         response.data = error_body(detail, exc.default_code, fields)
@@ -96,6 +114,17 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc.detail, str) else exc.default_detail
         response.data = error_body(detail, getattr(exc.detail, "code", None) or exc.default_code)
     return response
+
+
+def throttled_message(wait: float | None) -> str:
+    """The 429's detail, in the request's language: when to try again (also the Retry-After
+    header, which DRF's handler sets from the same `wait`)."""
+    if wait is None:
+        return str(exceptions.Throttled.default_detail)
+    seconds = max(1, math.ceil(wait))
+    return ngettext("Too many requests. Try again in %(seconds)d second.",
+                    "Too many requests. Try again in %(seconds)d seconds.",
+                    seconds) % {"seconds": seconds}
 
 
 def one_of(choices) -> str:
@@ -119,8 +148,10 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=(
         "Stable, for programs: invalid, invalid_characters, parse_error, too_deep, "
         "not_authenticated, authentication_failed, permission_denied, not_found, "
-        "method_not_allowed, conflict, request_too_large, unsupported_media_type, throttled, "
-        "server_error."))
+        "method_not_allowed, not_acceptable, conflict, request_too_large, "
+        "unsupported_media_type, throttled, server_error, second_factor_required (set up "
+        "two-factor authentication first), session_expired, record_restricted (the person's "
+        "record is read-only), purpose_required (say why, in the X-Alliance-Purpose header)."))
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False,
         help_text="Invalid input only: field -> messages. Nested fields are dotted paths "
@@ -227,9 +258,13 @@ ERROR_DESCRIPTIONS = {
     403: "Signed in but not allowed (e.g. you may see the person but not their treatment "
          "compartment).",
     404: "No such record, or not one you may see.",
+    406: "The Accept header asks for something other than JSON, the only answer there is.",
     409: "Changed since you read it: nothing was saved; read it again and retry.",
     413: "The body is larger than the server accepts.",
     415: "The body is neither JSON nor a form.",
+    429: "Too many requests from this user or token: the `Retry-After` header (and `detail`) "
+         "says after how many seconds to try again.",
+    500: "An unexpected error on the server: nothing was saved; it has been logged.",
 }
 # A request carrying the version (or item stamp) the client read is refused when it is stale.
 CONFLICT_FIELDS = {"version", "stamp"}
@@ -249,14 +284,21 @@ class AutoSchema(openapi.AutoSchema):
         for code in self._error_codes(operation):
             responses.setdefault(str(code), {"description": ERROR_DESCRIPTIONS[code],
                                              "content": content})
+        responses["429"]["headers"] = {"Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 1}}}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
     def _error_codes(self, operation) -> list[int]:
         places = {p["in"] for p in operation.get("parameters", [])}
         has_body = "requestBody" in operation
-        codes = [401, 403]
-        if has_body or "query" in places:
+        # Any operation may be refused these: no credentials, no permission, an Accept header
+        # that is not JSON, too many requests, or our own fault.
+        codes = [401, 403, 406, 429, 500]
+        # 400 also for a path parameter: one carrying a control character is refused before any
+        # view (core.middleware).
+        if has_body or places & {"query", "path"}:
             codes.append(400)
         if "path" in places:
             codes.append(404)

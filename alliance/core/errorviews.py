@@ -6,20 +6,35 @@ translated already.
 """
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from .errors import error_body, is_api
+from .parsers import RequestTooLarge
 
 
 @login_not_required
 def bad_request(request, exception=None):
-    """A request Django could not read (e.g. a form body over DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    """A request Django could not read: a form body over DATA_UPLOAD_MAX_MEMORY_SIZE (413), or
+    one that breaks another of its limits (too many fields, a bad host)."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
     if is_api(request):
         return JsonResponse(error_body(exceptions.ParseError.default_detail, "parse_error"),
                             status=400)
     return render(request, "errors/400.html", {"reason": ""}, status=400)
+
+
+def request_too_large(request):
+    if is_api(request):
+        return JsonResponse(error_body(RequestTooLarge.default_detail, "request_too_large"),
+                            status=413)
+    reason = _("The form is larger than the server accepts: send less at once, or a smaller "
+               "file.")
+    return render(request, "errors/400.html", {"reason": reason}, status=413)
 
 
 @login_not_required
@@ -45,3 +60,16 @@ def server_error(request):
         return JsonResponse(error_body(exceptions.APIException.default_detail, "server_error"),
                             status=500)
     return render(request, "errors/500.html", status=500)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form whose CSRF token no longer matches (sent from a page opened before signing in
+    again, say). Django's own page carries an inline style, which the content-security policy
+    blocks; this one is the site's, in the user's language."""
+    if is_api(request):
+        return JsonResponse(error_body(exceptions.PermissionDenied.default_detail,
+                                       "csrf_failed"), status=403)
+    reason = _("The form was sent from a page that has expired. Go back, reload the page and "
+               "send the form again.")
+    return render(request, "errors/400.html", {"reason": reason}, status=403)

@@ -103,9 +103,9 @@ def test_every_operation_documents_its_errors_in_that_shape(schema):
     assert len(operations) >= 18
     for method, path, operation in operations:
         responses = operation["responses"]
-        expected = {"401", "403"}
+        expected = {"401", "403", "406", "429", "500"}
         if "{" in path:
-            expected.add("404")
+            expected |= {"400", "404"}  # a control character in the path is refused
         if "requestBody" in operation:
             expected |= {"400", "413", "415"}
         if path in LIST_PATHS and method == "get":
@@ -120,6 +120,13 @@ def test_every_operation_documents_its_errors_in_that_shape(schema):
         assert errors == expected, (method, path, errors)
         for code in errors:
             assert _json_schema(responses[code]) == {"$ref": ERROR_REF}, (method, path, code)
+
+
+def test_every_operation_says_that_it_may_be_throttled(schema):
+    for method, path, operation in _operations(schema):
+        throttled = operation["responses"]["429"]
+        assert "Retry-After" in throttled["description"], (method, path)
+        assert throttled["headers"]["Retry-After"]["schema"]["type"] == "integer"
 
 
 def test_filters_document_their_allowed_values(schema):

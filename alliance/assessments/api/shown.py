@@ -277,10 +277,12 @@ class AssessmentSerializer(AssessmentSummarySerializer):
     return_comments = serializers.CharField(allow_blank=True, help_text=(
         "What the countersigning manager asked to change, if it was returned."))
     submitted_by = serializers.CharField(source="submitted_by.username", default=None,
+                                         allow_null=True,
                                          help_text="Who submitted it (username).")
     countersigned_by = serializers.CharField(source="countersigned_by.username", default=None,
+                                             allow_null=True,
                                              help_text="Who countersigned it (username).")
-    corrects = serializers.UUIDField(source="corrects.uuid", default=None,
+    corrects = serializers.UUIDField(source="corrects.uuid", default=None, allow_null=True,
                                      help_text="The assessment this one corrects, if any.")
     correction_reason = serializers.CharField(allow_blank=True,
                                               help_text="Why it was corrected.")

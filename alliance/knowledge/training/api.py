@@ -207,7 +207,8 @@ class TrainingCertificationSerializer(serializers.Serializer):
                                             "revoked, or renewed (a later one is current).")
     course = serializers.SerializerMethodField(help_text="The course's name, if any.")
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True,
+                                               help_text="The course's name, if any."))
     def get_course(self, c):
         return c.course.name if c.course else None
 
