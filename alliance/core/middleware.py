@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from . import audit, context
+from . import purpose as purposes
 from .client import client_address
 from .errors import error_body, is_api
 from .models import AuditAction, AuditOutcome
@@ -24,7 +25,10 @@ def _invalid_input(request) -> str:
         return "path"
     if CONTROL_CHARACTERS.search(request.headers.get("X-Alliance-Purpose", "")):
         return "X-Alliance-Purpose"
-    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    # Not an API body: core.parsers checks it, within API_MAX_BODY_BYTES, which reading it here
+    # (multipart) would bypass.
+    sources = ([request.GET, request.POST] if request.method == "POST" and not is_api(request)
+               else [request.GET])
     for source in sources:
         for key, values in source.lists():
             if CONTROL_CHARACTERS.search(key) or any(
@@ -54,7 +58,7 @@ class AuditContextMiddleware:
                 ip_address=client_address(request),
                 request_id=str(uuid.uuid4()),
                 purpose=clean_text(purpose)[:300],
-                memo={},
+                memo=purposes.memo_for(request),
             )
         )
         consultations = audit.collect_consultations()
@@ -85,7 +89,12 @@ class AuditContextMiddleware:
         return render(request, "errors/400.html", {"reason": message}, status=400)
 
     def process_exception(self, request, exception):
-        """Log the failed or refused request; Django then answers as usual (500, 404, 403)."""
+        """Log the failed or refused request; Django then answers as usual (500, 404, 403).
+        A read of a restricted record that states no purpose gets the chooser instead."""
+        if isinstance(exception, purposes.PurposeRequired):
+            if is_api(request):
+                return JsonResponse(error_body(exception.detail, "purpose_required"), status=400)
+            return purposes.chooser(request, exception)
         record_failure(request, exception)
         return None
 

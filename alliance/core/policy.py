@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, purpose
 from .models import AuditAction, AuditOutcome
 
 
@@ -46,6 +46,49 @@ class Grant:
 
 
 NO_GRANT = Grant()
+
+
+class RecordRestricted(PermissionDenied):
+    """A write to a person's record while the data protection officer restricts it: 403, with
+    the code `record_restricted` in the API (core/api.py passes the args on)."""
+
+    code = "record_restricted"
+
+    def __init__(self, message=None):
+        self.message = message or _(
+            "This record is restricted by the data protection officer: it is read-only. "
+            "Nothing can be added, changed or removed until the restriction is lifted.")
+        super().__init__(self.message, self.code)
+
+    def __str__(self):
+        return str(self.message)
+
+
+def is_read(action: str) -> bool:
+    """Whether an action only reads ("view", "view_note", "see_people"): the actions a
+    restricted record still allows."""
+    return action == "view" or action.startswith(("view_", "see_"))
+
+
+# Whether a person's record is restricted is the people app's knowledge (people/restriction.py);
+# it installs the check at start-up, as the accounts app installs the audit's agency resolver.
+_restriction_of = None
+
+
+def set_restriction_check(check) -> None:
+    """Install `check(person, object_type) -> bool`: whether the person's record is
+    restricted for objects of that type."""
+    global _restriction_of
+    _restriction_of = check
+
+
+def _has_person_key(model) -> bool:
+    return any(f.name == "person" and f.many_to_one for f in model._meta.concrete_fields)
+
+
+def restricted(person, object_type: str = "people.person") -> bool:
+    return (person is not None and _restriction_of is not None
+            and bool(_restriction_of(person, object_type)))
 
 
 class Policy(Protocol):
@@ -98,6 +141,8 @@ def get_for_user(policy: Policy, user, object_uuid, action: str = "view", *,
     """The object and the user's grant for it, if visible (else 404) and the action allowed
     (else 403). `queryset` narrows or prefetches; it is always intersected with `visible`."""
     qs = policy.visible(user) if queryset is None else queryset & policy.visible(user)
+    if _restriction_of is not None and _has_person_key(qs.model):
+        qs = qs.select_related("person")  # the restriction check reads it: no second query
     obj = qs.filter(uuid=object_uuid).first()
     if obj is None:
         refuse(user, object_uuid, action=action, not_found=True,
@@ -106,4 +151,27 @@ def get_for_user(policy: Policy, user, object_uuid, action: str = "view", *,
     if not grant.can(action):
         refuse(user, object_uuid, action=action, not_found=False, person=policy.person_of(obj),
                object_type=policy.object_type, message=forbidden_message)
+    person = policy.person_of(obj)
+    if restricted(person, policy.object_type):
+        grant = _restricted_grant(user, obj, grant, action, person=person,
+                                  object_type=policy.object_type)
     return obj, grant
+
+
+def _restricted_grant(user, obj, grant: Grant, action: str, *, person, object_type) -> Grant:
+    """A restricted record (people/restriction.py) is read-only and each read states a purpose:
+    a write is refused (403 `record_restricted`) — a write action, or any request that may
+    write (a POST that loads the record to add to it) — a read without a purpose asks for one,
+    and the grant returned keeps only the read actions (so that no page offers a write)."""
+    if not is_read(action) or purpose.writing():
+        audit.record(actor=user, action=AuditAction.CHANGE, object_type=object_type,
+                     object_uuid=str(getattr(obj, "uuid", obj.pk)), person=person,
+                     outcome=AuditOutcome.DENIED,
+                     details={"requested": action, "reason": "record_restricted"})
+        exc = RecordRestricted()
+        exc.audited = True
+        raise exc
+    if not purpose.stated_for(person):
+        raise purpose.PurposeRequired(person)
+    return Grant(compartments=grant.compartments,
+                 actions=frozenset(a for a in grant.actions if is_read(a)), agency=grant.agency)

@@ -50,6 +50,10 @@ class Person(VersionedModel):
         _("data-subject category"), max_length=30, choices=DataSubjectCategory.choices)
     classification = models.CharField(_("classification"), max_length=20,
                                       choices=Classification.choices, db_index=True)
+    # Set while a Restriction is active (people/restriction.py), so that the access check reads
+    # it from the person already loaded instead of querying for every object.
+    restricted_since = models.DateTimeField(_("restricted since"), null=True, blank=True,
+                                            editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -275,6 +279,7 @@ class DisclosureChannel(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     CONFERENCE = "conference", _("Case conference")
     HANDOVER = "handover", _("Handover")
+    SUBJECT_ACCESS = "subject_access", _("Subject access: to the data subject")
 
 
 class Disclosure(models.Model):
@@ -314,3 +319,49 @@ class Disclosure(models.Model):
 
     def __str__(self):
         return f"{self.person.reference} → {self.recipient_agency}"
+
+
+class RestrictionReason(models.TextChoices):
+    """Why processing of a record is restricted instead of the data being erased or corrected
+    (Directive 2016/680 Art. 16(3)); stored as a code, shown in the reader's language."""
+
+    ACCURACY_CONTESTED = "accuracy_contested", _(
+        "The data subject contests its accuracy and it cannot be ascertained")
+    EVIDENCE = "evidence", _("Kept as evidence: it may not be erased")
+    ERASURE_REFUSED = "erasure_refused", _("Erasure is not allowed: restricted instead")
+    INVESTIGATION = "investigation", _("Under review by the data protection officer")
+    OTHER = "other", _("Other (see the note)")
+
+
+class Restriction(models.Model):
+    """A restriction of processing of one person's record, set and lifted by the data
+    protection officer of the person's jurisdiction (people/restriction.py). While active
+    (`lifted_at` empty) the record is read-only everywhere and each read states a purpose.
+    Rows are kept after lifting: the history of restrictions is part of the record."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restrictions")
+    reason = models.CharField(_("reason"), max_length=30, choices=RestrictionReason.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    restricted_at = models.DateTimeField(_("restricted at"))
+    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+")
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    lift_note = EncryptedTextField(_("why it was lifted"), blank=True)
+
+    class Meta:
+        ordering = ["-restricted_at", "-id"]
+        verbose_name = _("restriction")
+        verbose_name_plural = _("restrictions")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(lifted_at__isnull=True),
+                                    name="one_active_restriction"),
+        ]
+
+    def __str__(self):
+        return f"{self.person.reference}: {self.reason}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

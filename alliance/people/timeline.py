@@ -49,7 +49,8 @@ def register_param(name: str, renderer) -> None:
 
 def add(*, person, kind: str, compartment: str, actor=None, params=None, occurred_at=None):
     """Record a timeline entry (called by services, inside their transaction)."""
-    assert kind in KINDS, f"unknown timeline kind {kind!r}"
+    if kind not in KINDS:  # an `if`, not an assert: python -O must not drop this guard
+        raise ValueError(f"unknown timeline kind {kind!r}")
     return TimelineEvent.objects.create(
         person=person, kind=kind, compartment=compartment, actor=actor, params=params or {},
         occurred_at=occurred_at or timezone.now(),
