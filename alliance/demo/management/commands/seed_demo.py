@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from alliance.demo import coordination, knowledge, monitoring, observations, release, seed
+from alliance.retention import demo as retention_demo
 
 
 class Command(BaseCommand):
@@ -56,6 +57,9 @@ class Command(BaseCommand):
         # The snapshot job over the history's months, as its first daily run would (after
         # ANALYZE: its GROUP BY queries read the tables just filled).
         snapshot = monitoring.compute_snapshots()
+        # Retention: the demo DPO's jurisdiction's periods at their defaults, and the review run
+        # once, so that the worklist shows what the demo's old records put on it.
+        reviews = retention_demo.seed(dpo=users["demo.dpo"])
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {added} people added ({persons} in total), {assessed} with "
@@ -63,6 +67,7 @@ class Command(BaseCommand):
             f"people taken through the stages of release, in "
             f"{elapsed:.1f} s; {referred} referrals and {conferred} case conferences; {written} "
             f"knowledge entries; a monitoring history of {history} people, "
-            f"{snapshot.months} months of indicators ({snapshot.rows} values)."))
+            f"{snapshot.months} months of indicators ({snapshot.rows} values); {reviews} "
+            f"records to review for retention."))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
