@@ -12,7 +12,8 @@ DEV_LOCK := requirements/dev-lock.txt
 PIP := $(PY) -m pip --disable-pip-version-check
 PIP_NOISE := grep -v "^WARNING: Location" $(VENV)/pip.log || true
 
-.PHONY: run test setup chromium lock lint format messages translations bench bench-pg clean
+.PHONY: run test setup chromium lock lint format messages translations bench bench-pg clean \
+	security audit load
 
 # Installs exactly what requirements/dev-lock.txt pins (hash-checked), then the project itself
 # without dependencies. Redone when pyproject.toml or a lock changes; refuses to go on (and says
@@ -108,6 +109,12 @@ lint: $(STAMP)
 	@$(PY) -m ruff check alliance tests bench
 	@$(VENV)/bin/lint-imports --no-cache
 
+## make security (or make audit): pip-audit on requirements/dev-lock.txt (needs PyPI) and bandit
+## on alliance/; a finding fails unless .ci/pip-audit-ignore.txt or .ci/bandit-ignore.txt lists
+## it with its reason (.ci/security.py)
+security audit: $(STAMP)
+	@$(PY) .ci/security.py
+
 format: $(STAMP)
 	@$(PY) -m ruff format alliance tests bench
 
@@ -128,6 +135,12 @@ bench: setup
 
 bench-pg: setup
 	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/alliance_bench} $(PY) bench/pages.py
+
+## make load: 50 practitioners for two minutes against gunicorn on PostgreSQL with 20,000 people
+## (bench/load.py; LOAD_ARGS="--users 10 --time 30s" for a shorter run)
+LOAD_ARGS ?=
+load: setup
+	@$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -321,7 +321,8 @@ def _period_time(indicator: Indicator, period: Period, computed: set) -> str | N
 def anonymous(period: Period, *, jurisdiction: Jurisdiction | None = None) -> Statistics:
     """Every jurisdiction and the region (or one `jurisdiction`), suppressed. `period` must be
     a calendar period (periods.parse(..., allow_range=False))."""
-    assert period.calendar, "anonymous figures are given for calendar periods only"
+    if not period.calendar:  # an `if`, not an assert: python -O must not drop this guard
+        raise ValueError("anonymous figures are given for calendar periods only")
     jurisdictions = list(Jurisdiction.objects.order_by("name"))
     codes = [j.code for j in jurisdictions]
     trend_months = [m for m in period.trend_months()
