@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
@@ -11,6 +10,7 @@ from alliance.observations import api as observations_api
 from alliance.people import api as people_api
 from alliance.plans import api as plans_api
 from alliance.release import api as release_api
+from alliance.site import api_docs
 from alliance.site import views as site_views
 from alliance.work import api as work_api
 
@@ -114,6 +114,7 @@ urlpatterns = [
     path("robots.txt", site_views.robots, name="robots"),
     path("overview/", site_views.overview, name="overview"),
     path("audit/", site_views.audit_list, name="audit"),
+    path("privacy/", include("alliance.privacy.urls")),
     path("audit/export.csv", site_views.audit_export, name="audit_export"),
     path("audit/verify/", site_views.audit_verify, name="audit_verify"),
     path("people/", include("alliance.people.urls")),
@@ -127,13 +128,14 @@ urlpatterns = [
     path("training/", include("alliance.knowledge.training.urls")),
     path("monitoring/", include("alliance.monitoring.urls")),
     path("work/", include("alliance.work.urls")),
+    path("retention/", include("alliance.retention.urls")),
+    path("me/", include("alliance.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
-         name="api-docs"),
+    path("api/schema/", api_docs.SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", api_docs.api_docs, name="api-docs"),
 ]
 
 handler400 = "alliance.core.errorviews.bad_request"

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from alliance.accounts.models import Membership
 from alliance.cases import services as case_services
 
+from .accounts import matrix_account
 from .assessments import matrix_api as assessments_matrix_api
 from .assessments.matrix_api import factor, profile_draft
 from .conftest import login
@@ -28,8 +29,10 @@ from .monitoring import matrix_pages as monitoring_matrix_pages
 from .observations import matrix_api as observations_matrix_api
 from .observations import matrix_pages as observations_matrix_pages
 from .plans import matrix_api, matrix_engagement, matrix_plan
+from .privacy import matrix_privacy
 from .release import matrix_api as release_matrix_api
 from .release import matrix_pages as release_matrix_pages
+from .retention import matrix_retention
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +171,7 @@ MATRIX = {
     "api:case-detail": Row(lambda w: reverse("api:case-detail", args=[w.case_a.uuid]),
                            {**READ_A, "anonymous": 401}),
     "api-schema": Row(lambda w: reverse("api-schema"), only({"*": 200}, 200, 401)),
-    "api-docs": Row(lambda w: reverse("api-docs"), only({"*": 200}, 200, 401)),
+    "api-docs": Row(lambda w: reverse("api-docs"), only({"*": 200}, 200)),  # a page: sign-in
     "set_language": Row(lambda w: reverse("set_language"), {"*": 302}, method="post",
                         data={"language": "sq", "next": "/"}),
     "admin:index": Row(lambda w: reverse("admin:index"), only({"admin": 200}, 302)),
@@ -322,7 +325,8 @@ for _rows in (matrix_plan.ROWS, matrix_engagement.ROWS, matrix_api.ROWS,
               release_matrix_api.ROWS, agreements_matrix_pages.ROWS, referral_matrix.ROWS,
               conference_matrix_pages.ROWS, training_matrix.ROWS, entry_matrix.ROWS,
               meeting_matrix.ROWS, recommendation_matrix.ROWS, methodology_matrix.ROWS,
-              monitoring_matrix_pages.ROWS, monitoring_matrix_api.ROWS):
+              monitoring_matrix_pages.ROWS, monitoring_matrix_api.ROWS, matrix_account.ROWS,
+              matrix_privacy.ROWS, matrix_retention.ROWS, matrix_retention.VARIANTS):
     assert not set(_rows) & set(MATRIX), set(_rows) & set(MATRIX)
     MATRIX.update(_rows)
 

@@ -8,7 +8,9 @@ from alliance.knowledge.training.access import can_use_training
 from alliance.monitoring.selectors import start_url as monitoring_start
 from alliance.observations.access import can_record_anywhere, can_use_security_pages
 from alliance.people.access import can_have_caseload, can_view_aggregates
+from alliance.people.restriction import banner as restriction_banner
 from alliance.plans.access import can_see_alliance_trends
+from alliance.retention.access import can_use_retention
 
 from .audit_trail import can_read_audit
 
@@ -37,6 +39,10 @@ def alliance(request):
             # monitoring.access.sees_any, as the address its entry opens ("" : no entry)
             "monitoring": monitoring_start(user),
             "audit": can_read_audit(user),
+            "privacy": profile.is_dpo,  # privacy.access.can_use_privacy
+            "retention": can_use_retention(user),
             "administration": can_administer(user),
         }
-    return {"DEMO": settings.DEMO, "profile": profile, "nav": nav}
+    # The restricted people this page shows (noted by core.policy.get_for_user): the banner.
+    return {"DEMO": settings.DEMO, "profile": profile, "nav": nav,
+            "restricted_people": restriction_banner()}

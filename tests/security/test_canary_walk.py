@@ -14,6 +14,7 @@ import datetime
 import uuid
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -23,10 +24,12 @@ from alliance.assessments.instruments import REFERENCE_DIR
 from alliance.cases import services as case_services
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditEvent
+from alliance.core.special import SPECIAL_FIELDS
 from alliance.monitoring import snapshots
 from alliance.observations import services as security_services
 from alliance.observations.models import SharedSummary
 from alliance.people import services as people_services
+from alliance.people.models import CustodyEpisode
 from alliance.plans import services as plan_services
 
 from ..conftest import PROFILE_ANSWERS, certify, complete_ratings, login
@@ -34,6 +37,8 @@ from ..factories import AgencyFactory, member
 from ..observations import builders as security_builders
 from ..observations.conftest import indicator
 from ..plans import builders
+from ..retention import builders as retention_builders
+from .test_headers import problems as header_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +132,9 @@ def plant(w) -> dict:
         actor=w.manager_a, person=w.person_a, expected_version=None,
         given_name=mark("given", "identity"), family_name=mark("family", "identity"),
         aliases=mark("alias", "identity"), national_id=mark("nid", "identity"))
+    episode = CustodyEpisode.objects.get(pk=w.episode_a.pk)  # offences: a special-category field
+    episode.offences = mark("offences", "identity")
+    episode.save(update_fields=["offences"])
     # treatment: two final assessments (so the change summary and the trend exist)
     certify(w.treatment_a, "alliance-risk-needs")
     plant_format_2(w, mark)  # first, so that the format-1 assessments stay the latest
@@ -633,6 +641,12 @@ def parameters(w) -> dict:
         "agency_uuid": [w.prison_a.uuid, w.prison_other.uuid],
         "code": ["J1", "J2", "screened"],
         "fmt": ["csv", "xlsx"],
+        # retention: a review of person A's identity; a period's category
+        "review_uuid": [retention_builders.review_item(w).uuid],
+        "category": ["security"],
+        # the user's own API tokens and sessions: POST-only; a GET shows nothing
+        "token_id": ["unknown"],
+        "session_id": ["unknown"],
     }
 
 
@@ -672,8 +686,18 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
     w = walk_world
     targets = urls(w)
     assert len(targets) > 40
+    # Every free-text field flagged as holding special categories (core/special.py) holds a
+    # marker, so that the walk checks it reaches only the holders of its compartment.
+    unplanted = []
+    for entry in SPECIAL_FIELDS:
+        if entry.explicit and entry.name in ("category", "reason", "need_area", "bias_answers"):
+            continue  # coded: a choice, not text a marker can go in
+        values = apps.get_model(entry.model).objects.values_list(entry.name, flat=True)
+        if not any(m in str(v) for v in values for m in w.markers):
+            unplanted.append(entry.field)
+    assert not unplanted, f"no marker planted in the special-category fields {unplanted}"
     seen = {marker: set() for marker in w.markers}
-    leaks, unlogged = [], []
+    leaks, unlogged, headers_wrong = [], [], []
     figures_shown = set()  # (persona, monitoring address) answered with 200
     reference = w.person_a.reference
     for persona in PERSONAS:
@@ -685,6 +709,8 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
                 body = b"".join(response) if response.streaming else response.content
                 text = body.decode("utf-8", errors="replace")
                 pdf = response.get("Content-Type", "").startswith("application/pdf")
+                # The strict content-security policy and the other headers (test_headers.py).
+                headers_wrong += [f"{persona} {url}: {p}" for p in header_problems(response)]
                 if url.startswith(MONITORING):
                     unlogged += _monitoring_problems(last, persona, url, response.status_code)
                     if reference in text:
@@ -705,6 +731,7 @@ def test_every_marker_reaches_only_the_holders_of_its_compartment(walk_world):
                             leaks.append(f"{persona} got {marker} from {url}")
     assert not leaks, "\n".join(sorted(set(leaks)))
     assert not unlogged, "\n".join(unlogged)
+    assert not headers_wrong, "\n".join(headers_wrong)
     # The monitoring figures were really walked: each level by whoever sees it, no one else.
     agency_a, agency_j2 = (f"/monitoring/agency/{a.uuid}/" for a in (w.prison_a, w.prison_other))
     assert {("manager_a", agency_a), ("manager_other", agency_j2),
