@@ -1,3 +1,4 @@
+import base64
 import datetime
 import io
 import subprocess
@@ -91,6 +92,10 @@ def test_production_refuses_demo_keys_and_debug():
                             text=True, check=False)
     assert "DEBUG is on" in result.stderr
     env.update(DEBUG="0")
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode != 0 and "AUDIT_CHAIN_KEYS" in result.stderr
+    env.update(AUDIT_CHAIN_KEYS="k1:" + base64.b64encode(b"k" * 32).decode())
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
