@@ -1,6 +1,7 @@
 """Who works on retention: the data protection officers. A DPO of an agency in a jurisdiction
-sets that jurisdiction's periods and reviews its people; a DPO of an agency with no
-jurisdiction (the system-level DPO) does so for every jurisdiction. Nobody else sees any of it.
+sets that jurisdiction's periods and reviews its people. A DPO of an agency with no
+jurisdiction (the system-level DPO) handles no person (as for subject access, privacy/access.py):
+periods and erasure are each jurisdiction's, under its own law. Nobody else sees any of it.
 
 One rule (`dpo_jurisdictions`) gives both the list filter and the object check."""
 
@@ -13,18 +14,14 @@ from alliance.organisations.models import Jurisdiction
 
 from .models import ReviewItem
 
-ALL = "all"
 
-
-def dpo_jurisdictions(user):
-    """ALL for a system-level DPO, else the ids of the jurisdictions the user is DPO of (an
-    empty set for anyone who is no DPO)."""
+def dpo_jurisdictions(user) -> set[int]:
+    """The ids of the jurisdictions the user is DPO of (an empty set for anyone who is no DPO
+    of a jurisdiction, the system-level DPO included)."""
     if not (user.is_authenticated and user.is_active):
         return set()
     grants = profile_for(user).grants_with(Role.DATA_PROTECTION_OFFICER)
-    if any(g.jurisdiction_id is None for g in grants):
-        return ALL
-    return {g.jurisdiction_id for g in grants}
+    return {g.jurisdiction_id for g in grants if g.jurisdiction_id is not None}
 
 
 def can_use_retention(user) -> bool:
@@ -33,15 +30,11 @@ def can_use_retention(user) -> bool:
 
 def jurisdictions_for(user) -> QuerySet[Jurisdiction]:
     """The jurisdictions whose periods and reviews the user handles."""
-    scope = dpo_jurisdictions(user)
-    if scope == ALL:
-        return Jurisdiction.objects.all()
-    return Jurisdiction.objects.filter(pk__in=scope)
+    return Jurisdiction.objects.filter(pk__in=dpo_jurisdictions(user))
 
 
 def can_manage_jurisdiction(user, jurisdiction) -> bool:
-    scope = dpo_jurisdictions(user)
-    return scope == ALL or jurisdiction.pk in scope
+    return jurisdiction.pk in dpo_jurisdictions(user)
 
 
 class ReviewItemPolicy:
@@ -54,7 +47,7 @@ class ReviewItemPolicy:
         if not scope:
             return ReviewItem.objects.none()
         items = ReviewItem.objects.select_related("person", "person__jurisdiction")
-        return items if scope == ALL else items.filter(person__jurisdiction_id__in=scope)
+        return items.filter(person__jurisdiction_id__in=scope)
 
     def grant(self, user, item) -> Grant:
         if can_manage_jurisdiction(user, item.person.jurisdiction):

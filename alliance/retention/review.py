@@ -120,10 +120,8 @@ def past_period(jurisdiction, today: datetime.date) -> list[tuple[int, str, date
 
 def dpo_agency(jurisdiction):
     """The agency whose DPOs get the jurisdiction's review task: the first agency of the
-    jurisdiction with an active DPO, else that of a system-level DPO."""
-    for agency in list(Agency.objects.filter(jurisdiction=jurisdiction, is_active=True)
-                       .order_by("id")) + list(Agency.objects.filter(
-                           jurisdiction__isnull=True, is_active=True).order_by("id")):
+    jurisdiction with an active DPO (the system-level DPO handles no person: access.py)."""
+    for agency in Agency.objects.filter(jurisdiction=jurisdiction, is_active=True).order_by("id"):
         if work.role_holders(agency, Role.DATA_PROTECTION_OFFICER):
             return agency
     return None

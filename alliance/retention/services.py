@@ -51,7 +51,7 @@ MAX_KEEP_MONTHS = 120
 def rule_save(*, actor, jurisdiction, category: str, months: int, counted_from: str,
               expected_version: int | None = None) -> RetentionRule:
     """Set a jurisdiction's retention period for a category. Only a DPO of that jurisdiction
-    (or the system-level DPO); a stale `expected_version` is a Conflict."""
+    (never the system-level DPO: access.py); a stale `expected_version` is a Conflict."""
     if not can_manage_jurisdiction(actor, jurisdiction):
         raise PermissionDenied(_("Only the data protection officer of %(jurisdiction)s can "
                                  "change its retention periods.") % {

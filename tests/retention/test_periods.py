@@ -1,4 +1,4 @@
-"""Retention periods: set per jurisdiction and category by that jurisdiction's DPO (or the
+"""Retention periods: set per jurisdiction and category by that jurisdiction's DPO (never the
 system-level DPO), audited, with defaults where none was set."""
 
 import pytest
@@ -69,14 +69,19 @@ def test_it_requires_a_dpo(world):
                                months=12, counted_from="case_closed")
 
 
-def test_the_system_dpo_sets_periods_of_every_jurisdiction(world):
+def test_the_system_dpo_sets_no_jurisdictions_periods(world):
+    # periods are each jurisdiction's, under its own law: its own DPO's
     system_dpo = member(world.regional, Role.DATA_PROTECTION_OFFICER, username="system_dpo")
     client = login(system_dpo)
     for jurisdiction in (world.j1, world.j2):
         response = client.post(_edit(world, jurisdiction, "identity"),
                                {"months": "60", "counted_from": "last_release", "version": "0"})
-        assert response.status_code == 302
-    assert RetentionRule.objects.filter(category="identity", months=60).count() == 2
+        assert response.status_code == 403
+    assert client.get(reverse("retention:periods")).status_code == 403
+    assert not RetentionRule.objects.filter(category="identity", months=60).exists()
+    with pytest.raises(PermissionDenied):
+        services.rule_save(actor=system_dpo, jurisdiction=world.j1, category="identity",
+                           months=60, counted_from="last_release")
 
 
 def test_it_refuses_a_period_out_of_range_and_a_stale_edit(world):
