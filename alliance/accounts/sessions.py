@@ -78,7 +78,16 @@ def absolute_timeout() -> int:
 def _stamp_sign_in(sender, request, user, **kwargs):
     # login() has already given the session a new key (Django cycles it at every sign-in).
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(timezone.now().timestamp())
+        now = timezone.now()
+        request.session[SIGNED_IN_AT] = int(now.timestamp())
+        # The session's tracking row from the start, whichever way the user signed in (allauth
+        # makes it for its own sign-in only), so that no first request pays for making it.
+        if not request.session.session_key:
+            request.session.save()
+        UserSession.objects.get_or_create(session_key=request.session.session_key, defaults={
+            "user": user, "ip": client_address(request) or "0.0.0.0",  # noqa: S104 - unknown
+            "user_agent": request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
+            "created_at": now, "last_seen_at": now})
 
 
 def expired_limit(session, now: int) -> str:
