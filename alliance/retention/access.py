@@ -12,7 +12,7 @@ from alliance.accounts.models import Role
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.organisations.models import Jurisdiction
 
-from .models import ReviewItem
+from .models import ErasureRecord, ReviewItem
 
 
 def dpo_jurisdictions(user) -> set[int]:
@@ -64,3 +64,11 @@ review_items = ReviewItemPolicy()
 def get_review_item_for_user(user, uuid, action: str = "view"):
     """The one way to load a review item: 404 unless the user is DPO of its jurisdiction."""
     return get_for_user(review_items, user, uuid, action)
+
+
+def erasures_visible_to(user) -> QuerySet[ErasureRecord]:
+    """The erasure register's entries about the people of the user's DPO jurisdictions (none
+    for anyone else, the system-level DPO included)."""
+    return ErasureRecord.objects.filter(
+        person__jurisdiction_id__in=dpo_jurisdictions(user)).select_related(
+        "performed_by", "person")

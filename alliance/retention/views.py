@@ -15,12 +15,13 @@ from . import services
 from .access import (
     can_manage_jurisdiction,
     can_use_retention,
+    erasures_visible_to,
     get_review_item_for_user,
     jurisdictions_for,
     review_items,
 )
 from .forms import Decision, DecisionForm, RuleForm
-from .models import ClockStart, ErasureRecord, RetentionCategory, ReviewStatus
+from .models import ClockStart, RetentionCategory, ReviewStatus
 from .review import effective_rules
 
 
@@ -117,10 +118,7 @@ def period_edit(request, jurisdiction_code, category):
 
 def erasures(request):
     _require_dpo(request.user)
-    scope = jurisdictions_for(request.user)
-    records = ErasureRecord.objects.filter(person__jurisdiction__in=scope).select_related(
-        "performed_by", "person")
-    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page = Paginator(erasures_visible_to(request.user), 50).get_page(request.GET.get("page"))
     audit.consulted(actor=request.user, action=AuditAction.LIST,
                     persons=[r.person for r in page], details={"register": "erasures"})
     return render(request, "retention/erasures.html", {"page": page})
