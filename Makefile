@@ -121,8 +121,10 @@ format: $(STAMP)
 ## make messages: refresh the .po catalogues from the code (needs GNU gettext's xgettext)
 messages: $(STAMP)
 	@$(PY) manage.py makemessages --no-obsolete --no-location -l en -l sq -l sr_Latn -l mk \
+		-l bs -l hr -l cnr \
 		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" \
-		--ignore "alliance/static/*"
+		--ignore "alliance/static/*" --ignore "alliance/languages/*"
+	@$(PY) manage.py make_cyrillic
 
 ## make bench: page timings and query counts at 1,000 and 20,000 people (SQLite)
 bench: setup

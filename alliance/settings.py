@@ -72,6 +72,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localh
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: its catalogues of Django's and allauth's strings fill the languages they lack.
+    "alliance.languages",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -297,11 +299,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en"
+# Each in its own name. `sr` is Serbian in Cyrillic (Django's code), generated from `sr-latn`
+# (alliance/languages/cyrillic.py); `cnr` (Montenegrin) is registered by alliance.languages.
 LANGUAGES = [
     ("en", "English"),
     ("sq", "Shqip"),
-    ("sr-latn", "Srpski (latinica)"),
+    ("bs", "Bosanski"),
+    ("hr", "Hrvatski"),
+    ("cnr", "Crnogorski"),
     ("mk", "Македонски"),
+    ("sr-latn", "Srpski (latinica)"),
+    ("sr", "Српски (ћирилица)"),
 ]
 LOCALE_PATHS = [BASE_DIR / "alliance" / "locale"]
 FORMAT_MODULE_PATH = ["alliance.formats"]

@@ -19,7 +19,7 @@ from alliance.assessments.instruments.scoring import compute_outputs
 from alliance.assessments.models import InstrumentKind
 from alliance.assessments.selectors import instrument_versions, ratings_map
 from alliance.core import audit
-from alliance.core.i18n import current_language
+from alliance.core.i18n import content_languages, current_language
 from alliance.organisations.models import Agency, Jurisdiction
 from alliance.people.access import persons_visible_to
 
@@ -148,7 +148,6 @@ def catalogue_for(user):
 # The knowledge base sits above this app: its entries are reached through the reverse relation
 # of KnowledgeEntry.interventions ("evidence_entries"), never by importing it.
 _EVIDENCE_STATUS = "published"
-_NEIGHBOUR_SCRIPT = {"sr-latn": "sr-cyrl", "sr-cyrl": "sr-latn"}
 
 
 def catalogue_with_evidence(user) -> list[tuple]:
@@ -163,14 +162,14 @@ def catalogue_with_evidence(user) -> list[tuple]:
                                                                 "title")))
     rows = list(catalogue_for(user).prefetch_related(
         Prefetch("evidence_entries", queryset=published, to_attr="published_evidence")))
-    language = current_language().lower()
-    return [(row, [(e, _entry_title(e, language)) for e in row.published_evidence])
+    languages = content_languages()
+    return [(row, [(e, _entry_title(e, languages)) for e in row.published_evidence])
             for row in rows]
 
 
-def _entry_title(entry, language: str) -> str:
+def _entry_title(entry, languages: tuple[str, ...]) -> str:
     titles = {t.language: t.title for t in entry.texts.all()}
-    for code in (language, _NEIGHBOUR_SCRIPT.get(language), entry.original_language):
+    for code in (*languages, entry.original_language):
         if code in titles:
             return titles[code]
     return next(iter(titles.values()), "")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ..conftest import login
 
-LOCALES = ["sq", "sr_Latn", "mk"]
+LOCALES = ["sq", "sr_Latn", "sr", "mk", "bs", "hr", "cnr"]
 CATALOGUES = Path(settings.BASE_DIR) / "alliance" / "locale"
 
 

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from alliance.core import audit
-from alliance.core.i18n import current_language
+from alliance.core.i18n import content_languages
 from alliance.core.models import AuditAction
 from alliance.plans.models import Intervention
 
@@ -37,8 +37,6 @@ REGIONAL = "regional"  # the jurisdiction filter's value for the regional progra
 PUBLISHED, REVIEW, MINE = "published", "review", "mine"
 TABS = (PUBLISHED, REVIEW, MINE)
 
-# A reader of one script of Serbian reads the other before a foreign original.
-_NEIGHBOURS = {"sr-latn": "sr-cyrl", "sr-cyrl": "sr-latn"}
 LANGUAGE_LABELS = dict(ContentLanguage.choices)
 
 
@@ -49,8 +47,7 @@ def reader_language(entry, language: str | None = None) -> str:
     reader's interface language (or its other script), else the original. From
     `entry.texts.all()`, so prefetched texts cost nothing."""
     available = {t.language for t in entry.texts.all()}
-    interface = current_language().lower()
-    for code in (language, interface, _NEIGHBOURS.get(interface), entry.original_language):
+    for code in (language, *content_languages(), entry.original_language):
         if code and code in available:
             return code
     return next(iter(sorted(available)), entry.original_language)

@@ -8,11 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Compile alliance/locale/*/LC_MESSAGES/*.po to .mo with polib."
+    help = "Compile alliance/locale and alliance/languages/locale catalogues to .mo with polib."
 
     def handle(self, *args, **options):
         compiled = 0
-        for locale_dir in settings.LOCALE_PATHS:
+        # Ours, and alliance/languages/locale (third-party strings in the languages they lack).
+        locale_dirs = [*settings.LOCALE_PATHS, Path(settings.BASE_DIR) / "alliance" / "languages"
+                       / "locale"]
+        for locale_dir in locale_dirs:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 try:
                     po = polib.pofile(str(po_path))
