@@ -2,8 +2,12 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .errors import Conflict
+
+_GARBLED_VERSION = _("This form did not say which version of the record you changed. Reload "
+                     "the page and make your change again.")
 
 
 class StyledForm(forms.Form):
@@ -30,9 +34,26 @@ class StyledForm(forms.Form):
 
 
 class VersionedForm(StyledForm):
-    """Carries the version the user started from, so a stale edit becomes a Conflict."""
+    """Carries the version the user started from, so a stale edit becomes a Conflict: the
+    record's version when the page was drawn (its view sets it as the form's initial), or 0 for
+    a record not made yet.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    A form that sends no version started from nothing: version 0. Making a record needs no more;
+    a change to an existing one (version 1 and up) is then refused as stale (409), so a client
+    that leaves the version out can never overwrite someone else's change silently."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0,
+                                 initial=0, error_messages={"invalid": _GARBLED_VERSION,
+                                                            "min_value": _GARBLED_VERSION})
+
+    def clean_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+    def clean(self):
+        # The field is hidden, so its error would not show beside it: say it above the form.
+        if "version" in self._errors:
+            self.add_error(None, self._errors.pop("version"))
+        return super().clean()
 
 
 def date_input():

@@ -230,8 +230,7 @@ class KnowledgeEntryPatchSerializer(serializers.Serializer):
 
 
 class KnowledgeTranslationSerializer(KnowledgeTextInputSerializer):
-    version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text="The entry's version you read; 409 if it "
+    version = serializers.IntegerField(help_text="The entry's version you read; 409 if it "
                                                  "changed.")
 
 
@@ -261,8 +260,7 @@ class KnowledgeWithdrawSerializer(KnowledgeActionSerializer):
 
 
 class KnowledgeVersionQuery(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                       help_text="The version you read; 409 if it changed.")
+    version = serializers.IntegerField(help_text="The version you read; 409 if it changed.")
 
 
 def _text(data) -> dict:

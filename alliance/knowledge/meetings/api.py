@@ -147,8 +147,7 @@ class MeetingPatchSerializer(MeetingChangeSerializer):
 
 
 class MeetingDeleteQuery(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text=(
-        "The version you read; 409 if it changed (absent: not checked)."))
+    version = serializers.IntegerField(help_text="The version you read; 409 if it changed.")
 
 
 class MeetingListQuery(ListQuery):

@@ -214,7 +214,7 @@ class ChapterMoveSerializer(serializers.Serializer):
 
 
 class ChapterDeleteQuery(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text=(
+    version = serializers.IntegerField(help_text=(
         "The chapter's version you read: 409 if it changed since."))
 
 

@@ -162,8 +162,7 @@ class TrainingSessionPatchSerializer(TrainingSessionChangeSerializer):
 
 
 class TrainingSessionDeleteQuery(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text=(
-        "The version you read; 409 if it changed (absent: not checked)."))
+    version = serializers.IntegerField(help_text="The version you read; 409 if it changed.")
 
 
 class TrainingAttendeesSerializer(serializers.Serializer):

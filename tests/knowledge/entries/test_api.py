@@ -147,7 +147,10 @@ def test_someone_else_may_not_patch(kb):
 
 def test_the_author_deletes_a_draft(kb):
     entry = write(kb.treatment_a, jurisdiction=kb.j1)
-    response = login(kb.treatment_a).delete(api("knowledge-entry-detail", entry))
+    client = login(kb.treatment_a)
+    # Without the version read, nothing is deleted: a client must say what it saw.
+    assert client.delete(api("knowledge-entry-detail", entry)).status_code == 400
+    response = client.delete(api("knowledge-entry-detail", entry) + f"?version={entry.version}")
     assert response.status_code == 204
     assert not KnowledgeEntry.objects.exists()
 
@@ -156,15 +159,21 @@ def test_translations_are_put_and_deleted(kb):
     entry = reviewed(kb)
     url = api("knowledge-entry-translation", entry, "sr-cyrl")
     client = login(kb.editor_j1)
-    response = client.put(url, {"title": "Мотивациони разговор", "description": "Разговори."},
+    text = {"title": "Мотивациони разговор", "description": "Разговори."}
+    # Without the entry's version read, nothing is written.
+    assert client.put(url, text, content_type="application/json").status_code == 400
+    response = client.put(url, {**text, "version": entry.version},
                           content_type="application/json")
     assert response.status_code == 200, response.json()
     assert "sr-cyrl" in response.json()["languages"]
+    version = response.json()["version"]
     assert client.put(api("knowledge-entry-translation", entry, "en"), {
-        "title": "x", "description": "y"}, content_type="application/json").status_code == 400
-    assert client.delete(url).status_code == 204
-    assert client.delete(url).status_code == 404
-    assert login(kb.treatment_b).put(url, {"title": "x", "description": "y"},
+        "title": "x", "description": "y", "version": version},
+        content_type="application/json").status_code == 400
+    assert client.delete(url).status_code == 400
+    assert client.delete(url + f"?version={version}").status_code == 204
+    assert client.delete(url + f"?version={version + 1}").status_code == 404
+    assert login(kb.treatment_b).put(url, {"title": "x", "description": "y", "version": 1},
                                      content_type="application/json").status_code == 403
 
 

@@ -141,6 +141,9 @@ def test_a_coordinator_deletes_a_meeting(kb):
     meeting = builders.meeting(w)
     assert_error(login(w.editor_regional).delete(_url(meeting)), 403)
     assert_error(login(w.regional_coordinator).delete(_url(meeting) + "?version=7"), 409)
+    # Without the version read, nothing is deleted: a client must say what it saw.
+    assert_error(login(w.regional_coordinator).delete(_url(meeting)), 400)
+    assert Meeting.objects.exists()
     response = login(w.regional_coordinator).delete(_url(meeting) + f"?version={meeting.version}")
     assert response.status_code == 204
     assert not Meeting.objects.exists()
