@@ -30,7 +30,9 @@ def test_the_catalogue_lists_every_msgid_of_the_source_catalogue(locale):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language, word", [("sq", "Rasti"), ("mk", "Случај"),
-                                            ("sr-latn", "Predmet"), ("en", "Case")])
+                                            ("sr-latn", "Predmet"), ("sr", "Предмет"),
+                                            ("bs", "Predmet"), ("hr", "Predmet"),
+                                            ("cnr", "Predmet"), ("en", "Case")])
 def test_the_person_page_speaks_the_users_language(world, language, word):
     client = login(world.treatment_a)
     client.post(reverse("set_language"), {"language": language})
