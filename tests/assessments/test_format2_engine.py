@@ -842,7 +842,7 @@ def test_the_reference_instrument_uses_every_feature_of_format_2():
     items = {item.code: item for item in d.items}
 
     assert d.format == 2 and d.code == "alliance-structured-profile"
-    assert d.languages == ("en", "sq", "sr-latn", "mk")
+    assert d.languages == ("en", "sq", "sr-latn", "mk", "sr", "bs", "hr", "cnr")
     # several named ratings per item, a later one with a condition on the first
     assert [spec.code for spec in items["EN1"].ratings] == ["presence", "influence"]
     influence = items["EN1"].rating_spec("influence")
@@ -874,7 +874,7 @@ def test_the_reference_instrument_uses_every_feature_of_format_2():
     # the outputs: profile, needs, strengths, unknowns and change
     assert [o.type.value for o in d.outputs] == ["subscales", "needs", "protective_factors",
                                                   "unknowns", "change"]
-    # and every text in the four languages
+    # and every text in the eight languages
     for language in d.languages:
         assert d.item("IN3").text.get(language) and d.domain("intent").description.get(language)
 

@@ -21,6 +21,9 @@ from alliance.assessments.instruments import (
 from alliance.assessments.instruments.definition import Kind, LocalisedText
 
 REGION_LANGUAGES = ("en", "sq", "sr-latn", "mk")
+# The shipped reference instruments: the region's languages and Serbian Cyrillic, Bosnian,
+# Croatian and Montenegrin.
+SHIPPED_LANGUAGES = (*REGION_LANGUAGES, "sr", "bs", "hr", "cnr")
 
 
 def text(words: str) -> dict[str, str]:
@@ -182,7 +185,7 @@ def test_it_accepts_each_shipped_reference_instrument(path):
     definition = load_definition(path)
 
     assert definition.licence == "open reference"
-    assert definition.languages == REGION_LANGUAGES
+    assert definition.languages == SHIPPED_LANGUAGES
     assert "a reference instrument that a service must validate before relying on it" in (
         definition.description.get("en")
     )

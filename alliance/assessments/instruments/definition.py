@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 from importlib import resources
@@ -26,6 +26,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 FALLBACK_LANGUAGE = "en"
+# Django calls Serbian Cyrillic `sr` (and people write `sr-cyrl`); `sr-latn` is the Latin script.
+# A reader of one script reads the other before an English original.
+_SAME_LANGUAGE = {
+    "sr": ("sr", "sr-cyrl", "sr-latn"),
+    "sr-cyrl": ("sr-cyrl", "sr", "sr-latn"),
+    "sr-latn": ("sr-latn", "sr", "sr-cyrl"),
+}
 # The rating an assessor records when there is not enough information. It is an honest answer,
 # not a gap, so it is a reserved value rather than a point any scale could redefine.
 UNKNOWN = "unknown"
@@ -92,9 +99,11 @@ class LocalisedText:
     def get(self, language: str = FALLBACK_LANGUAGE) -> str:
         by_language = dict(self.texts)
         # Django spells languages 'sr-latn', browsers 'sr-Latn', locales 'sr_Latn': accept all,
-        # then try the base language ('sq-al' -> 'sq') before falling back to English.
+        # then try the base language ('sq-al' -> 'sq') before falling back to English. Serbian
+        # is not reduced to its base: 'sr' is Cyrillic, and 'sr-latn' must not be read as it.
         wanted = language.lower().replace("_", "-")
-        for candidate in (wanted, wanted.split("-")[0], FALLBACK_LANGUAGE):
+        same = _SAME_LANGUAGE.get(wanted, (wanted, wanted.split("-")[0]))
+        for candidate in (*same, FALLBACK_LANGUAGE):
             if candidate in by_language:
                 return by_language[candidate]
         return self.texts[0][1]
@@ -417,6 +426,37 @@ def load_definition(path: str | Path) -> InstrumentDefinition:
     """Read and parse a definition file (.yaml, .yml or .json)."""
     path = Path(path)
     return parse_definition(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def languages_added(published: InstrumentDefinition,
+                    candidate: InstrumentDefinition) -> tuple[str, ...]:
+    """The languages `candidate` adds to `published` when that is its only difference, else ().
+
+    A translation-only update: same code, version, structure, codes, scoring and flags, every
+    text of the published languages word for word the same, and one or more languages more.
+    Anything else (a corrected text, a changed flag, a dropped language) gives (). Compared on
+    the parsed definitions, so key order and YAML layout do not count as changes.
+    """
+    added = tuple(lang for lang in candidate.languages if lang not in published.languages)
+    if not added or not set(published.languages) <= set(candidate.languages):
+        return ()
+    narrowed = _keep_languages(candidate, published.languages)
+    narrowed = replace(narrowed, languages=published.languages,
+                       content_hash=published.content_hash)
+    return added if narrowed == published else ()
+
+
+def _keep_languages(value: Any, languages: tuple[str, ...]) -> Any:
+    """`value` with every LocalisedText cut down to `languages` (in that order)."""
+    if isinstance(value, LocalisedText):
+        texts = dict(value.texts)
+        return LocalisedText(tuple((lang, texts[lang]) for lang in languages if lang in texts))
+    if isinstance(value, tuple):
+        return tuple(_keep_languages(part, languages) for part in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _keep_languages(getattr(value, f.name), languages)
+                                 for f in fields(value) if f.init})
+    return value
 
 
 def canonical_json(data: Any) -> str:
