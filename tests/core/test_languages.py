@@ -40,3 +40,14 @@ def test_the_person_page_speaks_the_users_language(world, language, word):
     assert page.status_code == 200
     assert f'lang="{language}"' in page.content.decode()
     assert word in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sq", "cnr", "sr"])
+def test_the_language_menu_names_each_language_in_its_own_name(world, language):
+    client = login(world.treatment_a)
+    client.post(reverse("set_language"), {"language": language})
+    page = client.get(reverse("people:caseload")).content.decode()
+    for code, name in settings.LANGUAGES:
+        assert f'<option value="{code}" lang="{code}"' in page
+        assert f">{name}</option>" in page

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from alliance.core.i18n import current_language
 
@@ -22,3 +23,11 @@ def localised(text, language=None):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def interface_languages():
+    """settings.LANGUAGES as they are: each language in its own name. Django's
+    get_available_languages passes the names through gettext, which turns "English" into the
+    reader's word for it (Anglisht, Engleski) on a menu where every other entry is in its own."""
+    return settings.LANGUAGES
