@@ -4,15 +4,18 @@ is detected too.
 A keyed chain (core/audit.py) cannot be recomputed without the key, but the newest events can
 simply be deleted: what is left is still a valid chain. So the daily job (and
 `manage.py audit_head --anchor`) appends the head to AUDIT_ANCHOR_FILE, one JSON line each,
-and/or sends it to syslog (AUDIT_ANCHOR_SYSLOG): the time, the head event's id and hash, the
-number of events, the database it belongs to, and an HMAC of the line with the chain key (so a
-forged or edited line is refused). `audit_verify` then checks that every anchored event is still
-in the chain with the same hash.
+and/or sends it to syslog (AUDIT_ANCHOR_SYSLOG): the time, the newest event's id, the digest of
+the stripes' heads and each stripe's head (stripe, event id, hash), the number of events, the
+database it belongs to, and an HMAC of the line with the chain key (so a forged or edited line is
+refused). `audit_verify` then checks that every anchored stripe head is still in the chain with
+the same hash: deleting the newest events of any stripe is detected. Lines written before the
+stripes (no "stripes") name one head event, checked the same way.
 
 The file is opened for appending only; put it where the database's users cannot write (another
 disk, an append-only mount, a log server): docs/deployment.md.
 """
 
+import dataclasses
 import datetime
 import json
 import logging
@@ -44,9 +47,20 @@ class Anchor:
     key_id: str
     mac: str = ""
     line: int = 0
+    # [[stripe, event id, hash], ...]; None on a line from before the stripes (sealed without)
+    stripes: tuple | None = None
 
     def payload(self) -> dict:
-        return {name: getattr(self, name) for name in _SEALED_FIELDS}
+        payload = {name: getattr(self, name) for name in _SEALED_FIELDS}
+        if self.stripes is not None:
+            payload["stripes"] = [list(s) for s in self.stripes]
+        return payload
+
+    def heads(self) -> list[tuple[int, str]]:
+        """The (event id, hash) pairs the chain must still hold."""
+        if not self.stripes:
+            return [(self.id, self.hash)]
+        return [(int(i), str(h)) for _s, i, h in self.stripes]
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,9 @@ def make_anchor(head: audit.ChainHead, *, now: datetime.datetime, database: str)
     key_id = audit.current_key_id()
     anchor = Anchor(time=now.astimezone(datetime.UTC).isoformat(timespec="seconds"),
                     id=head.id, hash=head.hash, count=head.count, database=database,
-                    key_id=key_id)
+                    key_id=key_id, stripes=tuple(tuple(s) for s in head.stripes))
     mac = audit.seal(key_id, _message(anchor.payload()))
-    return Anchor(**{**anchor.payload(), "mac": mac})
+    return dataclasses.replace(anchor, mac=mac)
 
 
 def anchor_line(anchor: Anchor) -> str:
@@ -138,8 +152,11 @@ def read_anchors(path: str) -> tuple[list[Anchor], list[str]]:
             continue
         try:
             data = json.loads(raw[raw.index("{"):])
+            stripes = data.get("stripes")
             anchor = Anchor(**{name: data[name] for name in _SEALED_FIELDS},
-                            mac=str(data["mac"]), line=number)
+                            mac=str(data["mac"]), line=number,
+                            stripes=None if stripes is None else tuple(
+                                (int(s), int(i), str(h)) for s, i, h in stripes))
             expected = audit.seal(anchor.key_id, _message(anchor.payload()))
         except audit.UnknownChainKey as exc:
             problems.append(_("Anchor line %(line)s is sealed with the key %(key)s, which "
@@ -158,8 +175,8 @@ def read_anchors(path: str) -> tuple[list[Anchor], list[str]]:
 
 
 def check_anchors(path: str | None = None, *, using: str = "default") -> AnchorCheck:
-    """Is every event anchored in `path` (default AUDIT_ANCHOR_FILE) still in the chain, with
-    the same hash? An indexed look-up per anchor, so it stays fast beside `audit.verify`."""
+    """Is every stripe head anchored in `path` (default AUDIT_ANCHOR_FILE) still in the chain,
+    with the same hash? An indexed look-up per head, so it stays fast beside `audit.verify`."""
     path = settings.AUDIT_ANCHOR_FILE if path is None else path
     if not path:
         return AnchorCheck(0, ())
@@ -167,16 +184,17 @@ def check_anchors(path: str | None = None, *, using: str = "default") -> AnchorC
     here = database_identity(using)
     mine = [a for a in anchors if a.database == here]
     hashes: dict[int, str] = {}
-    ids = sorted({a.id for a in mine})
+    ids = sorted({event_id for a in mine for event_id, _hash in a.heads()})
     for start in range(0, len(ids), 500):
         hashes.update(AuditEvent.objects.using(using).filter(id__in=ids[start:start + 500])
                       .values_list("id", "hash"))
     for anchor in mine:
-        if hashes.get(anchor.id) != anchor.hash:
-            problems.append(
-                _("Events were deleted or rewritten after the anchor of %(time)s (event "
-                  "#%(id)s, %(count)s events then).")
-                % {"time": anchor.time, "id": anchor.id, "count": anchor.count})
+        for event_id, event_hash in anchor.heads():
+            if hashes.get(event_id) != event_hash:
+                problems.append(
+                    _("Events were deleted or rewritten after the anchor of %(time)s (event "
+                      "#%(id)s, %(count)s events then).")
+                    % {"time": anchor.time, "id": event_id, "count": anchor.count})
     return AnchorCheck(len(mine), tuple(problems), len(anchors) - len(mine))
 
 

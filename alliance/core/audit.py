@@ -2,13 +2,19 @@
 
 Each event's hash covers its own content and the previous event's hash, so altering, deleting
 or inserting a row breaks the chain from that point on; `manage.py audit_verify` walks it.
+The trail is several such chains, *stripes* (16 on PostgreSQL, 1 on SQLite): each event names
+its stripe and its position in it (both sealed), and a writer locks one stripe, not the whole
+trail, so that concurrent requests do not queue behind one lock. The trail's head is the set of
+the stripes' heads, combined into one digest (`combine`), which anchors and backups record.
 The hash is keyed (HMAC-SHA-256 with a key of AUDIT_CHAIN_KEYS, kept outside the database), so
 that someone who can write to the database cannot recompute the chain after an edit; and the
 head is anchored outside the database every day (core/anchors.py), so that deleting the newest
 events is detected too. Events written before the key existed (key id "") were hashed with plain
 SHA-256: they are accepted only as the chain's prefix, before the first keyed event.
-Writers are serialised (a PostgreSQL advisory lock; SQLite's IMMEDIATE transactions) so that two
-concurrent requests can never chain onto the same predecessor.
+Writers of one stripe are serialised (a PostgreSQL advisory lock per stripe; SQLite's IMMEDIATE
+transactions) so that two concurrent requests never chain onto the same predecessor, and the
+database refuses two events at one position of a stripe in any case. Events written before the
+stripes (position NULL) are stripe 0's history: the first striped event chains onto them.
 """
 
 import base64
@@ -25,6 +31,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from . import context
@@ -33,7 +40,8 @@ from .text import clean_text
 
 GENESIS = "0" * 64
 LEGACY_KEY_ID = ""  # events hashed with plain SHA-256, before the chain was keyed
-_LOCK_ID = 7_310_042  # any constant shared by all app servers
+_LOCK_CLASS = 7_310_042  # any constant shared by all app servers; the stripe is the second key
+POSTGRESQL_STRIPES = 16  # about 2 per CPU core of a large database server: beyond, no gain
 
 
 @lru_cache(maxsize=8)
@@ -108,6 +116,9 @@ def _canonical(event: AuditEvent) -> bytes:
     if event.key_id != LEGACY_KEY_ID:
         # The key's id is sealed too: it cannot be swapped for another key's, or for "" (legacy).
         payload.append(event.key_id)
+    if event.position is not None:
+        # So are the stripe and position: an event cannot be moved to another stripe or place.
+        payload += [event.stripe, event.position]
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -118,40 +129,98 @@ def compute_hash(event: AuditEvent) -> str:
     return seal(event.key_id, _canonical(event))
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+def stripe_count() -> int:
+    """How many stripes new events spread over. SQLite's writers are serialised by its IMMEDIATE
+    transactions whatever we do: one stripe. Verification walks whatever stripes exist, so the
+    number can change between deployments (AUDIT_CHAIN_STRIPES)."""
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, int(getattr(settings, "AUDIT_CHAIN_STRIPES", POSTGRESQL_STRIPES)))
 
 
-def head_hash() -> str:
-    return AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+def _home_stripe(count: int) -> int:
+    # The backend's pid spreads the app servers' connections over the stripes, and keeps a
+    # connection on the same stripe from one request to the next.
+    info = getattr(connection.connection, "info", None)
+    return (getattr(info, "backend_pid", 0) or 0) % count
+
+
+def _take_stripe() -> int:
+    """Lock a stripe until the end of the caller's transaction and return it: the connection's
+    own stripe if free, else the next free one, and only if all are taken, wait for its own.
+    A transaction that holds a stripe already finds it free (the lock is re-entrant), so it
+    never waits while holding one: no two writers can wait for each other."""
+    count = stripe_count()
+    if connection.vendor != "postgresql":
+        return 0
+    home = _home_stripe(count)
+    with connection.cursor() as cursor:
+        for offset in range(count):
+            stripe = (home + offset) % count
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, stripe])
+            if cursor.fetchone()[0]:
+                return stripe
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, home])
+    return home
+
+
+def combine(stripes: Iterable[tuple[int, int, str]]) -> str:
+    """One digest for the heads (stripe, event id, hash) of all stripes. With a single stripe it
+    is that stripe's head hash, as the head of the one chain was before the stripes."""
+    heads = sorted((int(s), int(i), str(h)) for s, i, h in stripes)
+    if not heads:
+        return GENESIS
+    if len(heads) == 1:
+        return heads[0][2]
+    body = json.dumps(heads, separators=(",", ":")).encode()
+    return hashlib.sha256(body).hexdigest()
 
 
 @dataclass(frozen=True)
 class ChainHead:
-    id: int | None
-    hash: str
+    id: int | None  # the newest event, whatever its stripe
+    hash: str  # `combine` of the stripes' heads
     occurred_at: datetime | None
     count: int
     key_id: str = ""
+    stripes: tuple[tuple[int, int, str], ...] = ()  # (stripe, head event id, head hash)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "hash": self.hash, "count": self.count, "key_id": self.key_id,
                 "occurred_at": self.occurred_at.astimezone(UTC).isoformat()
-                if self.occurred_at else None}
+                if self.occurred_at else None,
+                "stripes": [list(s) for s in self.stripes]}
+
+
+def chain_head(rows: Iterable[tuple[int, int, str, datetime, str]], count: int) -> ChainHead:
+    """The head from each stripe's newest event (stripe, id, hash, occurred_at, key_id)."""
+    rows = sorted(rows)
+    if not rows:
+        return ChainHead(None, GENESIS, None, 0)
+    newest = max(rows, key=lambda r: r[1])
+    stripes = tuple((s, i, h) for s, i, h, _when, _key in rows)
+    return ChainHead(newest[1], combine(stripes), newest[3], count, newest[4], stripes)
+
+
+def _stripe_heads(using: str):
+    events = AuditEvent.objects.using(using)
+    newest = events.values("stripe").annotate(last=Max("id")).values("last")
+    return (events.filter(id__in=newest).order_by("stripe")
+            .values_list("stripe", "id", "hash", "occurred_at", "key_id"))
+
+
+def head_hash(using: str = "default") -> str:
+    """The digest of the stripes' heads (see `combine`)."""
+    return combine((s, i, h) for s, i, h, _when, _key in _stripe_heads(using))
 
 
 def head(using: str = "default") -> ChainHead:
-    """The newest event (id, hash, time) and the number of events: what anchors and backups
-    record. Read in one transaction so that the count and the head agree."""
+    """The stripes' heads, their digest, the newest event and the number of events: what
+    anchors and backups record. Read in one transaction so that the count and heads agree."""
     with transaction.atomic(using=using):
-        events = AuditEvent.objects.using(using)
-        last = events.order_by("-id").values("id", "hash", "occurred_at", "key_id").first()
-        count = events.count()
-    if last is None:
-        return ChainHead(None, GENESIS, None, 0)
-    return ChainHead(last["id"], last["hash"], last["occurred_at"], count, last["key_id"])
+        rows = list(_stripe_heads(using))
+        count = AuditEvent.objects.using(using).count()
+    return chain_head(rows, count)
 
 
 def _object_fields(obj) -> tuple[str, str]:
@@ -237,14 +306,19 @@ def build(
 def append(events: Iterable[AuditEvent], *, bulk: bool = False) -> list[AuditEvent]:
     """Chain and insert prepared events, in order, in the caller's transaction.
 
-    `bulk` inserts them in one statement per batch (imports, the demo seed); ids still follow
-    the chain order because a single INSERT assigns them in row order."""
-    _lock_chain()
-    prev = head_hash()
+    They all go to one stripe, the one this transaction locks (`_take_stripe`). `bulk` inserts
+    them in one statement per batch (imports, the demo seed); ids still follow the chain order
+    because a single INSERT assigns them in row order."""
+    stripe = _take_stripe()
+    last = (AuditEvent.objects.filter(stripe=stripe).order_by("-id")
+            .values_list("hash", "position").first())
+    prev, position = (last[0], last[1] or 0) if last else (GENESIS, 0)
     key_id = current_key_id()
     saved = []
     for event in events:
+        position += 1
         event.key_id = key_id
+        event.stripe, event.position = stripe, position
         event.prev_hash = prev
         event.hash = compute_hash(event)
         prev = event.hash
@@ -371,48 +445,73 @@ def _build_consultation(notes: list[_Note]) -> AuditEvent:
 class VerifyResult:
     ok: bool
     count: int
-    head: str
+    head: str  # `combine` of the stripes' heads verified
     bad_event_id: int | None = None
     reason: str = ""
     legacy_count: int = 0  # events before the first keyed one, hashed with plain SHA-256
     head_id: int | None = None
+    stripes: int = 0
+
+
+@dataclass
+class _Stripe:
+    """Where the walk of one stripe is."""
+    prev: str = GENESIS
+    prev_id: int | None = None
+    position: int | None = None  # None while only events from before the stripes were seen
+    keyed_seen: bool = False
+
+
+def _problem(event: AuditEvent, walk: _Stripe) -> str:
+    if event.prev_hash != walk.prev:
+        return ("its link to the previous event is broken: an event before it was "
+                "deleted or inserted")
+    if event.position is None and (event.stripe != 0 or walk.position is not None):
+        return ("it has no position in its stripe although only events from before the stripes "
+                "may lack one, at the start of stripe 0: it was inserted")
+    if event.key_id == LEGACY_KEY_ID and (walk.keyed_seen or event.position is not None):
+        return ("it has no key although keyed events precede it: the chain was "
+                "recomputed without the chain key")
+    try:
+        if not hmac.compare_digest(compute_hash(event), event.hash):
+            return ("its content was altered, or the chain was recomputed without "
+                    "the chain key")
+    except UnknownChainKey:
+        return (f"it was sealed with the key {event.key_id!r}, which AUDIT_CHAIN_KEYS "
+                "no longer holds (keep old keys for verification)")
+    if event.position is not None and event.position != (walk.position or 0) + 1:
+        return (f"it is at position {event.position} of stripe {event.stripe}, where "
+                f"{(walk.position or 0) + 1} was expected: an event before it is missing")
+    return ""
 
 
 def verify(chunk_size: int = 5000, events: Iterable[AuditEvent] | None = None) -> VerifyResult:
-    """Recompute the whole chain (or `events`, in chain order: e.g. read from a backup).
-    Reports the first event whose link, content or seal is wrong."""
+    """Recompute every stripe's chain from `events` in id order (default: the table; or e.g.
+    read from a backup), in one pass. Reports the first event whose link, position, content or
+    seal is wrong. Within a stripe, ids follow the chain: its writers are serialised."""
     if events is None:
         events = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
-    prev, prev_id = GENESIS, None
+    walks: dict[int, _Stripe] = {}
     count = legacy = 0
-    keyed_seen = False
+    newest_id = None
     for event in events:
-        reason = ""
-        if event.prev_hash != prev:
-            reason = ("its link to the previous event is broken: an event before it was "
-                      "deleted or inserted")
-        elif event.key_id == LEGACY_KEY_ID and keyed_seen:
-            reason = ("it has no key although keyed events precede it: the chain was "
-                      "recomputed without the chain key")
-        else:
-            try:
-                if not hmac.compare_digest(compute_hash(event), event.hash):
-                    reason = ("its content was altered, or the chain was recomputed without "
-                              "the chain key")
-            except UnknownChainKey:
-                reason = (f"it was sealed with the key {event.key_id!r}, which AUDIT_CHAIN_KEYS "
-                          "no longer holds (keep old keys for verification)")
+        walk = walks.setdefault(event.stripe, _Stripe())
+        reason = _problem(event, walk)
         if reason:
-            return VerifyResult(False, count, prev, event.pk, reason, legacy, prev_id)
+            return VerifyResult(False, count, walk.prev, event.pk, reason, legacy, walk.prev_id,
+                                len(walks))
         if event.key_id == LEGACY_KEY_ID:
             legacy += 1
         else:
-            keyed_seen = True
-        prev, prev_id = event.hash, event.pk
+            walk.keyed_seen = True
+        walk.prev, walk.prev_id, walk.position = event.hash, event.pk, event.position
+        newest_id = event.pk
         count += 1
-    return VerifyResult(True, count, prev, legacy_count=legacy, head_id=prev_id)
+    digest = combine((s, w.prev_id, w.prev) for s, w in walks.items())
+    return VerifyResult(True, count, digest, legacy_count=legacy, head_id=newest_id,
+                        stripes=len(walks))
 
 
 __all__ = ["AuditAction", "AuditOutcome", "record", "verify", "build",
-           "append", "head_hash", "head", "compute_hash", "consulted",
+           "append", "head_hash", "head", "combine", "compute_hash", "consulted",
            "collect_consultations", "flush_consultations", "on_consultation"]

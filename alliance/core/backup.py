@@ -74,7 +74,10 @@ def _event_from_row(row: dict) -> AuditEvent:
     if timezone.is_naive(occurred_at):
         occurred_at = occurred_at.replace(tzinfo=datetime.UTC)
     details = row["details"]
-    fields = {f.attname: row[f.column] for f in AuditEvent._meta.concrete_fields}
+    # A backup made before the stripes has no stripe/position columns: its events are then
+    # stripe 0's history, as the migration makes them.
+    fields = {f.attname: row[f.column] if f.column in row else f.get_default()
+              for f in AuditEvent._meta.concrete_fields}
     fields.update(occurred_at=occurred_at,
                   details=json.loads(details) if isinstance(details, str) else details)
     return AuditEvent(**fields)
@@ -90,16 +93,20 @@ def sqlite_chain(path: Path) -> Iterator[AuditEvent]:
 
 
 def sqlite_head(path: Path) -> audit.ChainHead:
+    """The head of the chain in an SQLite file: every stripe's newest event (audit.head)."""
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        row = db.execute("SELECT id, hash, occurred_at, key_id FROM core_auditevent "
-                         "ORDER BY id DESC LIMIT 1").fetchone()
+        columns = {r[1] for r in db.execute("PRAGMA table_info(core_auditevent)")}
+        stripe = "stripe" if "stripe" in columns else "0"
+        rows = db.execute(
+            f"SELECT {stripe}, id, hash, occurred_at, key_id FROM core_auditevent "  # noqa: S608 # nosec B608
+            f"WHERE id IN (SELECT MAX(id) FROM core_auditevent GROUP BY {stripe})").fetchall()
         count = db.execute("SELECT COUNT(*) FROM core_auditevent").fetchone()[0]
-    if row is None:
-        return audit.ChainHead(None, audit.GENESIS, None, 0)
-    event = _event_from_row({**{f.column: None for f in AuditEvent._meta.concrete_fields},
-                             "id": row[0], "hash": row[1], "occurred_at": row[2],
-                             "key_id": row[3], "details": "{}"})
-    return audit.ChainHead(row[0], row[1], event.occurred_at, count, row[3])
+    heads = []
+    for stripe_no, event_id, event_hash, occurred_at, key_id in rows:
+        event = _event_from_row({**{f.column: None for f in AuditEvent._meta.concrete_fields},
+                                 "occurred_at": occurred_at, "details": "{}"})
+        heads.append((stripe_no, event_id, event_hash, event.occurred_at, key_id))
+    return audit.chain_head(heads, count)
 
 
 def _backup_sqlite(using: str, out: Path) -> audit.ChainHead:

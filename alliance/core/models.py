@@ -85,10 +85,23 @@ class AuditEvent(models.Model):
     # Which key of AUDIT_CHAIN_KEYS sealed the hash; "" for events written before the chain was
     # keyed (plain SHA-256, accepted only before the first keyed event: core/audit.py).
     key_id = models.CharField(max_length=32, blank=True, default="")
+    # The trail is several independent chains (stripes) so that concurrent writers do not queue
+    # on one lock; `position` numbers an event within its stripe (1, 2, ...). Events written
+    # before the stripes existed have position NULL and form the start of stripe 0.
+    stripe = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["person", "occurred_at"])]
+        indexes = [models.Index(fields=["person", "occurred_at"]),
+                   # a stripe's head: its newest event
+                   models.Index(fields=["stripe", "id"], name="core_audit_stripe_id")]
+        constraints = [
+            # Two writers can never chain onto the same predecessor: the database refuses the
+            # second event at a position already taken, whatever a writer's lock did.
+            models.UniqueConstraint(fields=["stripe", "position"],
+                                    name="core_audit_one_event_per_position"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"

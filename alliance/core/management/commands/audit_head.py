@@ -6,7 +6,8 @@ from alliance.core import anchors, audit
 
 
 class Command(BaseCommand):
-    help = ("Print the audit chain's head (id, hash, time, count). --json for machines; "
+    help = ("Print the audit trail's head (the newest event's id and time, the digest of the "
+            "stripes' heads, the count). --json for machines, with each stripe's head; "
             "--anchor also appends it to AUDIT_ANCHOR_FILE and/or AUDIT_ANCHOR_SYSLOG.")
 
     def add_arguments(self, parser):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
                 raise CommandError("Nothing anchored: the chain is empty, or neither "
                                    "AUDIT_ANCHOR_FILE nor AUDIT_ANCHOR_SYSLOG is set.")
             head = audit.ChainHead(anchor.id, anchor.hash, head.occurred_at, anchor.count,
-                                   head.key_id)
+                                   head.key_id, anchor.stripes or ())
         if options["json"]:
             data = head.as_dict()
             if anchor is not None:
@@ -32,5 +33,8 @@ class Command(BaseCommand):
             return
         when = head.occurred_at.isoformat() if head.occurred_at else "-"
         self.stdout.write(f"head #{head.id} {head.hash} at {when}, {head.count} events")
+        if len(head.stripes) > 1:
+            self.stdout.write(f"{len(head.stripes)} stripes; the hash is the digest of their "
+                              "heads (--json lists them)")
         if anchor is not None:
             self.stdout.write(f"anchored at {anchor.time}")

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         if not checked.ok:
             raise CommandError("ANCHORS: " + " ".join(checked.problems), returncode=1)
         self.stdout.write(f"OK: {result.count} events, head hash {result.head}")
+        if result.stripes > 1:
+            self.stdout.write(f"{result.stripes} stripes verified, each from its first event")
         if result.legacy_count:
             self.stdout.write(f"{result.legacy_count} legacy events (before the chain was "
                               "keyed) verified with plain SHA-256")
