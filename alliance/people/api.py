@@ -122,16 +122,33 @@ class PersonListQuery(ListQuery):
     category = ChoiceFilter(DataSubjectCategory.choices, help_text="Data-subject category.")
 
 
+class PersonListPagination(Pagination):
+    """The shared envelope, except that the person list counts nothing (its cost must not grow
+    with the number of people): `count` and `pages` are null until the last page."""
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        properties = envelope["properties"]
+        properties["count"] = {"type": "integer", "nullable": True, "description": (
+            "Rows in the whole list, given on the last page only; null while `next` is set.")}
+        properties["pages"] = {"type": "integer", "nullable": True, "description": (
+            "How many pages there are, given on the last page only.")}
+        return envelope
+
+
 class PersonList(APIView):
-    pagination_class = Pagination
+    pagination_class = PersonListPagination
 
     @extend_schema(responses=PersonSerializer(many=True), parameters=[PersonListQuery])
     def get(self, request):
         filters = selectors.CaseloadFilters(**PersonListQuery.validated(request))
         pagination = self.pagination_class()
         # The selector pages and audits exactly the rows it returns; the envelope is shared.
+        # It counts nothing: `count` and `pages` are known on the last page only, null before
+        # it (`next` says there is more). Identity is decrypted for the rows that show it.
         page, rows = selectors.caseload_page(request.user, filters,
-                                             pagination.page_number(request))
+                                             pagination.page_number(request),
+                                             identity_fields=selectors.IDENTITY_FIELDS)
         people = selectors.with_custody([row.person for row in rows])
         data = PersonSerializer(people, many=True, context={
             "identity_ids": {row.person.pk for row in rows if row.identity_visible}}).data

@@ -54,11 +54,20 @@ class Person(VersionedModel):
     # it from the person already loaded instead of querying for every object.
     restricted_since = models.DateTimeField(_("restricted since"), null=True, blank=True,
                                             editable=False)
+    # The expected release of the current custody episode, copied here so that the caseload and
+    # the API list sort by an index instead of a subquery per visible person: the people services
+    # keep it in the same transaction as every episode or key-date change
+    # (services.expected_release_key_refresh). Empty when not in custody or with no date.
+    expected_release_on = models.DateField(_("expected release"), null=True, blank=True,
+                                           editable=False)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["responsible_agency", "reference"])]
+        indexes = [models.Index(fields=["responsible_agency", "reference"]),
+                   # The caseload's order, with its tie-breaker: a page is a walk of the index.
+                   models.Index(fields=["expected_release_on", "reference"],
+                                name="person_release_order")]
 
     def __str__(self):
         return self.reference

@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -66,16 +66,26 @@ def _search(qs, q: str, user):
     return qs.filter(condition)
 
 
+# Decrypted only for the rows whose identity the reader holds (caseload_page): a list never
+# decrypts what it does not show.
+IDENTITY_FIELDS = ("given_name", "family_name", "aliases", "date_of_birth", "national_id")
+NAME_FIELDS = ("given_name", "family_name")
+
+
 def caseload_queryset(user, filters: CaseloadFilters):
-    """The visible people matching the filters, with what the list shows, in constant queries.
-    The open case is reached by the reverse relation the cases app declares ("cases")."""
+    """The visible people matching the filters, with what the list shows, soonest expected
+    release first (no date last, on every database). The order is the person row's own indexed
+    key (Person.expected_release_on, kept by the services), so a page walks the index and stops:
+    its cost does not grow with the number of people. The unit and the management level are
+    subqueries evaluated for the rows returned only. Encrypted fields are deferred (see
+    caseload_page); the open case is reached by the reverse relation the cases app declares."""
     current = CustodyEpisode.objects.filter(person=OuterRef("pk"), is_current=True)
     open_case = _case_model().objects.filter(person=OuterRef("pk"), status="open")
     qs = (
         persons.visible(user)
         .select_related("responsible_agency", "jurisdiction")
+        .defer(*IDENTITY_FIELDS)
         .annotate(
-            expected_release=Subquery(current.values("expected_release")[:1]),
             unit_name=Subquery(current.values("unit__name")[:1]),
             management_level=Subquery(open_case.values("management_level")[:1]),
         )
@@ -87,7 +97,7 @@ def caseload_queryset(user, filters: CaseloadFilters):
         qs = qs.filter(data_subject_category=filters.category)
     if filters.agency:
         qs = qs.filter(responsible_agency__uuid=filters.agency)
-    return qs.order_by("expected_release", "reference")
+    return qs.order_by(F("expected_release_on").asc(nulls_last=True), "reference")
 
 
 def identity_visible_ids(user, people) -> set[int]:
@@ -104,13 +114,91 @@ def _management_levels() -> dict:
     return dict(_case_model()._meta.get_field("management_level").flatchoices)
 
 
-def caseload_page(user, filters: CaseloadFilters, page_number=1):
-    """One page of the caseload: (page, rows). The response is audited as a list (or a search)
-    of exactly the rows shown."""
+class _Unknown:
+    """The paginator of a BoundedPage: the total is known only on the last page."""
+
+    def __init__(self, count: int | None, num_pages: int | None):
+        self.count, self.num_pages = count, num_pages
+
+
+class BoundedPage:
+    """One page of a list read with LIMIT page size + 1, without counting the whole list: the
+    extra row says whether there is a next page. The total (`paginator.count`, `num_pages`)
+    is known, and given, only on the last page; elsewhere it is None ("more").
+
+    Quacks like django.core.paginator.Page for the templates and the API's envelope."""
+
+    def __init__(self, object_list: list, number: int, size: int, more: bool):
+        self.object_list, self.number, self._more = object_list, number, more
+        last = None if more else (number - 1) * size + len(object_list)
+        self.paginator = _Unknown(last, None if more else number)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def bounded_page(queryset, page_number, size: int) -> BoundedPage:
+    """Page `page_number` of `queryset` (ordered) in one query, with no COUNT. A page past the
+    end answers the last page, as Django's get_page does: only then is the list counted (one
+    COUNT, on that rare path) to find which page is the last."""
+    number = _page_number(page_number)
+    rows = list(queryset[(number - 1) * size:number * size + 1])
+    if not rows and number > 1:
+        total = queryset.order_by().count()
+        number = max(1, -(-total // size))
+        rows = list(queryset[(number - 1) * size:number * size + 1])
+    return BoundedPage(rows[:size], number, size, more=len(rows) > size)
+
+
+def _load_identities(user, people: list, ids: set[int], fields) -> None:
+    """Decrypt `fields` for the people in `ids` only (those whose identity `user` holds), in one
+    query through the policy, onto the rows already read (the caseload deferred them: touching
+    a deferred field on a row would query once per row)."""
+    if not ids:
+        return
+    loaded = persons.visible(user).filter(pk__in=ids).only("pk", *fields).in_bulk()
+    for person in people:
+        if person.pk in loaded:
+            for field in fields:
+                setattr(person, field, getattr(loaded[person.pk], field))
+
+
+def caseload_page(user, filters: CaseloadFilters, page_number=1,
+                  identity_fields=NAME_FIELDS, size: int | None = None):
+    """One page of the caseload: (page, rows), in a number of queries that does not depend on
+    the number of people, and decrypting only `identity_fields` of the rows whose identity the
+    reader holds (the names for the page; every identity field for the API). The response is
+    audited as a list (or a search) of exactly the rows shown."""
     require_caseload(user)
-    page = Paginator(caseload_queryset(user, filters), PAGE_SIZE).get_page(page_number)
+    page = bounded_page(caseload_queryset(user, filters), page_number, size or PAGE_SIZE)
     people = list(page.object_list)
     visible = identity_visible_ids(user, people)
+    _load_identities(user, people, visible, identity_fields)
     levels = _management_levels()
     rows = [CaseloadRow(p, p.pk in visible, str(levels.get(p.management_level, "")))
             for p in people]

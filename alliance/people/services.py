@@ -6,6 +6,7 @@ import secrets
 import django.dispatch
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -221,7 +222,24 @@ def _validate_episode(episode: CustodyEpisode):
     episode.full_clean()
 
 
+def expected_release_key_refresh(person_id: int) -> None:
+    """Copy the current episode's expected release onto the person row (the caseload's indexed
+    sort key). Called in the transaction of every write to what it derives from: an admission,
+    a correction or the end of an episode (a release), a key-date override or its removal."""
+    expected_release_keys_refresh(Person.objects.filter(pk=person_id))
+
+
+def expected_release_keys_refresh(people=None) -> int:
+    """The same for many people in one UPDATE (all of them by default): for bulk loads such as
+    seed_demo, which write episodes without the services. A derived column, not person data:
+    the change it follows is audited by the service (or the load) that made it."""
+    current = CustodyEpisode.objects.filter(person=OuterRef("pk"), is_current=True)
+    people = Person.objects.all() if people is None else people
+    return people.update(expected_release_on=Subquery(current.values("expected_release")[:1]))
+
+
 def _finish_key_dates(*, actor, episode, changes):
+    expected_release_key_refresh(episode.person_id)
     if changes:
         key_dates_changed.send(sender=CustodyEpisode, episode=episode, changes=changes,
                                actor=actor)

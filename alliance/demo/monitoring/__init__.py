@@ -46,6 +46,7 @@ from alliance.monitoring import snapshots
 from alliance.monitoring.periods import month_start
 from alliance.people.key_dates import add_months
 from alliance.people.models import Person
+from alliance.people.services import expected_release_keys_refresh
 from alliance.plans.models import AllianceMeasure, Enrolment, Offer, Plan, Session
 from alliance.release.models import FollowUp, ReleaseStep, SupportPlan
 
@@ -137,6 +138,8 @@ def generate(agencies, users, *, months: int, scale: float, seed: int, stdout=No
                     counts.update(rows.write(common.now))
             if stdout:
                 stdout.write(f"  monitoring history: {code} {key}, {len(lives)} people")
+    # The episodes were bulk-written, past the services that keep the caseload's sort key.
+    expected_release_keys_refresh(history())
     with transaction.atomic():
         audit.record(actor=None, action=AuditAction.CREATE, object_type="demo.monitoring",
                      details={"source": "seed_demo", "months": months,

@@ -1,0 +1,160 @@
+#!/usr/bin/env python
+"""Benchmark: the caseload and the API person list at 1,000 and 20,000 people, each page
+beside its raw-SQL floor (the same SELECT statements re-run on a bare cursor), and the
+number of queries, which must not grow with the number of people (issue 17, goal 1).
+
+Runs on SQLite by default; set DATABASE_URL to a PostgreSQL URL to measure there. The figures
+are medians of `--requests` requests by demo.treatment, after one warm-up request.
+
+    .venv/bin/python bench/caseload.py [--sizes 1000 20000] [--requests 30]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from databases import database_url, seeded
+
+ROOT = Path(__file__).resolve().parent.parent
+warnings.filterwarnings("ignore", message="No directory at")
+
+
+def orchestrate(sizes, requests, reuse):
+    """Seed the smallest size with seed_demo, then grow the same database to each larger size
+    with seed_demo's own people loader (seed_people: people, episodes, cases, search tokens),
+    which is what the lists read; the rest of seed_demo (assessments, plans, tasks) does not
+    grow. Seeding 20,000 people whole takes hours on this machine; growing takes minutes."""
+    sizes = sorted(sizes)
+    name = f"caseload-{sizes[0]}"
+    path = Path(database_url(name).removeprefix("sqlite:///"))
+    if reuse and path.exists():
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(name),
+            "ALLIANCE_DEMO": "1",
+            "ALLIANCE_FAST_PASSWORDS": "1",
+            "DJANGO_SETTINGS_MODULE": "alliance.settings",
+        }
+        print(f"\nN={sizes[0]}: reusing {path}", flush=True)
+    else:
+        started = time.perf_counter()
+        env = seeded(name, sizes[0])
+        print(
+            f"\nN={sizes[0]}: migrated and seeded in {time.perf_counter() - started:.0f} s", flush=True
+        )
+    for size in sizes:
+        if size != sizes[0]:
+            started = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--grow", str(size)], env=env, check=True)
+            print(f"\nN={size}: grown in {time.perf_counter() - started:.0f} s", flush=True)
+        subprocess.run(
+            [sys.executable, __file__, "--measure", "--requests", str(requests)], env=env, check=True
+        )
+
+
+def grow(size):
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from alliance.accounts.models import User
+    from alliance.demo import seed
+
+    users = {u.username: u for u in User.objects.filter(username__startswith="demo.")}
+    seed.seed_people(size, seed.seed_organisations(), users)
+
+
+def measure(requests):
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from alliance.accounts.models import User
+    from alliance.people import services
+    from alliance.people.access import persons_visible_to
+
+    # seed_demo writes episodes in bulk, without the services that keep the sort key: fill it
+    # as the migration does (until seed_demo calls this itself).
+    services.expected_release_keys_refresh()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    user = User.objects.get(username="demo.treatment")
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    caseload, api = reverse("people:caseload"), reverse("api:person-list")
+    pages = {
+        "caseload, page 1": caseload,
+        "caseload, page 20": caseload + "?page=20",
+        "caseload, filtered (VEP)": caseload + "?classification=vep",
+        "caseload, search by exact name": caseload + "?q=Marko+Petrovic",
+        "caseload, search by reference": caseload + "?q=XK-A",
+        "API person list, page 1": api,
+        "API person list, page 20": api + "?page=20",
+    }
+    print(
+        f"  {connection.vendor}: demo.treatment sees "
+        f"{persons_visible_to(user).count()} people (counted once, here, not by the pages)"
+    )
+    for label, url in pages.items():
+        client.get(url)  # warm up
+        times, floors, counts = [], [], set()
+        for _ in range(requests):
+            statements = []
+
+            def record(execute, sql, params, many, context, statements=statements):
+                statements.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(record):
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (label, response.status_code)
+            counts.add(len(statements))
+            floors.append(_floor(connection, statements))
+        page, floor = statistics.median(times), statistics.median(floors)
+        print(
+            f"  {label:34s} page {page:6.1f} ms   SQL floor {floor:6.1f} ms   "
+            f"({page / floor if floor else 0:4.1f}x)   queries {'/'.join(map(str, sorted(counts)))}",
+            flush=True,
+        )
+
+
+def _floor(connection, statements) -> float:
+    """The time of the response's reads alone: its SELECTs re-run on a bare cursor (the audit
+    row and the session's writes are left out; they are not the list's)."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if sql.lstrip().upper().startswith("SELECT"):
+                cursor.execute(sql, params)
+                cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the smallest size's database again if it exists"
+    )
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--grow", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.requests)
+    elif args.grow:
+        grow(args.grow)
+    else:
+        orchestrate(args.sizes, args.requests, args.reuse)
