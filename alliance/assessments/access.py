@@ -20,6 +20,7 @@ from alliance.people.access import (
     visible_condition,
 )
 
+from .labels import due_detail_text
 from .models import FINAL, Assessment, AssessmentStatus, Screening
 
 # Managers who may countersign (in the agency responsible for the person).
@@ -124,11 +125,12 @@ def allowed_actions(user, assessment) -> frozenset[str]:
 
 
 def due_detail(due, compartments) -> str:
-    """The detail of a due reason, for holders of its source's compartment only (others see the
-    reason's kind alone). `compartments` is a Grant or a set of compartment codes."""
+    """The detail of a due reason in the reader's language, for holders of its source's
+    compartment only (others see the reason's kind alone). `compartments` is a Grant or a set
+    of compartment codes."""
     # A detail recorded without a compartment (before compartments were kept) stays hidden.
     if due.detail and due.detail_compartment and due.detail_compartment in compartments:
-        return due.detail
+        return due_detail_text(due.detail, due.detail_params)
     return ""
 
 

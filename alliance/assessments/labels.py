@@ -3,12 +3,16 @@ instrument's label in the reader's language beside its code. One place, so the p
 the API never disagree, and a code such as 'partly_present' never reaches a reader alone.
 """
 
+import datetime
+
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .instruments import NOT_APPLICABLE, UNKNOWN
 from .instruments.definition import Direction, InstrumentDefinition, Item
 from .instruments.scoring import Change, Concern, RatingError, answer_values
+from .models import DueDetail
 
 
 def reserved_label(value) -> str:
@@ -153,4 +157,23 @@ def _point_label(definition: InstrumentDefinition, exc: RatingError, lang: str) 
         point = scale.point(code)
         if point is not None:
             return point.label.get(lang)
+    return code
+
+
+def _short_date(value) -> str:
+    try:
+        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def due_detail_text(code: str, params: dict) -> str:
+    """A due reason's detail (models.DueDetail) in the reader's language and date format. A
+    detail stored as a sentence before the codes is shown as it was written."""
+    params = params or {}
+    if code == DueDetail.OBSERVATION_ESCALATED:
+        indicators = params.get("indicators") or []
+        return _("Observation of %(date)s with escalation indicators: %(codes)s") % {
+            "date": _short_date(params.get("observed_on")),
+            "codes": ", ".join(indicators) if indicators else "—"}
     return code

@@ -42,6 +42,13 @@ class Instrument(PublicModel):
 _PARSED: dict[str, InstrumentDefinition] = {}
 
 
+class Licence(models.TextChoices):
+    """The definition's `licence` (docs/instruments.md), shown in the reader's language."""
+
+    OPEN_REFERENCE = "open reference", _("open reference")
+    LICENSED = "licensed", _("licensed")
+
+
 class InstrumentVersion(PublicModel):
     """A published, immutable version of an instrument definition."""
 
@@ -49,7 +56,7 @@ class InstrumentVersion(PublicModel):
     version = models.CharField(_("version"), max_length=40)
     content_hash = models.CharField(max_length=64)
     definition = models.JSONField()
-    licence = models.CharField(_("licence"), max_length=20)
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices)
     is_active = models.BooleanField(_("offered for new assessments"), default=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
@@ -61,6 +68,12 @@ class InstrumentVersion(PublicModel):
 
     def __str__(self):
         return f"{self.instrument.name} {self.version}"
+
+    @property
+    def reference(self) -> str:
+        """Code and version ("alliance-risk-needs 1.0"): what the audit trail records, the same
+        in every language (the name is the instrument's English one)."""
+        return f"{self.instrument.code} {self.version}"
 
     @property
     def parsed(self) -> InstrumentDefinition:
@@ -234,6 +247,13 @@ class DueReason(models.TextChoices):
     SIGNIFICANT_EVENT = "significant_event", _("Significant new information")
 
 
+class DueDetail(models.TextChoices):
+    """What a due reason's detail says, as a code: the sentence is made in the reader's language
+    from it and `detail_params` when it is shown (labels.due_detail_text)."""
+
+    OBSERVATION_ESCALATED = "observation_escalated", _("Escalated observation")
+
+
 class AssessmentDue(models.Model):
     """When the person's next risk and needs assessment is due, and why (one row per person)."""
 
@@ -241,7 +261,10 @@ class AssessmentDue(models.Model):
                                   related_name="assessment_due")
     due_on = models.DateField(_("due on"), db_index=True)
     reason = models.CharField(_("reason"), max_length=30, choices=DueReason.choices)
+    # A DueDetail code, with its parameters beside it (codes and ISO dates, never a sentence).
+    # Rows from before the codes may hold a sentence as typed then: shown as it is.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+    detail_params = models.JSONField(_("parameters of the detail"), default=dict, blank=True)
     # The compartment of the detail's source (an escalated security observation is security
     # material): only its holders read the detail; everyone else who sees the person sees the
     # reason's kind alone.

@@ -89,6 +89,12 @@ class CaseTeamMember(PublicModel):
         return "; ".join(str(labels.get(s, s)) for s in self.scopes)
 
 
+class LevelReason(models.TextChoices):
+    """Reasons the system gives for a level change (a person's own reason is their text)."""
+
+    CASE_OPENED = "case_opened", _("Case opened")
+
+
 class ManagementLevelChange(models.Model):
     """The management level history: each decision with its reason and next review."""
 
@@ -96,7 +102,11 @@ class ManagementLevelChange(models.Model):
     previous = models.CharField(max_length=30, choices=ManagementLevel.choices, blank=True)
     level = models.CharField(_("management level"), max_length=30,
                              choices=ManagementLevel.choices)
-    reason = models.TextField(_("reason"))
+    # What the decision-maker wrote; empty when the system decided, and `reason_code` says why
+    # (shown in the reader's language, never stored in the writer's).
+    reason = models.TextField(_("reason"), blank=True)
+    reason_code = models.CharField(_("reason"), max_length=30, choices=LevelReason.choices,
+                                   blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField()

@@ -19,6 +19,7 @@ from .models import (
     Case,
     CaseStatus,
     CaseTeamMember,
+    LevelReason,
     ManagementLevelChange,
 )
 
@@ -55,7 +56,7 @@ def case_open(*, actor, person, case_manager=None) -> Case:
     case = Case.objects.create(person=person, opened_at=timezone.now(),
                                case_manager=case_manager or actor)
     ManagementLevelChange.objects.create(case=case, level=case.management_level,
-                                         reason=_("Case opened"), decided_by=actor,
+                                         reason_code=LevelReason.CASE_OPENED, decided_by=actor,
                                          decided_at=case.opened_at)
     timeline.add(person=person, kind="case_opened", compartment=Compartment.CASE_TEAM,
                  actor=actor)

@@ -32,21 +32,34 @@ from alliance.people.models import (
     PersonSearchToken,
     TimelineEvent,
 )
-from alliance.people.services import search_tokens_for
+from alliance.people.services import expected_release_keys_refresh, search_tokens_for
 
 from .names import BY_JURISDICTION
 
 JURISDICTIONS = [
-    ("AL", "Albania", {"sq": "Shqipëria", "sr-latn": "Albanija", "mk": "Албанија"}, ["sq"], False),
+    ("AL", "Albania", {"sq": "Shqipëria", "sr-latn": "Albanija", "mk": "Албанија",
+                       "sr": "Албанија", "bs": "Albanija", "hr": "Albanija", "cnr": "Albanija"},
+     ["sq"], False),
     ("BA", "Bosnia and Herzegovina", {"sq": "Bosnja dhe Hercegovina",
                                       "sr-latn": "Bosna i Hercegovina",
-                                      "mk": "Босна и Херцеговина"}, ["bs", "hr", "sr"], False),
-    ("XK", "Kosovo", {"sq": "Kosova", "sr-latn": "Kosovo", "mk": "Косово"}, ["sq", "sr"], True),
-    ("ME", "Montenegro", {"sq": "Mali i Zi", "sr-latn": "Crna Gora", "mk": "Црна Гора"},
+                                      "mk": "Босна и Херцеговина",
+                                      "sr": "Босна и Херцеговина", "bs": "Bosna i Hercegovina",
+                                      "hr": "Bosna i Hercegovina", "cnr": "Bosna i Hercegovina"},
+     ["bs", "hr", "sr"], False),
+    ("XK", "Kosovo", {"sq": "Kosova", "sr-latn": "Kosovo", "mk": "Косово",
+                      "sr": "Косово", "bs": "Kosovo", "hr": "Kosovo", "cnr": "Kosovo"},
+     ["sq", "sr"], True),
+    ("ME", "Montenegro", {"sq": "Mali i Zi", "sr-latn": "Crna Gora", "mk": "Црна Гора",
+                          "sr": "Црна Гора", "bs": "Crna Gora", "hr": "Crna Gora",
+                          "cnr": "Crna Gora"},
      ["cnr", "sr"], False),
     ("MK", "North Macedonia", {"sq": "Maqedonia e Veriut", "sr-latn": "Severna Makedonija",
-                               "mk": "Северна Македонија"}, ["mk", "sq"], False),
-    ("RS", "Serbia", {"sq": "Serbia", "sr-latn": "Srbija", "mk": "Србија"},
+                               "mk": "Северна Македонија",
+                               "sr": "Северна Македонија", "bs": "Sjeverna Makedonija",
+                               "hr": "Sjeverna Makedonija", "cnr": "Sjeverna Makedonija"},
+     ["mk", "sq"], False),
+    ("RS", "Serbia", {"sq": "Serbia", "sr-latn": "Srbija", "mk": "Србија",
+                      "sr": "Србија", "bs": "Srbija", "hr": "Srbija", "cnr": "Srbija"},
      ["sr-latn", "sr-cyrl"], False),
 ]
 AGENCIES = [
@@ -210,6 +223,8 @@ def seed_people(n: int, agencies, users, *, batch_size: int = 1000, stdout=None)
                          references, today, now, manager, system_actor, home_a, team_memberships)
         if stdout:
             stdout.write(f"  {min(n, batch_start + batch_size)} / {n} people")
+    # The episodes were bulk-written, past the services that keep the caseload's sort key.
+    expected_release_keys_refresh()
     return n - start
 
 
@@ -379,7 +394,7 @@ def seed_assessments(users, *, people: int = 12) -> int:
     in the home prison, so that the worklists, the history, the comparison and the trend chart
     have something to show. Idempotent: people who already have assessments are skipped."""
     from alliance.assessments import services as a_services
-    from alliance.assessments.models import Assessment, Certification, Course, DueReason
+    from alliance.assessments.models import Assessment, Certification, Course, DueDetail, DueReason
 
     versions = reference_versions()
     today = timezone.localdate()
@@ -407,7 +422,9 @@ def seed_assessments(users, *, people: int = 12) -> int:
             a_services.mark_reassessment_due(
                 person=person, reason=DueReason.SIGNIFICANT_EVENT, actor=manager,
                 compartment=Compartment.SECURITY,
-                detail="Observation escalated by the security sector (fictional)",
+                detail=DueDetail.OBSERVATION_ESCALATED,
+                detail_params={"observed_on": today - datetime.timedelta(days=n + 2),
+                               "indicators": []},
                 due_on=today - datetime.timedelta(days=n))
             continue
         rng = random.Random(1000 + n)  # noqa: S311 - fictional, reproducible

@@ -109,7 +109,7 @@ HOLDINGS: dict[str, Holding] = {
     "cases.managementlevelchange": Holding("case"),
     "assessments.screening": Holding("assessments"),
     # The detail may come from security material (its compartment says so): withheld, marked.
-    "assessments.assessmentdue": Holding("assessments", {"detail": SI}),
+    "assessments.assessmentdue": Holding("assessments", {"detail": SI, "detail_params": SI}),
     "assessments.assessment": Holding("assessments"),
     "assessments.assessmentparticipant": Holding("assessments"),
     "assessments.itemrating": Holding("assessments"),

@@ -15,11 +15,14 @@ Compartment: all of it is the case team's share (docs/data-protection.md): the a
 take the person on need it. Free text is encrypted at rest.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from alliance.core.fields import EncryptedJSONField, EncryptedTextField
 from alliance.core.i18n import current_language
@@ -150,6 +153,13 @@ class StepStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+class StepEvidence(models.TextChoices):
+    """Evidence the system records when another module completes a step; a practitioner's own
+    evidence is their text."""
+
+    CONFERENCE_HELD = "conference_held", _("Case conference held")
+
+
 class ReleaseStep(VersionedModel):
     """A person's step of the pre-release programme for one custody episode. Its due date
     follows the expected release while it is to do; a done step stays done when the date
@@ -169,6 +179,10 @@ class ReleaseStep(VersionedModel):
                               default=StepStatus.PENDING)
     checklist_done = models.JSONField(default=list, blank=True)
     evidence = EncryptedTextField(_("evidence"), blank=True)
+    # Set instead of `evidence` when the system completed the step (a case conference): a code
+    # and its parameters, written in the reader's language when shown (evidence_text).
+    evidence_code = models.CharField(max_length=30, choices=StepEvidence.choices, blank=True)
+    evidence_params = models.JSONField(default=dict, blank=True)
     completed_on = models.DateField(_("done on"), null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
@@ -187,6 +201,21 @@ class ReleaseStep(VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status == StepStatus.PENDING
+
+    @property
+    def evidence_text(self) -> str:
+        """The evidence in the reader's language: the practitioner's text as written, or the
+        sentence of the system's code with its date in the reader's format."""
+        if self.evidence_code == StepEvidence.CONFERENCE_HELD:
+            params = self.evidence_params or {}
+            try:
+                held_on = formats.date_format(
+                    datetime.date.fromisoformat(params.get("held_on", "")), "SHORT_DATE_FORMAT")
+            except ValueError:
+                held_on = "—"
+            return gettext("Case conference held on %(date)s (%(conference)s).") % {
+                "date": held_on, "conference": params.get("conference", "")}
+        return self.evidence
 
     def is_overdue(self, today) -> bool:
         return self.status == StepStatus.PENDING and self.due_on < today

@@ -16,6 +16,7 @@ from alliance.core.models import AuditAction
 from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.people.selectors import aggregate_counts
 
+from .audit_display import event_rows
 from .audit_trail import AuditFilters, audit_search, can_read_audit
 from .forms import AuditFilterForm
 
@@ -69,6 +70,7 @@ def audit_list(request):
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(request, "core/audit_list.html", {"form": form, "page": page,
+                                                    "events": event_rows(page),
                                                     "querystring": querystring})
 
 

@@ -189,9 +189,19 @@ def test_the_needs_of_the_latest_countersigned_assessment_feed_the_plan(assessin
 def test_a_significant_event_marks_a_reassessment_due_now(assessing):
     _final(assessing)
     services.mark_reassessment_due(person=assessing.person_a, reason="significant_event",
-                                   compartment="security", detail="Observation escalated")
+                                   compartment="security", detail="observation_escalated",
+                                   detail_params={"observed_on": datetime.date(2026, 11, 26),
+                                                  "indicators": ["threatens"]})
     due = AssessmentDue.objects.get(person=assessing.person_a)
-    assert due.due_on == datetime.date.today() and due.detail == "Observation escalated"
+    assert due.due_on == datetime.date.today() and due.detail == "observation_escalated"
+    assert due.detail_params == {"observed_on": "2026-11-26", "indicators": ["threatens"]}
+
+
+def test_a_due_detail_must_be_a_code_not_a_sentence(assessing):
+    with pytest.raises(ValueError, match="not a sentence"):
+        services.mark_reassessment_due(person=assessing.person_a, reason="significant_event",
+                                       compartment="security", detail="Observation escalated")
+    assert not AssessmentDue.objects.filter(person=assessing.person_a).exists()
 
 
 def test_the_assessment_content_is_encrypted_at_rest(assessing):

@@ -78,12 +78,16 @@ def test_without_a_case_manager_the_agencys_case_managers_are_told(world):
 def test_an_indicator_marks_the_reassessment_due_with_a_security_detail(world):
     w = world
     AssessmentDue.objects.filter(person=w.person_a).delete()
-    escalate(w, codes=("threatens", "attack_talk"))
+    observation = escalate(w, codes=("threatens", "attack_talk"))
     due = AssessmentDue.objects.get(person=w.person_a)
     assert (due.reason, due.detail_compartment, due.due_on) == (
         "significant_event", Compartment.SECURITY, timezone.localdate())
-    assert "threatens" in due.detail and "attack_talk" in due.detail
-    assert VERBATIM not in due.detail
+    # a code and its parameters, not a sentence in the observer's language
+    assert due.detail == "observation_escalated"
+    assert sorted(due.detail_params["indicators"]) == ["attack_talk", "threatens"]
+    assert due.detail_params["observed_on"] == \
+        timezone.localtime(observation.observed_at).date().isoformat()
+    assert VERBATIM not in json.dumps(due.detail_params)
     entry = TimelineEvent.objects.get(person=w.person_a, kind="observation_escalated")
     assert entry.compartment == Compartment.SECURITY
 

@@ -55,7 +55,7 @@ def test_a_due_reassessment_is_the_lead_assessors_task(assessing):
     due_on = TODAY + datetime.timedelta(days=12)
     assessment_services.mark_reassessment_due(person=assessing.person_a,
                                               reason="significant_event", compartment="security",
-                                              detail="Detail", due_on=due_on)
+                                              detail="observation_escalated", due_on=due_on)
     task = _open("reassessment_due").get()
     assert task.assignee == assessing.treatment_a and task.due_on == due_on
     assert task.person == assessing.person_a
@@ -98,7 +98,7 @@ def test_an_earlier_due_date_moves_the_task(assessing):
                                               due_on=TODAY + datetime.timedelta(days=20))
     assessment_services.mark_reassessment_due(person=assessing.person_a,
                                               reason="significant_event", compartment="security",
-                                              detail="Escalated", due_on=TODAY)
+                                              detail="observation_escalated", due_on=TODAY)
     task = _open("reassessment_due").get()
     assert task.due_on == TODAY and task.version == 2
     assert Notification.objects.filter(kind="reassessment_due").count() == 1

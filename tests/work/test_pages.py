@@ -203,7 +203,7 @@ def test_no_page_or_answer_shows_compartment_content(assessing):
     assessment = submit(assessing, marker=marker)
     assessment_services.mark_reassessment_due(
         person=assessing.person_a, reason="significant_event", compartment="security",
-        detail=marker, due_on=TODAY)
+        detail="observation_escalated", detail_params={"indicators": [marker]}, due_on=TODAY)
     assessment_services.assessment_return(actor=assessing.manager_a, assessment=assessment,
                                           comments=f"Comments {marker}", expected_version=None)
     assert Task.objects.exists() and Notification.objects.count() >= 3

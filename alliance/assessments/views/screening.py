@@ -11,7 +11,7 @@ from alliance.core.i18n import current_language
 from .. import services
 from ..access import get_person_for_assessment_work, get_screening_for_user
 from ..forms import ScreeningForm
-from ..models import InstrumentKind
+from ..models import BiasAnswer, InstrumentKind
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,7 +52,11 @@ def screening_detail(request, screening_uuid):
                      else (_("Unknown — not enough information") if rating == "unknown" else "—"),
                      "evidence": screening.evidence.get(item.code, "")})
     questions = definition.bias_check.questions if definition.bias_check else ()
+    answers = dict(BiasAnswer.choices)
     bias = [{"text": q.text.get(lang), **screening.bias_answers.get(q.code, {})} for q in questions]
+    for row in bias:
+        # The answer is stored as its code ("no"); the reader sees the word in their language.
+        row["answer"] = answers.get(row.get("answer"), row.get("answer", ""))
     outcome = definition.outcomes.option(screening.outcome)
     return render(request, "assessments/screening_detail.html", {
         "screening": screening, "person": screening.person, "rows": rows, "bias": bias,

@@ -17,7 +17,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.cases.models import CaseStatus
@@ -32,7 +32,7 @@ from alliance.people import disclosures, timeline
 from alliance.people.access import person_grant
 from alliance.people.models import DisclosureChannel
 from alliance.release.access import ReleaseAction, release_grant
-from alliance.release.models import ReleaseStep, StepStatus
+from alliance.release.models import ReleaseStep, StepEvidence, StepStatus
 from alliance.release.services import steps as release_steps
 
 from ..models import (
@@ -53,10 +53,6 @@ MAX_ROWS = 50  # shared items, decisions, actions, follow-ups: more is a mistake
 
 
 # --- what the services share -----------------------------------------------------------------------
-
-def _short(value) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
 
 def _require_manage(actor, conference) -> None:
     if not conference_grant(actor, conference).can(Do.MANAGE):
@@ -482,8 +478,9 @@ def _complete_release_step(conference, actor) -> None:
         return
     release_steps.step_complete(
         actor=actor, step=step, expected_version=None, completed_on=conference.held_on,
-        evidence=_("Case conference held on %(date)s (%(conference)s).") % {
-            "date": _short(conference.held_on), "conference": conference.uuid},
+        evidence_code=StepEvidence.CONFERENCE_HELD,
+        evidence_params={"held_on": conference.held_on.isoformat(),
+                         "conference": str(conference.uuid)},
         checklist=[item["code"] for item in step.template.checklist_items()])
 
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from alliance.assessments.models import DueReason
+from alliance.assessments.models import DueDetail, DueReason
 from alliance.assessments.services import mark_reassessment_due
 from alliance.core import audit
 from alliance.core.compartments import Compartment
@@ -103,13 +103,12 @@ def _escalate(observation, actor) -> None:
     timeline.add(person=observation.person, kind="observation_escalated",
                  compartment=Compartment.SECURITY, actor=actor,
                  occurred_at=observation.observed_at, params={"category": observation.category})
-    codes = ", ".join(i.code for i in observation.indicators.all())
+    codes = [i.code for i in observation.indicators.all()]
     mark_reassessment_due(
         person=observation.person, reason=DueReason.SIGNIFICANT_EVENT,
-        compartment=Compartment.SECURITY, actor=actor,
-        detail=_("Observation of %(date)s with escalation indicators: %(codes)s") % {
-            "date": formats.date_format(timezone.localtime(observation.observed_at),
-                                        "SHORT_DATE_FORMAT"), "codes": codes})
+        compartment=Compartment.SECURITY, actor=actor, detail=DueDetail.OBSERVATION_ESCALATED,
+        detail_params={"observed_on": timezone.localtime(observation.observed_at).date(),
+                       "indicators": codes})
     work.on_escalated(observation, actor)
 
 

@@ -419,7 +419,7 @@ def alliance_record(*, actor, person, instrument_version, practitioner,
         note=_text(note, "note", required=False), recorded_by=actor)
     audit.record(actor=actor, action=AuditAction.CREATE, obj=measure, person=person,
                  details={"occasion": occasion, "practitioner": practitioner.get_username(),
-                          "instrument": str(instrument_version)})
+                          "instrument": instrument_version.reference})
     if enrolment is not None:
         work.on_alliance_recorded(enrolment, actor)
     return measure

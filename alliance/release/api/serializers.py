@@ -97,8 +97,9 @@ class ReleaseStepSerializer(serializers.Serializer):
 
 class ReleaseStepDetailSerializer(ReleaseStepSerializer):
     evidence = serializers.CharField(
-        allow_blank=True, help_text="The evidence it was done with; for a step not "
-                                    "applicable, the reason.")
+        source="evidence_text", allow_blank=True,
+        help_text="The evidence it was done with (in the reader's language when a case "
+                  "conference completed the step); for a step not applicable, the reason.")
     actions = serializers.SerializerMethodField(help_text=ACTIONS_HELP)
 
     def get_actions(self, step) -> list[str]:

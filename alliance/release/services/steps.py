@@ -17,7 +17,7 @@ from alliance.people.models import CustodyEpisode, LegalStatus
 
 from .. import dates
 from .. import work as release_work
-from ..models import AgencyRole, ReleaseStep, StepStatus
+from ..models import AgencyRole, ReleaseStep, StepEvidence, StepStatus
 from .common import (
     check_agency,
     clean_text,
@@ -168,9 +168,15 @@ def _after_change(step, actor, kind: str, details: dict) -> None:
 @transaction.atomic
 def step_complete(*, actor, step: ReleaseStep, expected_version: int | None,
                   completed_on: datetime.date | None = None, evidence: str = "",
-                  checklist=()) -> ReleaseStep:
+                  checklist=(), evidence_code: str = "",
+                  evidence_params: dict | None = None) -> ReleaseStep:
     """Mark a step done: its evidence when the programme requires it, every checklist item
-    ticked; the date it was done (today unless said), not in the future."""
+    ticked; the date it was done (today unless said), not in the future.
+
+    A module that completes a step (a case conference) gives `evidence_code` (StepEvidence) and
+    its parameters instead of a sentence: the evidence is written in each reader's language."""
+    if evidence_code and evidence_code not in StepEvidence.values:
+        raise ValueError(f"unknown step evidence {evidence_code!r}: add a StepEvidence code")
     require(actor, step.person)
     step = _locked(step, expected_version)
     if step.status != StepStatus.PENDING:
@@ -179,7 +185,8 @@ def step_complete(*, actor, step: ReleaseStep, expected_version: int | None,
     completed_on = completed_on or today
     not_in_future(completed_on, "completed_on", today)
     template = step.template
-    evidence = clean_text(evidence, "evidence", required=template.evidence_required, message=_(
+    evidence = clean_text(evidence, "evidence", required=template.evidence_required
+                          and not evidence_code, message=_(
         "This step needs its evidence: say what was done and where the record is."))
     codes = [item["code"] for item in template.checklist_items()]
     ticked = [code for code in codes if code in set(checklist)]
@@ -192,6 +199,7 @@ def step_complete(*, actor, step: ReleaseStep, expected_version: int | None,
     step.completed_on = completed_on
     step.completed_by = actor
     step.evidence = evidence
+    step.evidence_code, step.evidence_params = evidence_code, evidence_params or {}
     step.checklist_done = ticked
     step.version += 1
     step.save()
@@ -212,6 +220,7 @@ def step_not_applicable(*, actor, step: ReleaseStep, expected_version: int | Non
         raise ValidationError(_("This step is not open: reopen it first."))
     step.evidence = clean_text(reason, "reason", required=True,
                                message=_("Say why the step does not apply."))
+    step.evidence_code, step.evidence_params = "", {}
     step.status = StepStatus.NOT_APPLICABLE
     step.completed_on = timezone.localdate()
     step.completed_by = actor

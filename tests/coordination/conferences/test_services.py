@@ -227,7 +227,11 @@ def test_a_held_conference_completes_the_pre_release_step(world):
     step.refresh_from_db()
     assert step.status == "done"
     assert step.completed_on == timezone.localdate() - datetime.timedelta(days=1)
-    assert str(conference.uuid) in step.evidence
+    # a code and its parameters, written in each reader's language when shown
+    assert (step.evidence, step.evidence_code) == ("", "conference_held")
+    assert step.evidence_params == {"held_on": step.completed_on.isoformat(),
+                                    "conference": str(conference.uuid)}
+    assert str(conference.uuid) in step.evidence_text
 
 
 def test_the_chair_is_reminded_of_minutes_not_recorded_a_week_on(world):
