@@ -3,6 +3,7 @@ validated against the instrument, audited, on the timeline."""
 
 import datetime
 import json
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.errors import Conflict, check_version
+from alliance.core.i18n import current_language
 from alliance.core.models import AuditAction
 from alliance.people import timeline
 from alliance.people.access import person_grant
@@ -21,6 +23,7 @@ from alliance.people.key_dates import add_months
 from . import accreditation, work
 from .access import AssessmentAction, allowed_actions, can_countersign, can_read_treatment
 from .instruments import NOT_APPLICABLE, UNKNOWN, InstrumentDefinitionError, parse_definition
+from .instruments.definition import languages_added
 from .instruments.scoring import (
     RatingError,
     incomplete_items,
@@ -36,6 +39,7 @@ from .models import (
     AssessmentParticipant,
     AssessmentStatus,
     BiasAnswer,
+    DueDetail,
     DueReason,
     Instrument,
     InstrumentKind,
@@ -54,10 +58,47 @@ ASSESSED_KINDS = (InstrumentKind.RISK_NEEDS, InstrumentKind.CHECKLIST)
 
 # --- instruments -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class InstrumentLoad:
+    """What instrument_load did with a file: published a new version (`created`), gave a
+    published one the `languages_added`, or nothing (the same content was already published)."""
+
+    version: InstrumentVersion
+    created: bool = False
+    languages_added: tuple[str, ...] = ()
+
+    @property
+    def published(self) -> bool:
+        """Whether the load changed what is published (a new version or new languages)."""
+        return self.created or bool(self.languages_added)
+
+    def __iter__(self):
+        # Unpacks as (version, published): the shape instrument_load returned before a load
+        # could add languages, which the fixtures, the demo and the benchmarks still use.
+        return iter((self.version, self.published))
+
+    def message(self) -> str:
+        """What was done, for the loading page and the command, in the active language."""
+        params = {"name": self.version.parsed.name.get(current_language()),
+                  "version": self.version.version,
+                  "languages": ", ".join(self.languages_added)}
+        if self.created:
+            return _("Published %(name)s %(version)s.") % params
+        if self.languages_added:
+            return _("Added %(languages)s to %(name)s %(version)s.") % params
+        return _("%(name)s %(version)s was already published with the same content.") % params
+
+
 @transaction.atomic
-def instrument_load(*, actor, text: str, filename: str = "") -> tuple[InstrumentVersion, bool]:
-    """Validate and publish a definition. Returns (version, created). Published versions are
-    immutable: loading the same code and version with different content is refused."""
+def instrument_load(*, actor, text: str, filename: str = "") -> InstrumentLoad:
+    """Validate and publish a definition. Returns what was done (InstrumentLoad; it unpacks as
+    (version, published), published False when the same content was already published).
+    Published versions are immutable: loading the same code and version with different content
+    is refused, with one exception. A file that only adds languages (every published text word
+    for word the same, and structure, codes and scoring too) gives the published version those
+    languages: a rating's meaning cannot change, and a service need not issue a new version,
+    nor re-certify assessors, to read a tool in its own language. That is audited as its own
+    change, naming the languages added."""
     definition = parse_definition(text, filename=filename)  # raises InstrumentDefinitionError
     instrument, _created = Instrument.objects.get_or_create(
         code=definition.code, defaults={"kind": definition.kind.value,
@@ -66,11 +107,19 @@ def instrument_load(*, actor, text: str, filename: str = "") -> tuple[Instrument
         raise InstrumentDefinitionError([f"kind: {definition.code} is a {instrument.kind} "
                                          f"instrument; a version cannot change its kind"],
                                         filename=filename)
-    existing = InstrumentVersion.objects.filter(instrument=instrument,
-                                                version=definition.version).first()
+    # Locked: two administrators adding languages at once must not both start from the same
+    # published definition and lose one another's languages.
+    existing = InstrumentVersion.objects.select_for_update().filter(
+        instrument=instrument, version=definition.version).first()
     if existing:
         if existing.content_hash == definition.content_hash:
-            return existing, False
+            return InstrumentLoad(version=existing)
+        added = languages_added(existing.parsed, definition)
+        if added:
+            version = _instrument_languages_add(actor=actor, version=existing,
+                                                definition=definition, added=added,
+                                                filename=filename)
+            return InstrumentLoad(version=version, languages_added=added)
         raise InstrumentDefinitionError([
             f"version: {definition.code} {definition.version} is already published with "
             "different content; published versions are immutable, give this one a new version"],
@@ -82,7 +131,23 @@ def instrument_load(*, actor, text: str, filename: str = "") -> tuple[Instrument
     audit.record(actor=actor, action=AuditAction.CREATE, obj=version,
                  details={"code": definition.code, "version": definition.version,
                           "hash": definition.content_hash, "file": filename})
-    return version, True
+    return InstrumentLoad(version=version, created=True)
+
+
+def _instrument_languages_add(*, actor, version: InstrumentVersion, definition, added,
+                              filename: str) -> InstrumentVersion:
+    """Store the translated definition of a published version (instrument_load checked that
+    it differs only by the languages `added`), under its new content hash."""
+    previous_hash = version.content_hash
+    version.definition = json.loads(definition.canonical_json)
+    version.content_hash = definition.content_hash
+    version.save(update_fields=["definition", "content_hash", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.CHANGE, obj=version,
+                 details={"change": "languages_added", "code": definition.code,
+                          "version": definition.version, "languages": list(added),
+                          "previous_hash": previous_hash, "hash": definition.content_hash,
+                          "file": filename})
+    return version
 
 
 def active_versions(kind: str):
@@ -100,24 +165,34 @@ def active_versions(kind: str):
 # --- what is due -------------------------------------------------------------------------------
 
 def mark_reassessment_due(*, person, reason: str, compartment: str, detail: str = "",
-                          actor=None, due_on: datetime.date | None = None) -> AssessmentDue:
+                          detail_params: dict | None = None, actor=None,
+                          due_on: datetime.date | None = None) -> AssessmentDue:
     """The significant-event trigger other modules call (an observation escalation, a refusal
     pattern): the person's next risk and needs assessment becomes due now (or on `due_on`). An
     earlier due date is never pushed back.
 
     `compartment` is the compartment of the source of `detail` (Compartment.SECURITY for an
     escalated observation): the detail is shown only to its holders; everyone else who sees the
-    person sees only the reason's kind ("significant new information")."""
+    person sees only the reason's kind ("significant new information").
+
+    `detail` is a DueDetail code and `detail_params` its parameters (dates as ISO text): the
+    sentence is written in each reader's language when shown, never stored."""
     if compartment not in Compartment.values:
         raise ValueError(f"unknown compartment {compartment!r}")
+    if detail and detail not in DueDetail.values:
+        raise ValueError(f"unknown due detail {detail!r}: add a DueDetail code, not a sentence")
+    detail_params = {k: v.isoformat() if isinstance(v, datetime.date) else v
+                     for k, v in (detail_params or {}).items()}
     due_on = due_on or timezone.localdate()
     with transaction.atomic():
         due, created = AssessmentDue.objects.select_for_update().get_or_create(
-            person=person, defaults={"due_on": due_on, "reason": reason, "detail": detail[:300],
+            person=person, defaults={"due_on": due_on, "reason": reason, "detail": detail,
+                                     "detail_params": detail_params,
                                      "detail_compartment": compartment})
         if not created and (due_on <= due.due_on or reason == DueReason.SIGNIFICANT_EVENT):
             due.due_on, due.reason = min(due_on, due.due_on), reason
-            due.detail, due.detail_compartment = detail[:300], compartment
+            due.detail, due.detail_params = detail, detail_params
+            due.detail_compartment = compartment
             due.save()
         audit.record(actor=actor, action=AuditAction.CHANGE, obj=due, person=person,
                      object_type="assessments.assessmentdue",
@@ -131,7 +206,7 @@ def _schedule_next(person, countersigned_on: datetime.date) -> AssessmentDue:
     interval = person.jurisdiction.reassessment_interval_months
     due, _ = AssessmentDue.objects.update_or_create(person=person, defaults={
         "due_on": add_months(countersigned_on, interval), "reason": DueReason.INTERVAL,
-        "detail": "", "detail_compartment": ""})
+        "detail": "", "detail_params": {}, "detail_compartment": ""})
     work.on_due_changed(due, None)
     return due
 
@@ -207,7 +282,7 @@ def screening_create(*, actor, person, instrument_version, occasion: str, rating
                  actor=actor, params={"outcome": option.label.get("en"), "outcome_code": outcome,
                                       "instrument": instrument_version.instrument.code})
     audit.record(actor=actor, action=AuditAction.CREATE, obj=screening, person=person,
-                 details={"outcome": outcome, "instrument": str(instrument_version)})
+                 details={"outcome": outcome, "instrument": instrument_version.reference})
     # By convention (docs/instruments.md) an outcome whose code starts with "refer" refers the
     # person for a full assessment.
     if outcome.startswith("refer"):
@@ -259,7 +334,7 @@ def assessment_start(*, actor, person, instrument_version, corrects=None,
                                          role=ParticipantRole.LEAD, added_by=actor,
                                          added_at=timezone.now())
     audit.record(actor=actor, action=AuditAction.CREATE, obj=assessment, person=person,
-                 details={"instrument": str(instrument_version),
+                 details={"instrument": instrument_version.reference,
                           "corrects": str(corrects.uuid) if corrects else ""})
     return assessment
 

@@ -1,6 +1,7 @@
 """The instruments in every language of the region, and the translation-only update of a
 published version (docs/instruments.md, "Versioning")."""
 
+import io
 import json
 import re
 from typing import Any
@@ -8,7 +9,9 @@ from typing import Any
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from alliance.assessments import services
 from alliance.assessments.instruments import (
@@ -180,12 +183,12 @@ def test_loading_the_translation_of_a_published_version_adds_its_languages_audit
     original, _created = services.instrument_load(actor=world.admin, text=_without(data, ADDED))
     old_hash = original.content_hash
 
-    version, published = services.instrument_load(
-        actor=world.admin, text=text, filename="risk-needs-v1.yaml"
-    )
+    loaded = services.instrument_load(actor=world.admin, text=text, filename="risk-needs-v1.yaml")
 
+    version = loaded.version
     version.refresh_from_db()
-    assert published and version.pk == original.pk
+    assert (loaded.published, loaded.created, loaded.languages_added) == (True, False, ADDED)
+    assert version.pk == original.pk
     assert version.parsed.languages == ALL_LANGUAGES
     assert version.content_hash == parse_definition(text).content_hash != old_hash
     assert version.parsed.item("BA1").text.get("hr").startswith("Uvjerenje da je nasilje")
@@ -208,9 +211,13 @@ def test_loading_the_same_translation_again_changes_nothing(world):
     services.instrument_load(actor=world.admin, text=text)
     events = AuditEvent.objects.count()
 
-    version, published = services.instrument_load(actor=world.admin, text=text)
+    loaded = services.instrument_load(actor=world.admin, text=text)
 
-    assert not published and version.parsed.languages == ALL_LANGUAGES
+    assert (loaded.published, loaded.languages_added) == (False, ())
+    assert loaded.version.parsed.languages == ALL_LANGUAGES
+    assert loaded.message() == (
+        "Working alliance measure (reference) 1.0 was already published with the same content."
+    )
     assert AuditEvent.objects.count() == events
 
 
@@ -236,9 +243,59 @@ def test_an_administrator_uploads_the_translation_on_the_loading_page(world):
     services.instrument_load(actor=world.admin, text=_without(data, ADDED))
     upload = SimpleUploadedFile("screening-v1.yaml", text.encode("utf-8"))
 
-    response = login(world.admin).post(reverse("assessments:instrument_load"), {"file": upload})
+    response = login(world.admin).post(
+        reverse("assessments:instrument_load"), {"file": upload}, follow=True
+    )
 
-    assert response.status_code == 302
+    assert response.redirect_chain == [(reverse("assessments:instruments"), 302)]
+    assert "Added sr, bs, hr, cnr to Radicalisation concern screening 1.0." in (
+        response.content.decode()
+    )
     version = InstrumentVersion.objects.get()
     assert version.parsed.languages == ALL_LANGUAGES
     assert version.parsed.name.get("cnr") == "Skrining zabrinutosti zbog radikalizacije"
+
+
+@pytest.mark.django_db
+def test_the_message_names_the_added_languages_and_the_instrument_in_the_readers_language(world):
+    text, data = _shipped("risk-needs-v1.yaml")
+    services.instrument_load(actor=world.admin, text=_without(data, ADDED))
+
+    loaded = services.instrument_load(actor=world.admin, text=text)
+
+    with translation.override("hr"):
+        message = loaded.message()
+    assert message.startswith("Added sr, bs, hr, cnr to ")
+    assert message.endswith(f" {loaded.version.parsed.name.get('hr')} 1.0.")
+    assert loaded.version.parsed.name.get("hr") != loaded.version.parsed.name.get("en")
+
+
+@pytest.mark.django_db
+def test_a_new_version_is_reported_as_published_and_still_unpacks_as_before(world):
+    text, _data = _shipped("screening-v1.yaml")
+
+    loaded = services.instrument_load(actor=world.admin, text=text)
+    version, published = loaded
+
+    assert (loaded.created, loaded.languages_added, published) == (True, (), True)
+    assert version == loaded.version
+    assert loaded.message() == "Published Radicalisation concern screening 1.0."
+
+
+@pytest.mark.django_db
+def test_the_command_says_which_languages_it_added(world, tmp_path):
+    text, data = _shipped("working-alliance-v1.yaml")
+    before = tmp_path / "working-alliance-before.json"
+    before.write_text(_without(data, ADDED), encoding="utf-8")
+    translated = tmp_path / "working-alliance-v1.yaml"
+    translated.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("load_instrument", str(before), str(translated), str(translated), stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "working-alliance-before.json: Published Working alliance measure (reference) 1.0.",
+        "working-alliance-v1.yaml: Added sr, bs, hr, cnr to Working alliance measure (reference) 1.0.",
+        "working-alliance-v1.yaml: Working alliance measure (reference) 1.0 was already "
+        "published with the same content.",
+    ]

@@ -38,16 +38,14 @@ def instrument_load(request):
         upload = form.cleaned_data["file"]
         try:
             text = upload.read().decode("utf-8")
-            version, created = services.instrument_load(actor=request.user, text=text,
-                                                        filename=upload.name)
+            loaded = services.instrument_load(actor=request.user, text=text,
+                                              filename=upload.name)
         except UnicodeDecodeError:
             errors, status = [_("The file is not UTF-8 text.")], 400
         except InstrumentDefinitionError as exc:
             errors, status = exc.errors, 400
         else:
-            messages.success(request, (_("Published %(name)s %(version)s.") if created else _(
-                "%(name)s %(version)s was already published with the same content.")) % {
-                "name": version.instrument.code, "version": version.version})
+            messages.success(request, loaded.message())
             return redirect("assessments:instruments")
     return render(request, "assessments/instrument_load.html", {"form": form, "errors": errors},
                   status=status)

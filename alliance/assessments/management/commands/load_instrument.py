@@ -22,7 +22,7 @@ class Command(BaseCommand):
         failed = 0
         for path in paths:
             try:
-                version, created = services.instrument_load(
+                loaded = services.instrument_load(
                     actor=None, text=path.read_text(encoding="utf-8"), filename=path.name)
             except OSError as exc:
                 raise CommandError(f"{path}: {exc}") from exc
@@ -30,7 +30,6 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(str(exc))
                 continue
-            state = "published" if created else "already published, unchanged"
-            self.stdout.write(f"{path.name}: {version.instrument.code} {version.version} {state}")
+            self.stdout.write(f"{path.name}: {loaded.message()}")
         if failed:
             raise CommandError(f"{failed} file(s) refused", returncode=1)
