@@ -41,7 +41,8 @@ def register_sections() -> None:
     for kind, sentence in TIMELINE.items():
         timeline.register_kind(kind, sentence)
     register(PersonSection(key="assessments", template="assessments/_person_panel.html",
-                           context=person_section, order=20, column="side"))
+                           context=person_section, order=20, column="side",
+                           actions_template="assessments/_person_actions.html"))
     for key in ("outcome", "judgement"):
         timeline.register_param(key, lambda params, cache, key=key:
                                 _instrument_label(params, key, cache))

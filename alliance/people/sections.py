@@ -24,6 +24,10 @@ class PersonSection:
     order: int = 100
     column: str = "main"  # "main" (wide) or "side"
     compartment: str = ""
+    # The section's main actions (Screen, Start assessment...), rendered with the same context
+    # into a bar at the top of the page: on a phone the columns stack and a section's own
+    # header can sit thousands of pixels down. Empty when the section has none.
+    actions_template: str = ""
 
 
 _sections: dict[str, PersonSection] = {}
@@ -43,6 +47,7 @@ class RenderedSection:
     key: str
     column: str
     html: SafeString
+    actions: SafeString = SafeString("")
 
 
 def render_sections(request, person, grant) -> list[RenderedSection]:
@@ -51,21 +56,55 @@ def render_sections(request, person, grant) -> list[RenderedSection]:
     for section in registered():
         if section.compartment and not grant.holds(section.compartment):
             continue
-        context = {"person": person, "grant": grant,
-                   **section.context(request.user, person, grant)}
-        shown.append(RenderedSection(section.key, section.column,
-                                     render_to_string(section.template, context, request)))
+        context = {"person": person, "grant": grant, **section.context(request.user, person, grant)}
+        actions = (
+            render_to_string(section.actions_template, context, request).strip()
+            if section.actions_template
+            else ""
+        )
+        shown.append(
+            RenderedSection(
+                section.key,
+                section.column,
+                render_to_string(section.template, context, request),
+                SafeString(actions),
+            )
+        )
     return shown
 
 
 def register_own() -> None:
     """The people app's own sections: who the person is, custody, classification, timeline."""
-    register(PersonSection(key="identity", template="people/sections/identity.html",
-                           context=lambda user, person, grant: {}, order=10))
-    register(PersonSection(key="custody", template="people/sections/custody.html",
-                           context=selectors.custody_section, order=20))
-    register(PersonSection(key="classification",
-                           template="people/sections/classification.html",
-                           context=selectors.classification_section, order=30))
-    register(PersonSection(key="timeline", template="people/sections/timeline.html",
-                           context=selectors.timeline_section, order=900, column="side"))
+    register(
+        PersonSection(
+            key="identity",
+            template="people/sections/identity.html",
+            context=lambda user, person, grant: {},
+            order=10,
+        )
+    )
+    register(
+        PersonSection(
+            key="custody",
+            template="people/sections/custody.html",
+            context=selectors.custody_section,
+            order=20,
+        )
+    )
+    register(
+        PersonSection(
+            key="classification",
+            template="people/sections/classification.html",
+            context=selectors.classification_section,
+            order=30,
+        )
+    )
+    register(
+        PersonSection(
+            key="timeline",
+            template="people/sections/timeline.html",
+            context=selectors.timeline_section,
+            order=900,
+            column="side",
+        )
+    )

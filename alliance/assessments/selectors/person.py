@@ -70,7 +70,7 @@ def person_section(user, person, grant) -> dict:
         if compared["previous"] is not None:
             changes = change_counts(compared["rows"])
         profile = profile_chart(definition, ratings_map(a), readable_previous(definition, previous),
-                                compared=previous is not None, width=440)
+                                compared=previous is not None, width=360)
     # Scores, their trend, the profile and item movements are treatment material; the case
     # team's share is the judgement, the dates and the needs (DOMAIN.md §5,
     # docs/data-protection.md).
@@ -125,5 +125,5 @@ def worklist(user) -> dict:
     people = [r["due"].person for r in page["due"]] + [
         a.person for a in (*page["drafts"], *page["to_countersign"])]
     audit.consulted(actor=user, action=AuditAction.LIST, persons=people,
-                    details={"resource": "assessment worklist"})
+                    details={"resource": "assessment_worklist"})
     return page
