@@ -71,7 +71,16 @@ translations: $(STAMP)
 	@$(PY) manage.py compile_translations
 
 ## make run: install, migrate, load the fictional demo and serve it on http://127.0.0.1:8000
+## (another address or port: `make run HOST=127.0.0.1:8001`, or HOST=0.0.0.0:8000 for the LAN).
+## The port is checked first: a port in use is reported before a minute of migrating and seeding.
 run: setup
+	@$(PY) -c 'import socket; \
+		host, _, port = "$(HOST)".rpartition(":"); host = host.strip("[]") or "127.0.0.1"; \
+		s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET); \
+		s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+		s.bind((host, int(port))); s.close()' 2> /dev/null || { \
+		echo "Cannot serve on $(HOST): the port is in use (another make run?) or the address" \
+			"is not this machine's. Choose another: make run HOST=127.0.0.1:8001"; exit 1; }
 	@$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
 	@$(DEMO_ENV) $(PY) manage.py seed_demo
 	@$(DEMO_ENV) $(PY) manage.py run_daily
@@ -129,6 +138,7 @@ messages: $(STAMP)
 ## make bench: page timings and query counts at 1,000 and 20,000 people (SQLite)
 bench: setup
 	@$(PY) bench/pages.py
+	@$(PY) bench/caseload.py
 	@$(PY) bench/assessment.py
 	@$(PY) bench/assessment_pages.py
 	@$(PY) bench/observations.py

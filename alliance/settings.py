@@ -385,13 +385,61 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "alliance@localhost")
 
+
+class _RefusalsOnOneLine:
+    """A refused request (403, 404, 429: any status below 500) is logged as one line, without
+    the traceback Django attaches to a PermissionDenied or an Http404: refusals are routine
+    (an officer following an old link) and a traceback each would bury the real errors."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = record.exc_text = None
+        return True
+
+
+class _NotTwice:
+    """runserver's own line for a refused request (the reason is already logged once by
+    django.request, with the path): the other requests keep theirs."""
+
+    def filter(self, record):
+        return not 400 <= getattr(record, "status_code", 0) < 500
+
+
+# Quiet by default: the PDF generator (WeasyPrint, and fontTools that it uses to embed fonts)
+# logs each of its steps at INFO; LOG_LEVEL=DEBUG shows everything again.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_on_one_line": {"()": _RefusalsOnOneLine}, "not_twice": {"()": _NotTwice}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals_on_one_line"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["not_twice"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default gives "django" a console handler of its own (with DEBUG on), which
+        # printed each refusal a second time, traceback included: the root's handler suffices.
+        "django": {"handlers": [], "level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # The development server's line per request (Django's default, with its own handler).
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
+if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+    LOGGING["loggers"] |= {"weasyprint": {"level": "DEBUG"}, "fontTools": {"level": "DEBUG"}}
 
 if os.environ.get("ALLIANCE_FAST_PASSWORDS"):
     # Tests and the benchmark only: hashing with PBKDF2 would dominate their run time.
@@ -493,6 +541,10 @@ if PRODUCTION:
     if _chain_material & ({SECRET_KEY} | set(FIELD_ENCRYPTION_KEYS)):
         raise ImproperlyConfigured("Refusing to start in production: AUDIT_CHAIN_KEYS must not "
                                    "reuse SECRET_KEY or FIELD_ENCRYPTION_KEYS.")
+# On PostgreSQL the audit trail is written into this many independent chains ("stripes"), each
+# with its own lock, so that readers recording their consultations do not queue behind one
+# (core/audit.py; docs/data-protection.md). SQLite serialises writers anyway: one stripe there.
+AUDIT_CHAIN_STRIPES = envint("AUDIT_CHAIN_STRIPES", 16)
 # The daily job (and `audit_head --anchor`) appends the chain's head here, one JSON line each,
 # sealed with the chain key: deleting the newest events is then detected by `audit_verify`.
 # Put it where the application's database role cannot write (another disk, a WORM mount).

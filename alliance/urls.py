@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from alliance.assessments import api as assessments_api
 from alliance.cases import api as cases_api
@@ -131,7 +134,10 @@ urlpatterns = [
     path("retention/", include("alliance.retention.urls")),
     path("me/", include("alliance.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to everyone: the language is chosen on the sign-in page too, before anyone is known.
+    # POST only (Django's view would answer a GET with a redirect); the CSRF middleware checks
+    # the token, and set_language follows `next` only to this site (else to "/").
+    path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", api_docs.SchemaView.as_view(), name="api-schema"),

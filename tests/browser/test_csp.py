@@ -98,6 +98,13 @@ def test_the_sign_in_and_the_admin_pages_run_under_the_policy(browser_page, page
     page_problems.collect(page)
     sign_in(page, world.admin)
 
+    # Django's own admin markup, reported to the lead (issue 16 item 4), not ours to change:
+    page_problems.allow_accessibility(
+        "target-size", "Django admin's changelist filter links (#changelist-filter li a) are "
+        "under 24 px high, on /admin/organisations/agency/")
+    page_problems.allow_accessibility(
+        "label", "Django admin's tabular inline (the agency's units: #id_units-0-name, "
+        "-is_active, -DELETE) has column headers, no labels, on the agency change page")
     for path in ["/admin/", "/admin/organisations/agency/",
                  f"/admin/organisations/agency/{world.prison_a.pk}/change/"]:
         page.goto(path)

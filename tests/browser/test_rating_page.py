@@ -62,7 +62,7 @@ def _judge(page, option, rationale):
 
 
 def test_a_structured_profile_from_start_to_countersignature(browser_page, page_problems,
-                                                              profile_certified):
+                                                              profile_certified, second_browser):
     page = browser_page
     w = profile_certified
     sign_in(page, w.treatment_a)
@@ -138,13 +138,12 @@ def test_a_structured_profile_from_start_to_countersignature(browser_page, page_
     assert AdditionalFactor.objects.get(assessment=assessment).name == "Online contacts abroad"
 
     # A manager of the prison countersigns.
-    manager = page.context.browser.new_context(base_url=page.url.split("/assessments")[0])
-    other = manager.new_page()
+    other, other_problems = second_browser()
     sign_in(other, w.manager_a)
     other.goto(f"{base}/")
     other.get_by_role("button", name="Countersign").click()
     expect(other.get_by_text("Countersigned.")).to_be_visible()
-    manager.close()
+    other_problems.assert_none(other)
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.COUNTERSIGNED
 

@@ -1,5 +1,6 @@
 """The browser smoke test: sign in through the form and open a person's page in a real Chromium,
-on a desktop and at a phone's width, with no console error and no CSP violation."""
+on a desktop and at a phone's width (nothing scrolling sideways), with no console error, no CSP
+violation and no serious accessibility violation."""
 
 import pytest
 
@@ -20,6 +21,8 @@ def test_a_treatment_officer_signs_in_and_opens_a_person_s_page(browser_page, pa
     assert world.person_a.reference in page.content()
     # the page's own scripts and styles were loaded and ran under the policy
     assert page.evaluate("typeof window.htmx") == "object"
+    # nothing scrolls sideways, on a phone too (STYLE.md: wing staff use 390 px)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
     page_problems.assert_none(page)
 
 
