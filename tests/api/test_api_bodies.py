@@ -150,3 +150,18 @@ def test_it_answers_415_to_a_body_that_is_not_json(assessing):
 def test_it_refuses_malformed_json_with_400(assessing, text):
     response = _send(assessing, WRITES[0], text.encode("latin-1"))
     assert_error(response, 400, "parse_error")
+
+
+def test_a_malformed_body_is_explained_in_the_readers_language(assessing):
+    """DRF words parse errors in English only, with the parser's internals appended."""
+    _name, persona, method, url, _valid = WRITES[0]
+    client = login(getattr(assessing, persona))
+
+    def detail():
+        response = getattr(client, method)(url(assessing), b"{", content_type="application/json")
+        return assert_error(response, 400, "parse_error")["detail"]
+
+    english = detail()
+    assert "JSON parse error" not in english
+    client.post("/i18n/setlang/", {"language": "sq"})
+    assert detail() != english
