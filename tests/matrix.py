@@ -17,6 +17,18 @@ class Row:
     expect: dict  # persona -> status; "*" for the rest
     method: str = "get"
     data: dict = field(default_factory=dict)
+    # callable(world) -> the record a POST changes: its version, read fresh before each
+    # persona's request, is sent as the page's form would send it (an edit without its version
+    # is refused as stale, 409, which would hide the status this row is about).
+    version_of: object = None
+    version_field: str = "version"  # as the form names it (a form with a prefix: "p-version")
+
+    def data_for(self, world) -> dict:
+        if self.version_of is None:
+            return self.data
+        record = self.version_of(world)
+        version = type(record).objects.values_list("version", flat=True).get(pk=record.pk)
+        return {**self.data, self.version_field: version}
 
     def status_for(self, persona):
         if persona not in self.expect and persona in FALLBACK:

@@ -234,7 +234,8 @@ MATRIX = {
     # judgement (both fields empty) is removed, 302; a factor without a name or rating is
     # refused on the page, 200; removing needs no more than the factor, 302.
     "assessments:domain_judgement": Row(lambda w: reverse("assessments:domain_judgement", args=[
-        profile_draft(w).uuid, "engagement"]), DRAFT_A_POSTS, method="post"),
+        profile_draft(w).uuid, "engagement"]), DRAFT_A_POSTS, method="post",
+        version_of=profile_draft, version_field="judgement-version"),
     "assessments:factor_add": Row(lambda w: reverse("assessments:factor_add", args=[
         profile_draft(w).uuid, "engagement"]), DRAFT_A, method="post"),
     "assessments:factor_update": Row(lambda w: reverse("assessments:factor_update", args=[
@@ -246,13 +247,13 @@ MATRIX = {
                                   DRAFT_A_POSTS, method="post"),
     "assessments:remove_source": Row(lambda w: reverse("assessments:remove_source",
                                                        args=[draft(w).uuid, 0]),
-                                     DRAFT_A_POSTS, method="post"),
+                                     DRAFT_A_POSTS, method="post", version_of=draft),
     "assessments:summary": Row(lambda w: reverse("assessments:summary", args=[draft(w).uuid]),
-                               DRAFT_A_POSTS, method="post"),
+                               DRAFT_A_POSTS, method="post", version_of=draft),
     "assessments:invite": Row(lambda w: reverse("assessments:invite", args=[draft(w).uuid]),
                               DRAFT_A_POSTS, method="post"),
     "assessments:submit": Row(lambda w: reverse("assessments:submit", args=[draft(w).uuid]),
-                              DRAFT_A_POSTS, method="post"),
+                              DRAFT_A_POSTS, method="post", version_of=draft),
     "assessments:correct": Row(lambda w: reverse("assessments:correct",
                                                  args=[countersigned(w).uuid]),
                                TREATMENT_A_POSTS, method="post"),
@@ -260,7 +261,8 @@ MATRIX = {
     # summary, visible to the NGO worker, who may not countersign it (403).
     "assessments:countersign": Row(lambda w: reverse("assessments:countersign",
                                                      args=[submitted(w).uuid]),
-                                   {**MANAGER_A_POSTS, "ngo_worker": 403}, method="post"),
+                                   {**MANAGER_A_POSTS, "ngo_worker": 403}, method="post",
+                                   version_of=submitted),
     "assessments:return": Row(lambda w: reverse("assessments:return", args=[submitted(w).uuid]),
                               MANAGER_A_POSTS, method="post"),
     "assessments:instruments": Row(lambda w: reverse("assessments:instruments"),
@@ -413,7 +415,7 @@ def test_each_persona_gets_the_expected_status(name, world):
     for persona in PERSONAS:
         client = Client() if persona == "anonymous" else login(getattr(world, persona))
         url = row.url(world)
-        response = getattr(client, row.method)(url, row.data)
+        response = getattr(client, row.method)(url, row.data_for(world))
         expected = row.status_for(persona)
         if response.status_code != expected:
             failures.append(f"{persona}: expected {expected}, got {response.status_code}")

@@ -60,7 +60,8 @@ ROWS = {
     "observations:mine": Row(lambda w: reverse("observations:mine"), only(
         {"regional_coordinator": 403, "dpo": 403, "admin": 403}, 200)),
     "observations:review": Row(_object("review", builders.security_new), only(
-        {"security_a": 403, "analyst_a": 302}, 404), method="post"),
+        {"security_a": 403, "analyst_a": 302}, 404), method="post",
+        version_of=builders.security_new),
     "observations:link": Row(_object("link", builders.security_reviewed),
                              ANALYST_ON_OBSERVATION),
     "observations:unlink": Row(_object("unlink", builders.link), only(
