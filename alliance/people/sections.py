@@ -57,17 +57,15 @@ def render_sections(request, person, grant) -> list[RenderedSection]:
         if section.compartment and not grant.holds(section.compartment):
             continue
         context = {"person": person, "grant": grant, **section.context(request.user, person, grant)}
-        actions = (
-            render_to_string(section.actions_template, context, request).strip()
-            if section.actions_template
-            else ""
-        )
+        # Rendered templates are safe strings as they are; a bar with nothing in it is no bar.
+        actions = (render_to_string(section.actions_template, context, request)
+                   if section.actions_template else "")
         shown.append(
             RenderedSection(
                 section.key,
                 section.column,
                 render_to_string(section.template, context, request),
-                SafeString(actions),
+                actions if actions.strip() else "",
             )
         )
     return shown
