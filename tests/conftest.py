@@ -14,7 +14,9 @@ from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from alliance.accounts.models import Role, Sector
 from alliance.cases import services as case_services
@@ -42,6 +44,16 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request in another language leaves it active in the thread after the response (Django's
+    LocaleMiddleware activates, nothing deactivates): without this, a test that reads a message
+    outside a request would read it in whatever language the previous test on the worker used."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -106,9 +106,11 @@ def exception_handler(exc, context):
         context["request"].accepted_media_type = JSONRenderer.media_type
     if isinstance(exc, exceptions.Throttled):
         response.data = error_body(throttled_message(exc.wait), exc.default_code)
-    elif isinstance(exc, exceptions.ParseError):
-        # DRF's parsers word these in English only ("JSON parse error - ..."), with the parser's
-        # own message appended: say it in the reader's language, without the internals.
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith(
+            ("JSON parse error", "Multipart form parse error")):
+        # DRF's parsers word these in English only, with the parser's own message appended: say
+        # it in the reader's language, without the internals. (Ours, such as too_deep, are
+        # translated already and keep their code.)
         response.data = error_body(_("The request body could not be read: check that it is "
                                      "well-formed and matches its Content-Type."),
                                    exc.default_code)

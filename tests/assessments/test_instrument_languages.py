@@ -265,8 +265,8 @@ def test_the_message_names_the_added_languages_and_the_instrument_in_the_readers
 
     with translation.override("hr"):
         message = loaded.message()
-    assert message.startswith("Added sr, bs, hr, cnr to ")
-    assert message.endswith(f" {loaded.version.parsed.name.get('hr')} 1.0.")
+    assert message == (f"Dodano u {loaded.version.parsed.name.get('hr')} 1.0: "
+                       "sr, bs, hr, cnr.")
     assert loaded.version.parsed.name.get("hr") != loaded.version.parsed.name.get("en")
 
 

@@ -56,7 +56,7 @@ def test_a_probation_officer_records_a_follow_up_on_a_phone(browser_page, page_p
 
     page.get_by_label("Date of the contact").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save the follow-up").click()
-    expect(page.get_by_text("recorded")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("after 1 week recorded")
     _no_sideways_scroll(page)
     page_problems.assert_none(page)
 

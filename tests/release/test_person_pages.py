@@ -203,8 +203,10 @@ def test_recording_the_release_passes_responsibility_after_an_acknowledged_hando
     w = releasing
     hand_over(w)
     client = login(w.manager_a)
+    episode = w.person_a.custody_episodes.get(is_current=True)
     response = client.post(reverse("release:release_record", args=[w.person_a.uuid]), {
-        "released_on": timezone.localdate().isoformat(), "release_type": "end_of_sentence"})
+        "released_on": timezone.localdate().isoformat(), "release_type": "end_of_sentence",
+        "version": episode.version})
     assert response.status_code == 302
     w.person_a.refresh_from_db()
     assert w.person_a.responsible_agency == w.probation
@@ -249,8 +251,11 @@ def test_only_the_prison_s_record_keepers_record_the_release(releasing):
 def test_the_released_person_s_page_says_when_and_lists_the_follow_ups(releasing):
     w = ensure_releasing(releasing)
     client = login(w.manager_a)
-    client.post(reverse("release:release_record", args=[w.person_a.uuid]), {
-        "released_on": timezone.localdate().isoformat(), "release_type": "conditional"})
+    episode = w.person_a.custody_episodes.get(is_current=True)
+    recorded = client.post(reverse("release:release_record", args=[w.person_a.uuid]), {
+        "released_on": timezone.localdate().isoformat(), "release_type": "conditional",
+        "version": episode.version})
+    assert recorded.status_code == 302
     html = _html(client.get(reverse("release:person", args=[w.person_a.uuid])))
     assert "Released on" in html and "Follow-ups after release" in html
     assert reverse("release:release_record", args=[w.person_a.uuid]) not in html

@@ -172,9 +172,12 @@ def plant(w) -> dict:
     # the knowledge base, the methodology and training (each marker shown to every holder)
     plant_knowledge(w, mark)
     # security: the detail of a due reason that came from an escalated observation
+    # (a code with parameters: the marker stands in for an indicator's code)
     assessment_services.mark_reassessment_due(
         person=w.person_a, reason="significant_event", compartment=Compartment.SECURITY,
-        detail=mark("securitydue", "security"), actor=w.manager_a)
+        detail="observation_escalated", actor=w.manager_a,
+        detail_params={"observed_on": datetime.date.today(),
+                       "indicators": [mark("securitydue", "security")]})
     # treatment-derived output on the person page: the chart and the change summary
     markers["Domain scores over time"] = "treatment"
     markers["Since the previous assessment"] = "treatment"
