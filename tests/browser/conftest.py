@@ -28,6 +28,7 @@ wait for the page (Playwright's expectations do) before reading the database in 
 """
 
 import contextlib
+import importlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -64,6 +65,22 @@ def pytest_collection_modifyitems(items):
         if _is_browser_test(item):
             item.add_marker(pytest.mark.browser)
     items.sort(key=_is_browser_test)
+
+
+# The regional defaults the migrations load (escalation indicators, pre-release steps). Browser
+# tests run last, after pytest-django's transactional tests (backups, concurrent edits), whose
+# closing flush empties every table, these included: each browser test puts them back inside
+# its own transaction (rolled back after it), with the migrations' own loaders.
+_DEFAULT_LOADERS = ("alliance.observations.migrations.0002_default_indicators",
+                    "alliance.release.migrations.0002_default_steps")
+
+
+@pytest.fixture(autouse=True)
+def _regional_defaults(db):
+    from django.apps import apps
+
+    for module in _DEFAULT_LOADERS:
+        importlib.import_module(module).load(apps, None)
 
 
 # --- the site, served from a thread on the test's connection ------------------------------------
