@@ -1,4 +1,4 @@
-# Serbian (Latin).
+# Serbian (Latin), and through it Serbian (Cyrillic), Bosnian, Montenegrin and Croatian.
 # Day before month with a closing dot (26.11.2026.), two-digit days in short dates so that
 # columns of dates line up, 24-hour clock.
 DATE_FORMAT = "j. F Y."
