@@ -32,6 +32,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import Conflict, error_body
 from .middleware import record_failure
+from .pagination import bounded_page
 from .parsers import RequestTooLarge, check_size
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -203,6 +204,10 @@ class ListQuery(serializers.Serializer):
 class Pagination(PageNumberPagination):
     """The one envelope of every API list: {count, next, previous, page, pages, results}.
 
+    Every list is bounded (core.pagination): a page is read with LIMIT size + 1 and nothing is
+    counted, so its cost does not grow with the list. `count` and `pages` are null until the
+    last page, which gives them; `next` says there is more.
+
     A page that is not a whole number from 1 is refused (400). A page past the last answers the
     last page (as on the pages): the person list is paged by people.selectors.caseload_page,
     which audits exactly the rows it returns, so every list clamps the same way.
@@ -227,12 +232,11 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        paginator = self.django_paginator_class(queryset, self.page_size)
-        self.page = paginator.get_page(self.page_number(request))
+        self.page = bounded_page(queryset, self.page_number(request), self.page_size)
         return list(self.page)
 
     def paginated_response(self, request, page, data) -> Response:
-        """The envelope of a Django Page paginated elsewhere (by a selector that audits it)."""
+        """The envelope of a page paginated elsewhere (by a selector that audits it)."""
         self.request, self.page = request, page
         return self.get_paginated_response(data)
 
@@ -247,11 +251,14 @@ class Pagination(PageNumberPagination):
             "type": "object",
             "required": ["count", "next", "previous", "page", "pages", "results"],
             "properties": {
-                "count": {"type": "integer", "description": "Rows in the whole list."},
+                "count": {"type": "integer", "nullable": True, "description": (
+                    "Rows in the whole list, given on the last page only; null while `next` "
+                    "is set.")},
                 "next": {**link, "description": "The next page, or null on the last."},
                 "previous": {**link, "description": "The previous page, or null on the first."},
                 "page": {"type": "integer", "description": "This page's number, from 1."},
-                "pages": {"type": "integer", "description": "How many pages there are."},
+                "pages": {"type": "integer", "nullable": True, "description": (
+                    "How many pages there are, given on the last page only.")},
                 "results": schema,
             },
         }

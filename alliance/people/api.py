@@ -122,22 +122,8 @@ class PersonListQuery(ListQuery):
     category = ChoiceFilter(DataSubjectCategory.choices, help_text="Data-subject category.")
 
 
-class PersonListPagination(Pagination):
-    """The shared envelope, except that the person list counts nothing (its cost must not grow
-    with the number of people): `count` and `pages` are null until the last page."""
-
-    def get_paginated_response_schema(self, schema):
-        envelope = super().get_paginated_response_schema(schema)
-        properties = envelope["properties"]
-        properties["count"] = {"type": "integer", "nullable": True, "description": (
-            "Rows in the whole list, given on the last page only; null while `next` is set.")}
-        properties["pages"] = {"type": "integer", "nullable": True, "description": (
-            "How many pages there are, given on the last page only.")}
-        return envelope
-
-
 class PersonList(APIView):
-    pagination_class = PersonListPagination
+    pagination_class = Pagination
 
     @extend_schema(responses=PersonSerializer(many=True), parameters=[PersonListQuery])
     def get(self, request):

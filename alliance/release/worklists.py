@@ -8,7 +8,6 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from alliance.accounts.access import profile_for
 from alliance.core import audit
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
+from alliance.core.pagination import BoundedPage, bounded_page
 from alliance.people.access import holders_among
 from alliance.people.models import CustodyEpisode
 
@@ -36,7 +36,7 @@ class Worklist:
     today: datetime.date
     horizon_months: int
     counts: dict
-    page: Page | None = None
+    page: BoundedPage | None = None
     rows: list = field(default_factory=list)
     facilities: list = field(default_factory=list)  # the releases' summary per facility
     groups: list = field(default_factory=list)  # the page's release rows by facility
@@ -116,10 +116,10 @@ def _release_rows(user, today, horizons, facility: str, page_number):
     upcoming = release_steps.visible(user).filter(_within_horizon(today, horizons))
     episodes = (CustodyEpisode.objects.filter(pk__in=upcoming.values("episode_id"))
                 .select_related("facility", "person__responsible_agency")
-                .order_by("facility__name", "expected_release", "person__reference"))
+                .order_by("facility__name", "expected_release", "person__reference", "pk"))
     if facility:
         episodes = episodes.filter(facility__uuid=facility)
-    page = Paginator(episodes, PAGE_SIZE).get_page(page_number)
+    page = bounded_page(episodes, page_number, PAGE_SIZE)
     shown = list(page.object_list)
     steps = list(release_steps.visible(user).filter(episode__in=[e.pk for e in shown])
                  .select_related("template", "agency").order_by("due_on", "template__order"))
@@ -171,21 +171,21 @@ def release_worklist(user, *, tab: str = "releases", facility: str = "", page_nu
     elif tab == "overdue":
         steps = (_overdue_steps(user, today)
                  .select_related("template", "agency", "person", "episode__facility")
-                 .order_by("due_on", "episode__facility__name", "person__reference"))
+                 .order_by("due_on", "episode__facility__name", "person__reference", "pk"))
         if facility:
             steps = steps.filter(episode__facility__uuid=facility)
-        worklist.page = Paginator(steps, PAGE_SIZE).get_page(page_number)
+        worklist.page = bounded_page(steps, page_number, PAGE_SIZE)
         worklist.rows = _rows_of(user, worklist.page, lambda s: s.person)
     elif tab == "follow_ups":
         due = (_follow_ups_due(user, today).select_related("person", "agency")
-               .order_by("due_on", "person__reference"))
-        worklist.page = Paginator(due, PAGE_SIZE).get_page(page_number)
+               .order_by("due_on", "person__reference", "pk"))
+        worklist.page = bounded_page(due, page_number, PAGE_SIZE)
         worklist.rows = _rows_of(user, worklist.page, lambda f: f.person)
     else:
         waiting = (_handovers_waiting(user)
                    .select_related("person", "from_agency", "to_agency", "sent_by")
-                   .order_by("sent_at"))
-        worklist.page = Paginator(waiting, PAGE_SIZE).get_page(page_number)
+                   .order_by("sent_at", "pk"))
+        worklist.page = bounded_page(waiting, page_number, PAGE_SIZE)
         worklist.rows = _rows_of(user, worklist.page, lambda h: h.person)
         mine = {g.agency_id for g in profile_for(user).grants}
         for row in worklist.rows:

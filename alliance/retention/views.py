@@ -2,7 +2,6 @@
 register of erasures. Each view checks through access.py and writes through services.py."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from alliance.core import audit
 from alliance.core.audit import AuditAction
 from alliance.core.forms import apply_service
+from alliance.core.pagination import bounded_page
 
 from . import services
 from .access import (
@@ -23,6 +23,8 @@ from .access import (
 from .forms import Decision, DecisionForm, RuleForm
 from .models import ClockStart, RetentionCategory, ReviewStatus
 from .review import effective_rules
+
+PAGE_SIZE = 50
 
 
 def _require_dpo(user) -> None:
@@ -40,7 +42,7 @@ def worklist(request):
     category = request.GET.get("category", "")
     if category in RetentionCategory.values:
         items = items.filter(category=category)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = bounded_page(items, request.GET.get("page"), PAGE_SIZE)
     audit.consulted(actor=request.user, action=AuditAction.LIST,
                     persons=[i.person for i in page], details={"worklist": "retention"})
     return render(request, "retention/worklist.html", {
@@ -118,7 +120,7 @@ def period_edit(request, jurisdiction_code, category):
 
 def erasures(request):
     _require_dpo(request.user)
-    page = Paginator(erasures_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    page = bounded_page(erasures_visible_to(request.user), request.GET.get("page"), PAGE_SIZE)
     audit.consulted(actor=request.user, action=AuditAction.LIST,
                     persons=[r.person for r in page], details={"register": "erasures"})
     return render(request, "retention/erasures.html", {"page": page})

@@ -2,7 +2,6 @@
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from alliance.accounts.access import can_administer
 from alliance.core import anchors, audit
 from alliance.core.csvexport import csv_cell, streaming_writer
 from alliance.core.models import AuditAction
+from alliance.core.pagination import bounded_page
 from alliance.people.access import can_have_caseload, can_view_aggregates
 from alliance.people.selectors import aggregate_counts
 
@@ -62,8 +62,8 @@ def audit_list(request):
     if not can_read_audit(request.user):
         raise PermissionDenied(_("Only a data protection officer can read the audit trail."))
     form = AuditFilterForm(request.GET or None)
-    page = Paginator(audit_search(request.user, _audit_filters(form)), 100).get_page(
-        request.GET.get("page"))
+    page = bounded_page(audit_search(request.user, _audit_filters(form)), request.GET.get("page"),
+                        100)
     audit.record(actor=request.user, action=AuditAction.SEARCH, object_type="core.auditevent",
                  details={"filters": {k: str(v) for k, v in request.GET.items()
                                       if k not in ("page", "search_term")}})

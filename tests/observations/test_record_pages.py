@@ -346,7 +346,7 @@ def test_my_observations_is_paged_newest_first(world):
     first = client.get(reverse("observations:mine")).content.decode()
     second = client.get(reverse("observations:mine") + "?page=2").content.decode()
     assert first.count("ENTRY") == 25 and second.count("ENTRY") == 2
-    assert "Page 1 of 2" in first
+    assert "Page 1</span>" in first and "Page 2 of 2" in second
 
 
 def test_my_observations_runs_as_many_queries_for_twenty_rows_as_for_one(world):

@@ -18,6 +18,7 @@ from alliance.core.compartments import DataCategory
 from alliance.core.csvexport import csv_cell, streaming_writer
 from alliance.core.forms import apply_service
 from alliance.core.models import AuditAction
+from alliance.core.pagination import bounded_page
 from alliance.organisations.models import AgreementStatus
 from alliance.organisations.selectors import active_agencies
 
@@ -236,7 +237,7 @@ def category_labels(categories) -> str:
 @require_GET
 def disclosures(request):
     form, rows = _disclosure_search(request)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    page = bounded_page(rows, request.GET.get("page"), 100)
     # One event naming the references the page shows (the DPO reads them, as any consultation).
     audit.consulted(actor=request.user, action=AuditAction.SEARCH,
                     persons=[row.person for row in page],

@@ -6,13 +6,13 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 
 from alliance.accounts.access import profile_for
 from alliance.core import audit
 from alliance.core.models import AuditAction
+from alliance.core.pagination import bounded_page
 from alliance.organisations.models import Agency
 
 from ..models import AWAITING, Referral, ReferralStatus
@@ -70,7 +70,7 @@ def inbox_sent(user, page_number=None):
     included, newest first, SENT_PER_PAGE a page (a prison refers many people over the years)."""
     rows = (referrals.visible(user).filter(from_agency_id__in=sorted(my_agency_ids(user)))
             .select_related(*_RELATED).order_by("-created_at", "-id"))
-    page = Paginator(rows, SENT_PER_PAGE).get_page(page_number)
+    page = bounded_page(rows, page_number, SENT_PER_PAGE)
     noted(user, list(page), "referrals_sent")
     return page
 

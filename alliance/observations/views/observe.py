@@ -4,7 +4,6 @@ observations": their status, when the analyst read them, the feedback). An obser
 security compartment sees their own entries here and nobody else's, anywhere."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from alliance.core import audit
 from alliance.core.forms import apply_service
 from alliance.core.models import AuditAction
+from alliance.core.pagination import bounded_page
 from alliance.people.access import require_caseload
 
 from .. import purpose, services
@@ -121,7 +121,7 @@ def mine(request):
     purpose.fixed(purpose.Purpose.OWN_REPORT)
     rows = (observations.visible(request.user).filter(recorded_by=request.user)
             .select_related("person", "unit").order_by("-observed_at", "-id"))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = bounded_page(rows, request.GET.get("page"), PAGE_SIZE)
     audit.consulted(actor=request.user, action=AuditAction.LIST,
                     persons=[o.person for o in page.object_list],
                     details={"list": "my_observations"})

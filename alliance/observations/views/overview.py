@@ -4,11 +4,11 @@ observation (raw material: each read says its purpose first, see purpose.py), a 
 and the summaries shared with the reader."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from alliance.core.pagination import bounded_page
 from alliance.people.access import require_caseload
 
 from .. import purpose, selectors
@@ -29,7 +29,7 @@ ALL = "all"
 
 
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return bounded_page(rows, request.GET.get("page"), PAGE_SIZE)
 
 
 def _facility(request):

@@ -5,7 +5,6 @@ selectors, writes through the services."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +15,7 @@ from alliance.assessments.instruments import UNKNOWN
 from alliance.assessments.models import InstrumentKind
 from alliance.core.forms import apply_service
 from alliance.core.i18n import current_language
+from alliance.core.pagination import bounded_page
 from alliance.people.access import require_caseload
 
 from .. import access, selectors, services
@@ -43,7 +43,7 @@ PAGE_SIZE = 25
 
 
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return bounded_page(rows, request.GET.get("page"), PAGE_SIZE)
 
 
 def _form_page(request, form, *, title, person, submit, intro="", status=200):

@@ -12,7 +12,6 @@ their support plan (`_through_plan`), so the plan's 404 / 403 rules and audit ap
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.core import audit
 from alliance.core.forms import apply_service
+from alliance.core.pagination import bounded_page
 from alliance.core.policy import refuse
 from alliance.people.models import Person
 
@@ -116,8 +116,8 @@ def support_plan(request, person_uuid):
                                  if c.ends_on is None or c.ends_on >= today],
             conditions_ended=[c for c in conditions if c.ends_on is not None
                               and c.ends_on < today],
-            page=Paginator(plan.contacts.select_related("agency", "recorded_by"),
-                           CONTACTS_PER_PAGE).get_page(request.GET.get("page")),
+            page=bounded_page(plan.contacts.select_related("agency", "recorded_by"),
+                              request.GET.get("page"), CONTACTS_PER_PAGE),
             breaches=list(plan.breaches.select_related("condition", "recorded_by")),
             open_statuses=[PathwayStatus.NEED, PathwayStatus.IN_PROGRESS],
         )
