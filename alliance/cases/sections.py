@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from alliance.people import timeline
 from alliance.people.sections import PersonSection, register
 
-from .models import Case, ManagementLevel
+from .models import ManagementLevel
+from .selectors import open_case
 
 TIMELINE = {
     "case_opened": _("Case opened"),
@@ -18,9 +19,8 @@ TIMELINE = {
 
 
 def case_section(user, person, grant) -> dict:
-    """The open case, its team and level history (three queries, whatever their size)."""
-    case = (Case.objects.filter(person=person, status="open").select_related("case_manager")
-            .prefetch_related("team__user", "team__agency", "level_history__decided_by").first())
+    """The open case, its team and level history (four queries, whatever their size)."""
+    case = open_case(person)
     members = list(case.team.all()) if case else []
     return {"case": case, "team": [m for m in members if m.ended_at is None],
             "past_team": [m for m in members if m.ended_at],

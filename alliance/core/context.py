@@ -37,3 +37,19 @@ def deactivate(token: contextvars.Token) -> None:
 def memo() -> dict | None:
     """This request's memo (a dict), or None outside a request."""
     return _current.get().memo
+
+
+def remembered(key: tuple, compute, *, reads_only: bool = False):
+    """compute(), once per request for `key` (every time outside a request). `reads_only`: only
+    in a request that writes nothing (GET, HEAD, OPTIONS), for values a service of the same
+    request could change (a case team, custody episodes) and must then read afresh."""
+    cache = memo()
+    if cache is None or (reads_only and cache.get(WRITING_KEY, True)):
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+# Set in the memo by core/purpose.py's memo_for: whether the request may write.
+WRITING_KEY = "request_writes"

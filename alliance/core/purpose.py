@@ -65,7 +65,7 @@ def normalise(code: str, other: str = "") -> str:
     return code[:MAX_LENGTH]
 
 
-WRITING_KEY = "request_writes"
+WRITING_KEY = context.WRITING_KEY
 
 
 def memo_for(request) -> dict:

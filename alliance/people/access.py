@@ -105,15 +105,22 @@ def team_crossings(user) -> dict[int, dict[str, tuple[int, int] | None]]:
     nothing gives nothing: the person is not even visible through it. When an agreement lapses,
     the next request reads the dates and the access through it is gone. Two queries at most (the
     places, and the agreements when a place crosses), once per request."""
-    cache = context.memo()
-    key = ("team_crossings", user.pk)
-    if cache is not None and key in cache:
-        return cache[key]
-    held = _gated(_open_team(user).values_list(
-        "case__person_id", "case__person__responsible_agency_id", "agency_id", "scopes"))
-    if cache is not None:
-        cache[key] = held
-    return held
+    return context.remembered(("team_crossings", user.pk), lambda: _gated(open_places(user)))
+
+
+def open_places(user) -> list[tuple[int, int, int, list]]:
+    """(person id, responsible agency id, the place's agency id, scopes) for each of the user's
+    places on an open case team: one query, once per request (the policies of several modules
+    read it)."""
+    return context.remembered(("open_places", user.pk), lambda: list(
+        _open_team(user).values_list("case__person_id", "case__person__responsible_agency_id",
+                                     "agency_id", "scopes")))
+
+
+def managed_person_ids(user) -> list[int]:
+    """The people whose open case `user` manages: one query, once per request."""
+    return context.remembered(("managed_person_ids", user.pk), lambda: sorted(
+        user.managed_cases.filter(status="open").values_list("person_id", flat=True)))
 
 
 def _gated(rows) -> dict[int, dict[str, tuple[int, int] | None]]:
@@ -223,11 +230,14 @@ class PersonPolicy:
         return Person.objects.filter(visible_condition(user))
 
     def grant(self, user, person: Person) -> Grant:
+        """The user's grant on one person: computed once per request (the page, its sections
+        and the policies they call all ask for it)."""
         if not user.is_authenticated or not user.is_active:
             return NO_GRANT
-        places = list(_open_team(user).filter(case__person=person)
-                      .select_related("agency", "case"))
-        return self._grant(user, person, places)
+        return context.remembered(
+            ("person_grant", user.pk, person.pk, person.responsible_agency_id),
+            lambda: self._grant(user, person, list(
+                _open_team(user).filter(case__person=person).select_related("agency", "case"))))
 
     def grants(self, user, people) -> dict[int, Grant]:
         """person id -> grant, for people already obtained through `visible` (worklists): one

@@ -16,9 +16,10 @@ from django.db.models import (
     prefetch_related_objects,
 )
 
-from alliance.core import audit, crypto
+from alliance.core import audit, context, crypto
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
+from alliance.core.pagination import bounded_page
 from alliance.organisations.models import Jurisdiction
 
 from .access import (
@@ -114,67 +115,6 @@ def _management_levels() -> dict:
     return dict(_case_model()._meta.get_field("management_level").flatchoices)
 
 
-class _Unknown:
-    """The paginator of a BoundedPage: the total is known only on the last page."""
-
-    def __init__(self, count: int | None, num_pages: int | None):
-        self.count, self.num_pages = count, num_pages
-
-
-class BoundedPage:
-    """One page of a list read with LIMIT page size + 1, without counting the whole list: the
-    extra row says whether there is a next page. The total (`paginator.count`, `num_pages`)
-    is known, and given, only on the last page; elsewhere it is None ("more").
-
-    Quacks like django.core.paginator.Page for the templates and the API's envelope."""
-
-    def __init__(self, object_list: list, number: int, size: int, more: bool):
-        self.object_list, self.number, self._more = object_list, number, more
-        last = None if more else (number - 1) * size + len(object_list)
-        self.paginator = _Unknown(last, None if more else number)
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-    def has_next(self) -> bool:
-        return self._more
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def has_other_pages(self) -> bool:
-        return self.has_next() or self.has_previous()
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
-
-
-def bounded_page(queryset, page_number, size: int) -> BoundedPage:
-    """Page `page_number` of `queryset` (ordered) in one query, with no COUNT. A page past the
-    end answers the last page, as Django's get_page does: only then is the list counted (one
-    COUNT, on that rare path) to find which page is the last."""
-    number = _page_number(page_number)
-    rows = list(queryset[(number - 1) * size:number * size + 1])
-    if not rows and number > 1:
-        total = queryset.order_by().count()
-        number = max(1, -(-total // size))
-        rows = list(queryset[(number - 1) * size:number * size + 1])
-    return BoundedPage(rows[:size], number, size, more=len(rows) > size)
-
-
 def _load_identities(user, people: list, ids: set[int], fields) -> None:
     """Decrypt `fields` for the people in `ids` only (those whose identity `user` holds), in one
     query through the policy, onto the rows already read (the caseload deferred them: touching
@@ -216,10 +156,18 @@ def caseload_page(user, filters: CaseloadFilters, page_number=1,
 
 # --- the person page's own sections -------------------------------------------------------------
 
-def custody_section(user, person, grant) -> dict:
-    episodes = list(
+def episodes_of(person) -> list[CustodyEpisode]:
+    """The person's custody episodes, latest admission first, with their facility and unit: one
+    query, once per request that writes nothing (the custody and release sections both read
+    them)."""
+    return context.remembered(("episodes_of", person.pk), lambda: list(
         CustodyEpisode.objects.filter(person=person).select_related("facility", "unit")
-        .prefetch_related("key_date_overrides__actor"))
+        .order_by("-admitted_on", "-id")), reads_only=True)
+
+
+def custody_section(user, person, grant) -> dict:
+    episodes = episodes_of(person)
+    prefetch_related_objects(episodes, "key_date_overrides__actor")
     return {"current_episode": next((e for e in episodes if e.is_current), None),
             "past_episodes": [e for e in episodes if not e.is_current]}
 

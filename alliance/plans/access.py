@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
 from alliance.assessments.access import countersign_agency_ids
-from alliance.core import audit, context
+from alliance.core import audit
 from alliance.core.compartments import Compartment, DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
 from alliance.people.access import (
@@ -31,6 +31,7 @@ from alliance.people.access import (
     Action,
     compartment_holders,
     get_person_for_user,
+    managed_person_ids,
     open_team_scopes,
     person_grant,
     refuse,
@@ -76,24 +77,12 @@ def _planning_agency_ids(user) -> set[int]:
             if g.roles & RECORD_KEEPER_ROLES or g.sector == "treatment"}
 
 
-def _managed_person_ids(user) -> list[int]:
-    """The people whose open case `user` manages (one query, once per request: the plan
-    section, its grants and the policies' filters all read it)."""
-    cache, key = context.memo(), ("managed_person_ids", user.pk)
-    if cache is not None and key in cache:
-        return cache[key]
-    ids = sorted(user.managed_cases.filter(status="open").values_list("person_id", flat=True))
-    if cache is not None:
-        cache[key] = ids
-    return ids
-
-
 def planner_condition(user, via: str = "person__") -> Q:
     """People whose plan and engagement `user` organises, as a filter."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     return (Q(**{f"{via}responsible_agency_id__in": sorted(_planning_agency_ids(user))})
-            | Q(**{f"{via}pk__in": _managed_person_ids(user)}))
+            | Q(**{f"{via}pk__in": managed_person_ids(user)}))
 
 
 def is_planner(user, person, grant: Grant) -> bool:
@@ -101,7 +90,7 @@ def is_planner(user, person, grant: Grant) -> bool:
     if not grant.can(Action.VIEW):
         return False
     return (person.responsible_agency_id in _planning_agency_ids(user)
-            or person.pk in _managed_person_ids(user))
+            or person.pk in managed_person_ids(user))
 
 
 def holds(grant: Grant, compartment: str) -> bool:
@@ -243,7 +232,8 @@ def get_plan_for_user(user, plan_uuid, action: str = PlanAction.VIEW) -> tuple[P
     """The plan and grant: 404 when not visible, 403 when the action is not allowed."""
     plan, grant = get_for_user(plans, user, plan_uuid, action, queryset=Plan.objects.select_related(
         "person__jurisdiction", "person__responsible_agency", "author", "submitted_by",
-        "countersigned_by", "assessment__instrument_version", "previous"))
+        "countersigned_by", "assessment__instrument_version", "previous")
+        .defer("assessment__instrument_version__definition"))
     audit.consulted(actor=user, obj=plan, agency=grant.agency)
     return plan, grant
 
@@ -270,7 +260,8 @@ def get_alliance_measure_for_user(user, measure_uuid):
     measure, grant = get_for_user(
         alliance_measures, user, measure_uuid, WorkAction.VIEW,
         queryset=AllianceMeasure.objects.select_related(
-            "person", "practitioner", "instrument_version__instrument", "enrolment__intervention"))
+            "person", "practitioner", "instrument_version__instrument", "enrolment__intervention")
+        .defer("instrument_version__definition"))
     audit.consulted(actor=user, obj=measure, agency=grant.agency)
     return measure, grant
 

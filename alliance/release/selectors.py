@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from alliance.people.access import Action, holding_agency_ids
 from alliance.people.models import CustodyEpisode, LegalStatus, RetainedAccess
+from alliance.people.selectors import episodes_of
 
 from . import dates
 from .access import ReleaseAction, on_receiving_side, release_grant
@@ -28,8 +29,8 @@ NEXT_STEPS = 3
 
 def episode_of(person) -> CustodyEpisode | None:
     """The episode the release work is about: the current one, else the latest."""
-    return (CustodyEpisode.objects.filter(person=person).select_related("facility")
-            .order_by("-is_current", "-admitted_on", "-id").first())
+    episodes = episodes_of(person)
+    return next((e for e in episodes if e.is_current), episodes[0] if episodes else None)
 
 
 def steps_of(episode):

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import CASEWORK_ROLES, Role
-from alliance.cases.models import Case
 from alliance.core import audit, context
 from alliance.core.compartments import DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
@@ -29,6 +28,8 @@ from alliance.people.access import (
     can_have_caseload,
     compartment_holders,
     holding_agency_ids,
+    managed_person_ids,
+    open_places,
     person_grant,
     retained_access,
 )
@@ -92,15 +93,12 @@ def _sending_pairs(user) -> dict[int, set[int]]:
     if cache is not None and key in cache:
         return cache[key]
     pairs: dict[int, set[int]] = {}
-    for person_id, agency_id in user.case_memberships.filter(
-            case__status="open", ended_at__isnull=True).values_list("case__person_id",
-                                                                    "agency_id"):
+    for person_id, _responsible, agency_id, _scopes in open_places(user):
         pairs.setdefault(person_id, set()).add(agency_id)
     for person_id, grants in retained_access(user).items():
         pairs.setdefault(person_id, set()).update(g.agency_id for g in grants)
     mine = {g.agency_id for g in profile_for(user).grants}
-    for person_id in Case.objects.filter(case_manager=user, status="open").values_list(
-            "person_id", flat=True):
+    for person_id in managed_person_ids(user):
         pairs.setdefault(person_id, set()).update(mine)
     if cache is not None:
         cache[key] = pairs

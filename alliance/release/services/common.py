@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from alliance.cases.selectors import current_team, open_case
 from alliance.core.text import checked_text as clean_text  # noqa: F401 - the services import it from here
 from alliance.people.access import person_grant
 
@@ -47,12 +48,10 @@ def team_agencies(person) -> list:
     """The agencies of the current members of the person's open case team, in the order they
     joined."""
     seen, agencies = set(), []
-    for case in person.cases.filter(status="open"):
-        for member in case.team.filter(ended_at__isnull=True).select_related("agency") \
-                .order_by("added_at", "id"):
-            if member.agency_id not in seen:
-                seen.add(member.agency_id)
-                agencies.append(member.agency)
+    for member in current_team(open_case(person)):
+        if member.agency_id not in seen:
+            seen.add(member.agency_id)
+            agencies.append(member.agency)
     return agencies
 
 
