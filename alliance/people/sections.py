@@ -10,7 +10,8 @@ The grant is the reader's (core/policy.py): a section cuts what it shows to it.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
+from django.template import Context, engines
+from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from . import selectors
@@ -50,21 +51,36 @@ class RenderedSection:
     actions: SafeString = SafeString("")
 
 
+def _request_context(request) -> dict:
+    """What the context processors give a template for this request (the user, the CSRF
+    token, the language, the navigation's counts...), computed once for all the sections:
+    rendering each section with `render_to_string(..., request)` would run every processor
+    again, once per section."""
+    values = {}
+    for processor in engines["django"].engine.template_context_processors:
+        values.update(processor(request))
+    return values
+
+
+def _render(name: str, values: dict) -> SafeString:
+    return get_template(name).template.render(Context(values))
+
+
 def render_sections(request, person, grant) -> list[RenderedSection]:
     """Every section the reader may see, rendered in order."""
-    shown = []
+    shown, processed = [], _request_context(request)
     for section in registered():
         if section.compartment and not grant.holds(section.compartment):
             continue
-        context = {"person": person, "grant": grant, **section.context(request.user, person, grant)}
+        context = {**processed, "person": person, "grant": grant,
+                   **section.context(request.user, person, grant)}
         # Rendered templates are safe strings as they are; a bar with nothing in it is no bar.
-        actions = (render_to_string(section.actions_template, context, request)
-                   if section.actions_template else "")
+        actions = _render(section.actions_template, context) if section.actions_template else ""
         shown.append(
             RenderedSection(
                 section.key,
                 section.column,
-                render_to_string(section.template, context, request),
+                _render(section.template, context),
                 actions if actions.strip() else "",
             )
         )

@@ -8,13 +8,14 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.utils import timezone
 
 from alliance.accounts.models import Role
 from alliance.core import audit
 from alliance.core.models import AuditAction
+from alliance.core.pagination import bounded_page
 from alliance.people.models import Person
 
 from . import registry
@@ -164,27 +165,41 @@ def notifications_for_list(user, *, unread_only: bool = False):
 
 def notifications_page(user, page_number=1):
     """One page of the user's notifications, logged as one consultation."""
-    page = Paginator(notifications_for_list(user), NOTIFICATIONS_PAGE_SIZE).get_page(page_number)
+    page = bounded_page(notifications_for_list(user), page_number, NOTIFICATIONS_PAGE_SIZE)
     rows = decorate_notifications(list(page.object_list))
     log_consultation(user, rows, "notifications", page=page.number)
     return page, rows
 
 
+class _Count(Subquery):
+    """COUNT(*) of a queryset, as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
 class WorkCounts:
-    """The navigation's counts: open tasks due today or overdue, and unread notifications.
-    Each is one query, run only if a template shows it (htmx partials usually do not)."""
+    """The navigation's counts: open tasks due today or overdue, and unread notifications. One
+    query for both, run only if a template shows them (htmx partials usually do not)."""
 
     def __init__(self, user):
         self.user = user
 
     @cached_property
-    def due_tasks(self) -> int:
-        return tasks_assigned_to(self.user).filter(
-            status=TaskStatus.OPEN, due_on__lte=timezone.localdate()).count()
+    def _counts(self) -> tuple[int, int]:
+        due = tasks_assigned_to(self.user).filter(
+            status=TaskStatus.OPEN, due_on__lte=timezone.localdate()).values("pk")
+        unread = notifications_visible_to(self.user).filter(read_at__isnull=True).values("pk")
+        return get_user_model().objects.filter(pk=self.user.pk).annotate(
+            due=_Count(due), unread=_Count(unread)).values_list("due", "unread").get()
 
-    @cached_property
+    @property
+    def due_tasks(self) -> int:
+        return self._counts[0]
+
+    @property
     def unread(self) -> int:
-        return notifications_visible_to(self.user).filter(read_at__isnull=True).count()
+        return self._counts[1]
 
     @property
     def total(self) -> int:
