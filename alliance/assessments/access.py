@@ -151,7 +151,7 @@ def get_assessment_for_user(user, assessment_uuid, action: str = AssessmentActio
         queryset=Assessment.objects.select_related(
             "person__jurisdiction", "person__responsible_agency",
             "instrument_version__instrument", "lead_assessor", "submitted_by",
-            "countersigned_by").prefetch_related("participants__user"))
+            "countersigned_by").defer("instrument_version__definition").prefetch_related("participants__user"))
     audit.consulted(actor=user, obj=assessment, agency=grant.agency)
     return assessment, grant
 
@@ -160,6 +160,6 @@ def get_screening_for_user(user, screening_uuid) -> tuple[Screening, Grant]:
     screening, grant = get_for_user(
         screenings, user, screening_uuid, "view",
         queryset=Screening.objects.select_related("person", "instrument_version__instrument",
-                                                  "screened_by"))
+                                                  "screened_by").defer("instrument_version__definition"))
     audit.consulted(actor=user, obj=screening, agency=grant.agency)
     return screening, grant

@@ -49,6 +49,17 @@ class Licence(models.TextChoices):
     LICENSED = "licensed", _("licensed")
 
 
+class VersionManager(models.Manager):
+    """Versions without their definition, a large JSON column (76 KB for the reference
+    instrument): the engine reads it once per process and content hash (`parsed`), so a list of
+    versions or a page that names one does not fetch and decode it to ignore it. A query that
+    joins a version in (select_related) defers it itself: `.defer("instrument_version__definition")`.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().defer("definition")
+
+
 class InstrumentVersion(PublicModel):
     """A published, immutable version of an instrument definition."""
 
@@ -60,6 +71,8 @@ class InstrumentVersion(PublicModel):
     is_active = models.BooleanField(_("offered for new assessments"), default=True)
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+
+    objects = VersionManager()
 
     class Meta:
         ordering = ["instrument__code", "-created_at"]

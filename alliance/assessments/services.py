@@ -300,8 +300,9 @@ def _require(actor, assessment, action, message):
 
 
 def _lock(assessment, expected_version=None) -> Assessment:
-    locked = Assessment.objects.select_for_update().select_related(
-        "person__jurisdiction", "instrument_version__instrument").get(pk=assessment.pk)
+    locked = (Assessment.objects.select_for_update().select_related(
+        "person__jurisdiction", "instrument_version__instrument")
+        .defer("instrument_version__definition").get(pk=assessment.pk))
     check_version(locked, expected_version)
     return locked
 

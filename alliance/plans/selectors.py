@@ -224,6 +224,7 @@ def plan_section(user, person, grant) -> dict:
     open_versions = {p.status: p for p in visible.filter(status__in=[
         PlanStatus.COUNTERSIGNED, PlanStatus.DRAFT, PlanStatus.SUBMITTED]).select_related(
         "person", "author", "countersigned_by", "assessment__instrument_version")
+        .defer("assessment__instrument_version__definition")
         .prefetch_related(_steps_prefetch())}
     current = open_versions.get(PlanStatus.COUNTERSIGNED)
     in_progress = open_versions.get(PlanStatus.DRAFT) or open_versions.get(PlanStatus.SUBMITTED)

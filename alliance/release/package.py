@@ -57,7 +57,7 @@ def assessment_summary(user, person) -> dict | None:
     Never the ratings, the evidence or the formulation."""
     latest = (assessments.visible(user)
               .filter(person=person, status=AssessmentStatus.COUNTERSIGNED)
-              .select_related("instrument_version__instrument").prefetch_related("ratings")
+              .select_related("instrument_version__instrument").defer("instrument_version__definition").prefetch_related("ratings")
               .order_by("-countersigned_at", "-id").first())
     if latest is None:
         return None
@@ -75,6 +75,7 @@ def plan_progress(user, person) -> dict | None:
     """The current (countersigned) plan: each goal with its need, status and steps done."""
     plan = (plans.visible(user).filter(person=person, status=PlanStatus.COUNTERSIGNED)
             .select_related("assessment__instrument_version", "countersigned_by")
+            .defer("assessment__instrument_version__definition")
             .prefetch_related("goals__steps").order_by("-number").first())
     if plan is None:
         return None

@@ -68,6 +68,7 @@ class PersonAssessments(APIView):
         shown = pagination.paginate_queryset(
             assessments.visible(request.user).filter(person=person)
             .select_related("person", "instrument_version__instrument")
+            .defer("instrument_version__definition")
             .prefetch_related("participants").order_by("-created_at"), request, view=self)
         views = [AssessmentView(a, assessments.grant_on_person(request.user, a,
                                                                person_access).actions)

@@ -93,7 +93,8 @@ class PersonScreenings(APIView):
         pagination = self.pagination_class()
         screenings = pagination.paginate_queryset(
             screening_policy.visible(request.user).filter(person=person)
-            .select_related("instrument_version__instrument", "screened_by"),
+            .select_related("instrument_version__instrument", "screened_by")
+            .defer("instrument_version__definition"),
             request, view=self)
         audit.consulted(actor=request.user, obj=person, agency=grant.agency,
                         details={"resource": "screenings", "count": len(screenings),

@@ -37,7 +37,7 @@ def previous_of(assessment):
         person_id=assessment.person_id, status__in=FINAL,
         instrument_version__instrument_id=assessment.instrument_version.instrument_id,
         created_at__lt=assessment.created_at)
-        .select_related("instrument_version").prefetch_related("ratings")
+        .select_related("instrument_version").defer("instrument_version__definition").prefetch_related("ratings")
         .order_by("-created_at").first())
 
 

@@ -46,6 +46,7 @@ def person_section(user, person, grant) -> dict:
     shown = list(
         assessments.visible(user).filter(person=person)
         .select_related("instrument_version__instrument", "lead_assessor", "countersigned_by")
+        .defer("instrument_version__definition")
         .prefetch_related("ratings").order_by("-created_at"))
     rows = [{"assessment": a, "judgement": judgement_label(a),
              "formulation_only": formulation_only(a.instrument_version.parsed),
@@ -57,7 +58,8 @@ def person_section(user, person, grant) -> dict:
     screening_rows = []
     if full:
         for s in (screenings.visible(user).filter(person=person)
-                  .select_related("instrument_version__instrument", "screened_by")[:10]):
+                  .select_related("instrument_version__instrument", "screened_by")
+                  .defer("instrument_version__definition")[:10]):
             option = s.instrument_version.parsed.outcomes.option(s.outcome)
             label = option.label.get(current_language()) if option else s.outcome
             screening_rows.append({"screening": s, "outcome": label})
@@ -106,7 +108,7 @@ def due_worklist(user, *, horizon_days: int = 30) -> list[dict]:
 def drafts_of(user):
     return (assessments.visible(user).filter(participants__user=user, status__in=[
         AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]).select_related(
-        "person", "instrument_version__instrument"))
+        "person", "instrument_version__instrument").defer("instrument_version__definition"))
 
 
 def awaiting_countersignature(user):
@@ -115,7 +117,8 @@ def awaiting_countersignature(user):
         status=AssessmentStatus.SUBMITTED,
         person__responsible_agency_id__in=countersign_agency_ids(user))
         .exclude(participants__user=user)
-        .select_related("person", "instrument_version__instrument", "submitted_by"))
+        .select_related("person", "instrument_version__instrument", "submitted_by")
+        .defer("instrument_version__definition"))
 
 
 def worklist(user) -> dict:

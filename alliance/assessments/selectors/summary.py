@@ -78,7 +78,7 @@ def strengths_of(assessment) -> list[str]:
 def latest_needs(person) -> dict:
     """For the plans module: the needs of the latest countersigned assessment, with its id."""
     latest = (Assessment.objects.filter(person=person, status=AssessmentStatus.COUNTERSIGNED)
-              .select_related("instrument_version").prefetch_related("ratings")
+              .select_related("instrument_version").defer("instrument_version__definition").prefetch_related("ratings")
               .order_by("-countersigned_at").first())
     if latest is None:
         return {"assessment": None, "needs": {}}

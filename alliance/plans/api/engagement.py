@@ -512,6 +512,7 @@ class PersonAllianceMeasures(APIView):
         shown = pagination.paginate_queryset(
             alliance_measures.visible(request.user).filter(person=person).select_related(
                 "practitioner", "instrument_version", "enrolment", "recorded_by")
+            .defer("instrument_version__definition")
             .order_by("-taken_on", "-pk"), request, view=self)
         _list_consulted(request, person, grant, "alliance_measures", shown, pagination)
         return pagination.get_paginated_response(

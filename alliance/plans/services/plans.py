@@ -52,7 +52,7 @@ def _lock(plan, expected_version=None) -> Plan:
     # a plan without an assessment needs.
     locked = Plan.objects.select_for_update(of=("self",)).select_related(
         "person__jurisdiction", "person__responsible_agency", "assessment__instrument_version"
-    ).get(pk=plan.pk)
+    ).defer("assessment__instrument_version__definition").get(pk=plan.pk)
     check_version(locked, expected_version)
     return locked
 
