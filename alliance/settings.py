@@ -174,8 +174,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Pages run short queries; PostgreSQL's JIT compiler costs more than it saves on them.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if os.environ.get("DATABASE_TRANSACTION_POOLER") == "1":
+        # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator) may not
+        # outlive its transaction's server connection: read such lists client-side instead.
+        # PgBouncer passes no startup options: set jit = off on the database instead
+        # (docs/deployment.md, "Scaling out").
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        # Pages run short queries; PostgreSQL's JIT compiler costs more than it saves on them.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks (the daily job): queued in the database, run by `manage.py db_worker`.
@@ -469,6 +476,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = envint("REAUTHENTICATION_TIMEOUT", 300)
 # active, SESSION_ABSOLUTE_TIMEOUT seconds after sign-in (10 hours: a shift and its overlap).
 SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT", 15 * 60)
 SESSION_ABSOLUTE_TIMEOUT = envint("SESSION_ABSOLUTE_TIMEOUT", 10 * 3600)
+# The last activity is written at most once every SESSION_TOUCH_SECONDS per session and app
+# process (one UPDATE saved on most requests); the idle limit is then kept to that precision.
+SESSION_TOUCH_SECONDS = min(envint("SESSION_TOUCH_SECONDS", 60), SESSION_IDLE_TIMEOUT // 2)
 # The stored session outlives the absolute limit by a few minutes, so that the limit, not the
 # session store, ends it: the user is told why, and the ending is audited.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT + 5 * 60

@@ -57,6 +57,14 @@ def _each_test_starts_in_the_default_language():
 
 
 @pytest.fixture(autouse=True)
+def _last_activity_written_on_every_request(settings):
+    """Each signed-in request writes the session's last activity, so that the query-count tests
+    compare like with like (in production it is written at most once a minute; the tests of
+    that, tests/accounts/test_sessions.py, set SESSION_TOUCH_SECONDS themselves)."""
+    settings.SESSION_TOUCH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_not_required(settings):
     """No role must use a second factor here, so that the DPO and administrator personas reach
     their pages as before. The tests of the enforcement (tests/accounts/test_mfa*.py) set

@@ -11,8 +11,9 @@ tests' force_login, both send it). A session that lacks it -- made before these 
 or by a path that skipped `login()` -- is treated as expired, never as unlimited.
 
 The last activity is kept in the session's row of allauth's user sessions (`last_seen_at`, which
-the user's account page shows), checked and moved by one UPDATE per request; the session itself is
-not saved again. allauth's own tracking middleware is not installed: it would cost four queries a
+the user's account page shows), checked and moved by one UPDATE, at most once a minute per
+session and app process (to the minute is all the idle limit needs); the session itself is not
+saved again. allauth's own tracking middleware is not installed: it would cost four queries a
 request and count background requests as activity. Requests marked as background work (the
 `X-Alliance-Background` header, for anything that polls) do not count as activity, so a page left
 open cannot keep its session alive for ever.
@@ -101,22 +102,41 @@ def expired_limit(session, now: int) -> str:
     return ""
 
 
+# session key -> (when this process last moved the session's last activity, from which address
+# and browser). A request within SESSION_TOUCH_SECONDS (a minute) of that, from the same address
+# and browser, needs no UPDATE: the session was not idle a moment ago (the idle limit is minutes),
+# and the last activity is kept to the minute. Per process, so a second app server or worker
+# touches once more; bounded by clearing it when it grows past TOUCHED_MAX sessions.
+TOUCHED_MAX = 10_000
+_touched: dict[str, tuple[datetime, str, str]] = {}
+
+
 def _touch(request, user, now: datetime, *, background: bool) -> str:
     """Check the idle limit and, for a request of the user's, record it as their last activity.
-    One query on the usual path: an UPDATE of the session's row that matches only while the
-    session is not idle. Returns IDLE when it is, "" otherwise."""
-    rows = UserSession.objects.filter(session_key=request.session.session_key, user_id=user.pk)
+    At most one query: an UPDATE of the session's row that matches only while the session is not
+    idle, and none when this process did so within the last minute. Returns IDLE when the
+    session is idle, "" otherwise."""
+    key = request.session.session_key
+    agent = request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH]
+    address = client_address(request)
+    last = _touched.get(key)
+    every = timedelta(seconds=getattr(settings, "SESSION_TOUCH_SECONDS", 60))
+    if last is not None and timedelta(0) <= now - last[0] < every and (
+            background or last[1:] == (address, agent)):
+        return ""
+    rows = UserSession.objects.filter(session_key=key, user_id=user.pk)
     fresh = rows.filter(last_seen_at__gt=now - timedelta(seconds=idle_timeout()))
     if background:
         if fresh.exists():
             return ""
     else:
-        seen = {"last_seen_at": now,
-                "user_agent": request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH]}
-        address = client_address(request)
+        seen = {"last_seen_at": now, "user_agent": agent}
         if address:
             seen["ip"] = address
         if fresh.update(**seen):
+            if len(_touched) >= TOUCHED_MAX:
+                _touched.clear()
+            _touched[key] = (now, address, agent)
             return ""
     if rows.exists():
         return IDLE
