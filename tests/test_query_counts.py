@@ -386,3 +386,60 @@ def test_no_monitoring_page_runs_more_queries_with_more_agencies_months_or_rows(
     assert many == few
     for name, count in many[1].items():
         assert count <= MONITORING_BUDGET, (name, count)
+
+
+# --- the person page: near its floor (issue 17, goal 2) ------------------------------------------
+
+# Every section of the registry, for a person with a plan, sessions, refusals, a stage of change,
+# a working-alliance measure, a custody episode and a case team: the session and its activity,
+# the reader's grants (read once), each section's own tables, the navigation's counts (one
+# query), the audit row. A section that starts reading per row, or a grant computed again by a
+# section, breaks it.
+PERSON_PAGE_BUDGET = 50
+
+
+def _person_page_queries(w) -> list[str]:
+    client = login(w.treatment_a)
+    url = reverse("people:detail", args=[w.person_a.uuid])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_person_page_stays_within_its_budget(history):
+    assert len(_person_page_queries(history)) <= PERSON_PAGE_BUDGET
+
+
+def test_the_person_page_reads_each_shared_fact_once(history):
+    """The reader's grant on the person, their case-team places, the open case and the custody
+    episodes are read once per request, however many sections ask (core.context.remembered)."""
+    queries = _person_page_queries(history)
+
+    def reading(table: str, where: str = "") -> list[str]:
+        return [q for q in queries if q.startswith("SELECT") and f'FROM "{table}"' in q
+                and where in q]
+
+    # The reader's places (for every person: the lists' filters) and those on this person's
+    # team (the grant), each once.
+    me, person = history.treatment_a.pk, history.person_a.pk
+    assert len(reading("cases_caseteammember", f'"cases_caseteammember"."user_id" = {me}')) == 2
+    assert len(reading("cases_case", f'"cases_case"."case_manager_id" = {me}')) == 1
+    assert len(reading("cases_case", f'"cases_case"."person_id" = {person}')) == 1  # open case
+    assert len(reading("people_custodyepisode")) == 1
+    assert len([q for q in queries if "work_task" in q or "work_notification" in q]) == 1
+
+
+def test_no_page_fetches_an_instrument_definition_to_ignore_it(history):
+    """The definition (76 KB of JSON for the reference instrument) is parsed once per process;
+    pages that name an instrument or follow an assessment to its version never fetch it."""
+    w = history
+    client = login(w.treatment_a)
+    urls = [reverse("people:detail", args=[w.person_a.uuid]),
+            reverse("plans:plan", args=[w.plan.uuid])]
+    for url in urls:
+        client.get(url)  # the first request parses what the process has not yet
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        assert not [q["sql"] for q in ctx.captured_queries
+                    if '"assessments_instrumentversion"."definition"' in q["sql"]], url
