@@ -1,12 +1,15 @@
 #!/usr/bin/env python
-"""Benchmark: the caseload and the API person list at 1,000 and 20,000 people, each page
-beside its raw-SQL floor (the same SELECT statements re-run on a bare cursor), and the
-number of queries, which must not grow with the number of people (issue 17, goal 1).
+"""Benchmark: the caseload and the API person list (issue 17, goal 1), and the person-level
+pages (goal 2), at 1,000 and 20,000 people, each page beside its raw-SQL floor (the same SELECT
+statements re-run on a bare cursor), and the number of queries, which must not grow with the
+number of people.
 
 Runs on SQLite by default; set DATABASE_URL to a PostgreSQL URL to measure there. The figures
-are medians of `--requests` requests by demo.treatment, after one warm-up request.
+are medians of `--requests` requests by demo.treatment, after one warm-up request; a
+person-level page is fetched for a different person each time (people demo.treatment sees,
+taken at random).
 
-    .venv/bin/python bench/caseload.py [--sizes 1000 20000] [--requests 30]
+    .venv/bin/python bench/caseload.py [--sizes 1000 20000] [--requests 30] [--reuse]
 """
 
 import argparse
@@ -81,6 +84,7 @@ def measure(requests):
     from alliance.accounts.models import User
     from alliance.people import services
     from alliance.people.access import persons_visible_to
+    from alliance.plans.models import Plan
 
     # seed_demo writes episodes in bulk, without the services that keep the sort key: fill it
     # as the migration does (until seed_demo calls this itself).
@@ -105,10 +109,26 @@ def measure(requests):
         f"  {connection.vendor}: demo.treatment sees "
         f"{persons_visible_to(user).count()} people (counted once, here, not by the pages)"
     )
-    for label, url in pages.items():
-        client.get(url)  # warm up
+    people = list(persons_visible_to(user).order_by("?").values_list("uuid", flat=True)[:requests])
+    plans = list(Plan.objects.filter(person__uuid__in=persons_visible_to(user).values("uuid"))
+                 .values_list("uuid", flat=True)[:requests])
+    person_pages = {
+        "person page": lambda i: reverse("people:detail", args=[people[i % len(people)]]),
+        "API person detail": lambda i: reverse("api:person-detail", args=[people[i % len(people)]]),
+        "release page of a person": lambda i: reverse("release:person",
+                                                      args=[people[i % len(people)]]),
+        "recording an observation (form)": lambda i: reverse("observations:record",
+                                                             args=[people[i % len(people)]]),
+        "plan page": lambda i: reverse("plans:plan", args=[plans[i % len(plans)]]),
+    }
+    pages = {label: (lambda i, url=url: url) for label, url in pages.items()}
+    pages.update(person_pages if plans else
+                 {k: v for k, v in person_pages.items() if k != "plan page"})
+    for label, url_of in pages.items():
+        client.get(url_of(requests))  # warm up
         times, floors, counts = [], [], set()
-        for _ in range(requests):
+        for i in range(requests):
+            url = url_of(i)
             statements = []
 
             def record(execute, sql, params, many, context, statements=statements):

@@ -91,7 +91,9 @@ def orchestrate(args) -> None:
             print("   reusing the people seeded by an earlier run (--reuse)", flush=True)
         else:
             started = time.perf_counter()
-            subprocess.run([*manage, "seed_demo", "--persons", str(args.persons)], env=env,
+            # The whole demo, then bulk people up to --persons (seeding them all through every
+            # module would take hours): what the pages under load read grows with them.
+            subprocess.run([*manage, "seed_demo", "--grow-to", str(args.persons)], env=env,
                            check=True, stdout=subprocess.DEVNULL)
             print(f"   seeded {args.persons} people in {time.perf_counter() - started:.0f} s",
                   flush=True)
@@ -127,32 +129,50 @@ def _drop(url: str) -> None:
 
 
 def run(args, env, practitioners: Path) -> None:
-    host = f"127.0.0.1:{args.port}"
+    """Start --servers gunicorn servers (each --workers workers, on ports --port, --port + 1,
+    ...; the practitioners are spread over them, as a load balancer would) and, with --worker,
+    the background worker, all on the one database; run locust; stop them; report."""
+    hosts = [f"127.0.0.1:{args.port + i}" for i in range(args.servers)]
     log = OUT / "gunicorn.log"
-    print(f"== gunicorn on {host}, {args.workers} workers", flush=True)
+    processes = []
+    print(f"== {args.servers} app server(s) ({', '.join(hosts)}), gunicorn {args.workers} "
+          f"{args.worker_class} workers each" + (", and the background worker" if args.worker
+                                                 else ""), flush=True)
     with open(log, "w") as log_file:
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "alliance.wsgi:application", "--bind", host,
-             "--workers", str(args.workers), "--timeout", "60",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         try:
-            _wait_for(f"http://{host}/healthz")
+            for host in hosts:
+                processes.append(subprocess.Popen(
+                    [str(BIN / "gunicorn"), "alliance.wsgi:application", "--bind", host,
+                     "--workers", str(args.workers), "--worker-class", args.worker_class,
+                     "--threads", str(args.threads), "--timeout", "60",
+                     "--log-level", "warning"],
+                    cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT))
+            if args.worker:
+                processes.append(subprocess.Popen(
+                    [sys.executable, str(ROOT / "manage.py"), "db_worker", "--queue-name",
+                     "default", "--interval", "5", "--no-reload"],
+                    cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT))
+            for host in hosts:
+                _wait_for(f"http://{host}/healthz")
             prefix = OUT / "run"
             print(f"== locust: {args.users} practitioners, {args.spawn_rate}/s, {args.time}",
                   flush=True)
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                  "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
-                 "--run-time", args.time, "--host", f"http://{host}", "--csv", str(prefix),
+                 "--run-time", args.time, "--host", f"http://{hosts[0]}", "--csv", str(prefix),
                  "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"],
-                cwd=ROOT, env={**env, "LOAD_PRACTITIONERS": str(practitioners)}, check=False)
+                cwd=ROOT, env={**env, "LOAD_PRACTITIONERS": str(practitioners),
+                               "LOAD_HOSTS": " ".join(f"http://{h}" for h in hosts)},
+                check=False)
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            for process in processes:
+                process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
     report(prefix, log, args)
 
 
@@ -165,7 +185,9 @@ def report(prefix: Path, log: Path, args) -> None:
                      if "Traceback" in line or " ERROR " in line or "[ERROR]" in line]
     total = next(r for r in rows if r["Name"] == "Aggregated")
     print(f"\n== Results: {args.users} practitioners for {args.time}, {args.persons} people, "
-          f"gunicorn {args.workers} workers, PostgreSQL")
+          f"{args.servers} app server(s) of gunicorn {args.workers} workers"
+          + (f" x {args.threads} threads" if args.threads > 1 else "")
+          + (", background worker" if args.worker else "") + ", PostgreSQL")
     print(f"{'page':34s} {'requests':>8s} {'errors':>6s} {'req/s':>6s} {'p50':>6s} {'p95':>6s} "
           f"{'p99':>6s} {'max':>6s}  (ms)")
     for row in rows:
@@ -308,7 +330,13 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=int, default=10)
     parser.add_argument("--time", default="2m", help="locust's --run-time (2m, 30s, ...)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn's workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn's workers per server")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker "
+                        "(more than 1: the gthread worker class)")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="app servers (gunicorn instances) on the one database")
+    parser.add_argument("--worker", action="store_true",
+                        help="run the background worker (manage.py db_worker) during the load")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true",
@@ -316,6 +344,7 @@ if __name__ == "__main__":
                              "its load users are added again")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.worker_class = "gthread" if args.threads > 1 else "sync"
     if args.prepare:
         prepare(args.prepare, args.users)
     else:

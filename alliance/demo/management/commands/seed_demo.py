@@ -16,8 +16,12 @@ class Command(BaseCommand):
                             help="Password for every demo user.")
         parser.add_argument("--persons", type=int, default=60,
                             help="How many people in total (besides the monitoring history's).")
+        parser.add_argument("--grow-to", type=int, default=0, metavar="N",
+                            help="Then add people (custody, cases, search index; no assessments "
+                                 "or plans) until there are N in all: a large prison for the "
+                                 "benchmarks (bench/load.py), in minutes rather than hours.")
 
-    def handle(self, *args, password, persons, **options):
+    def handle(self, *args, password, persons, grow_to, **options):
         if settings.PRODUCTION:
             raise CommandError("seed_demo refuses to run with ALLIANCE_ENV=production.")
         started = time.perf_counter()
@@ -50,6 +54,7 @@ class Command(BaseCommand):
         # The release module's tasks, before run_daily is ever run (after the history: its
         # releases and steps, and its staff, who are told of the steps overdue in their prison).
         release.run_daily()
+        grown = seed.seed_people(grow_to, agencies, users, stdout=self.stdout) if grow_to else 0
         # Planner statistics after a bulk load: without them PostgreSQL (and SQLite) choose
         # plans for empty tables.
         with connection.cursor() as cursor:
@@ -68,6 +73,7 @@ class Command(BaseCommand):
             f"{elapsed:.1f} s; {referred} referrals and {conferred} case conferences; {written} "
             f"knowledge entries; a monitoring history of {history} people, "
             f"{snapshot.months} months of indicators ({snapshot.rows} values); {reviews} "
-            f"records to review for retention."))
+            f"records to review for retention."
+            + (f" Grown by {grown} people to {grow_to}." if grow_to else "")))
         self.stdout.write(f"Demo users: {', '.join(dict.fromkeys(u for u, *_ in seed.DEMO_USERS))}")
         self.stdout.write(f"Demo password: {password}")
