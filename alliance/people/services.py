@@ -47,9 +47,10 @@ def _require(user, person, action):
 
 
 def new_reference(jurisdiction) -> str:
-    """A pseudonymous reference: the jurisdiction's code and random characters, nothing else."""
+    """A pseudonymous reference: the jurisdiction's code and random characters, nothing else,
+    in upper case (the caseload's search by reference prefix relies on it)."""
     while True:
-        ref = f"{jurisdiction.code}-" + "".join(
+        ref = f"{jurisdiction.code.upper()}-" + "".join(
             secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
         if not Person.objects.filter(reference=ref).exists():
             return ref
