@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, headers  # noqa: F401  (register the system checks)
+        from . import checks, headers, lookups  # noqa: F401  (system checks, the ids_in lookup)

@@ -31,6 +31,7 @@ from alliance.accounts.access import profile_for
 from alliance.accounts.models import NON_CASEWORK_ROLES, Role, Sector
 from alliance.core import audit, context
 from alliance.core.compartments import SUMMARY_CATEGORIES, Compartment
+from alliance.core.lookups import Ids
 from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
 from alliance.organisations.agreements import crossings
 
@@ -142,12 +143,15 @@ def _gated(rows) -> dict[int, dict[str, tuple[int, int] | None]]:
     return {person_id: place for person_id, place in held.items() if place}
 
 
-def open_team_scopes(user, person_ids=None) -> dict[int, set[str]]:
+def open_team_scopes(user, person_ids=None) -> dict[int, frozenset[str]]:
     """person id -> the compartments and data categories `user` holds through places on that
-    person's open case team, after the agreement gate (`team_crossings`)."""
-    wanted = None if person_ids is None else set(person_ids)
-    return {person_id: set(place) for person_id, place in team_crossings(user).items()
-            if wanted is None or person_id in wanted}
+    person's open case team, after the agreement gate (`team_crossings`). Built once per
+    request (a worker on thousands of case teams asks for it in every filter)."""
+    every = context.remembered(("team_scopes", user.pk), lambda: {
+        person_id: frozenset(place) for person_id, place in team_crossings(user).items()})
+    if person_ids is None:
+        return every
+    return {person_id: every[person_id] for person_id in set(person_ids) if person_id in every}
 
 
 def retained_access(user) -> dict[int, list]:
@@ -171,11 +175,23 @@ def retained_access(user) -> dict[int, list]:
     return retained
 
 
+# Above this many ids, a filter passes them as one parameter (core/lookups.py: a worker on
+# thousands of case teams would otherwise put thousands of parameters in every query).
+LONG_ID_LIST = 64
+
+
+def ids_condition(field: str, ids) -> Q:
+    """`field` among `ids`: an IN list, or for a long one the set as one parameter."""
+    if len(ids) > LONG_ID_LIST:
+        return Q(**{f"{field}__ids_in": Ids(ids)})
+    return Q(**{f"{field}__in": sorted(ids)})
+
+
 def _condition(via: str, agencies, person_ids) -> Q:
     """People of these responsible agencies or with these ids, as a filter on Person (via="")
     or on a model with a `person` foreign key (via="person__"): plain columns, no subquery."""
     return (Q(**{f"{via}responsible_agency_id__in": sorted(agencies)})
-            | Q(**{f"{via}pk__in": sorted(person_ids)}))
+            | ids_condition(f"{via}pk", person_ids))
 
 
 def visible_condition(user, via: str = "") -> Q:
@@ -183,8 +199,8 @@ def visible_condition(user, via: str = "") -> Q:
     agency, or a member of the open case team. One query reads the user's team places."""
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{via}pk__in": []})
-    return _condition(via, holding_agency_ids(user), set(open_team_scopes(user))
-                      | set(retained_access(user)))
+    return _condition(via, holding_agency_ids(user), context.remembered(
+        ("visible_ids", user.pk), lambda: set(open_team_scopes(user)) | set(retained_access(user))))
 
 
 def compartment_holders(user, compartment: str, via: str = "") -> Q:
@@ -194,10 +210,15 @@ def compartment_holders(user, compartment: str, via: str = "") -> Q:
         return Q(**{f"{via}pk__in": []})
     agencies = {g.agency_id for g in _holding_grants(user)
                 if compartment in _holding_compartments(g)}
-    on_team = [pid for pid, held in open_team_scopes(user).items() if compartment in held]
-    kept = [pid for pid, grants in retained_access(user).items()
-            if any(compartment in _holding_compartments(g) for g in grants)]
-    return _condition(via, agencies, set(on_team) | set(kept))
+    return _condition(via, agencies, context.remembered(
+        ("holder_ids", user.pk, compartment), lambda: _holder_ids(user, compartment)))
+
+
+def _holder_ids(user, compartment: str) -> set[int]:
+    """The people for whom a team place or a kept access gives `user` this compartment."""
+    on_team = {pid for pid, held in open_team_scopes(user).items() if compartment in held}
+    return on_team | {pid for pid, grants in retained_access(user).items()
+                      if any(compartment in _holding_compartments(g) for g in grants)}
 
 
 def holders_among(user, people, compartment: str) -> set[int]:

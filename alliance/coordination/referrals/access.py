@@ -28,6 +28,7 @@ from alliance.people.access import (
     can_have_caseload,
     compartment_holders,
     holding_agency_ids,
+    ids_condition,
     managed_person_ids,
     open_places,
     person_grant,
@@ -127,7 +128,7 @@ def _sending_condition(user) -> Q:
     for person_id, agencies in _sending_pairs(user).items():
         by_agencies.setdefault(tuple(sorted(agencies)), []).append(person_id)
     for agencies, people in by_agencies.items():
-        condition |= Q(person_id__in=sorted(people), from_agency_id__in=list(agencies))
+        condition |= ids_condition("person_id", people) & Q(from_agency_id__in=list(agencies))
     return condition & compartment_holders(user, DataCategory.CASE_TEAM, "person__")
 
 
