@@ -24,6 +24,7 @@ locust share the cores); they are a report, not a test that fails on a threshold
 """
 
 import argparse
+import contextlib
 import csv
 import json
 import logging
@@ -70,6 +71,22 @@ def _wait_for(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.5)
     raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f} s (see its log)")
+
+
+def _warm_up(host: str, practitioners: Path, workers: int) -> None:
+    """A few rounds of the scenario's pages before the measure, so that every gunicorn worker
+    has loaded its code, templates, translations and instruments: a worker's first requests
+    are several times slower, and a one-minute run would otherwise report them as its p95."""
+    first = json.loads(practitioners.read_text())[0]
+    cookie = f"{first['cookie_name']}={first['cookie']}"
+    urls = [*first["people"][:3], *first["plans"][:1], *first["record"][:1],
+            *first["pages"].values()]
+    for _ in range(workers * 4):
+        for url in urls:
+            request = urllib.request.Request(f"http://{host}{url}", headers={"Cookie": cookie})
+            # A redirect (home) or an error is the measure's to report, not the warm-up's.
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(request, timeout=30).read()  # noqa: S310 - our own server
 
 
 def orchestrate(args) -> None:
@@ -154,6 +171,7 @@ def run(args, env, practitioners: Path) -> None:
                     cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT))
             for host in hosts:
                 _wait_for(f"http://{host}/healthz")
+                _warm_up(host, practitioners, args.workers)
             prefix = OUT / "run"
             print(f"== locust: {args.users} practitioners, {args.spawn_rate}/s, {args.time}",
                   flush=True)
