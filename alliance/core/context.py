@@ -8,6 +8,9 @@ outside a request nothing is remembered.
 import contextvars
 from dataclasses import dataclass, field
 
+# Set in the memo by core/purpose.py's memo_for: whether the request may write.
+WRITING_KEY = "request_writes"
+
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -50,6 +53,3 @@ def remembered(key: tuple, compute, *, reads_only: bool = False):
         cache[key] = compute()
     return cache[key]
 
-
-# Set in the memo by core/purpose.py's memo_for: whether the request may write.
-WRITING_KEY = "request_writes"

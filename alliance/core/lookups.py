@@ -14,7 +14,7 @@ from django.db.models import Field, ForeignObject, Lookup
 
 
 class Ids:
-    """The right-hand side of `ids_in`: a sorted tuple of ints kept whole (Django resolves a
+    """The right-hand side of `ids_in`: the ids, sorted, kept whole (Django resolves a
     list or tuple given to a lookup element by element, thousands of calls for nothing)."""
 
     __slots__ = ("ids",)

@@ -157,10 +157,10 @@ def open_team_scopes(user, person_ids=None) -> dict[int, frozenset[str]]:
 def retained_access(user) -> dict[int, list]:
     """person id -> the user's holding grants at agencies that keep read access to that person
     after a handover (`RetainedAccess` still in date). One query, once per request."""
-    cache = context.memo()
-    key = ("retained_access", user.pk)
-    if cache is not None and key in cache:
-        return cache[key]
+    return context.remembered(("retained_access", user.pk), lambda: _retained_access(user))
+
+
+def _retained_access(user) -> dict[int, list]:
     by_agency: dict[int, list] = {}
     for g in _holding_grants(user):
         by_agency.setdefault(g.agency_id, []).append(g)
@@ -170,8 +170,6 @@ def retained_access(user) -> dict[int, list]:
                                              until__gte=timezone.localdate())
         for person_id, agency_id in rows.values_list("person_id", "agency_id"):
             retained.setdefault(person_id, []).extend(by_agency[agency_id])
-    if cache is not None:
-        cache[key] = retained
     return retained
 
 

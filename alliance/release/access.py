@@ -64,9 +64,10 @@ def _places(user) -> dict[int, dict]:
     """person id -> {"agencies": the agencies of the user's places on that person's open case
     team, "manager": whether the user manages the case, "receiving": whether a place is from a
     receiving agency type}. One query, once per request."""
-    cache, key = context.memo(), ("release_places", user.pk)
-    if cache is not None and key in cache:
-        return cache[key]
+    return context.remembered(("release_places", user.pk), lambda: _read_places(user))
+
+
+def _read_places(user) -> dict[int, dict]:
     places: dict[int, dict] = {}
     rows = user.case_memberships.filter(case__status="open", ended_at__isnull=True).values_list(
         "case__person_id", "agency_id", "agency__type", "case__case_manager_id")
@@ -79,8 +80,6 @@ def _places(user) -> dict[int, dict]:
     # A case manager off the team works on the release through their agency (a record keeper
     # there) or not at all: counting their open cases here gave the prison's case manager work
     # on a person the prison only keeps read access to after the handover.
-    if cache is not None:
-        cache[key] = places
     return places
 
 

@@ -70,17 +70,16 @@ def attending(user) -> dict[int, object]:
     responsible one or under an agreement in force). Three queries at most, once per request."""
     if not user.is_authenticated or not user.is_active:
         return {}
-    cache, key = context.memo(), ("conference_attending", user.pk)
-    if cache is not None and key in cache:
-        return cache[key]
+    return context.remembered(("conference_attending", user.pk), lambda: _attending(user))
+
+
+def _attending(user) -> dict[int, object]:
     agencies = {g.agency_id: g.agency for g in profile_for(user).grants}
     rows = list(Attendee.objects.filter(user=user, agency_id__in=sorted(agencies)).values_list(
         "conference_id", "agency_id", "conference__person__responsible_agency_id"))
     allowed = crossings({agency for _, agency, responsible in rows if agency != responsible})
     found = {conference_id: agencies[agency_id] for conference_id, agency_id, responsible in rows
              if may_attend(responsible, agency_id, allowed)}
-    if cache is not None:
-        cache[key] = found
     return found
 
 

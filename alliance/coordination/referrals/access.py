@@ -90,9 +90,10 @@ def _sending_pairs(user) -> dict[int, set[int]]:
     agency's staff: their open case-team places, the agencies kept after a handover, and every
     agency they belong to for the people whose case they manage. Two queries, once per
     request."""
-    cache, key = context.memo(), ("referral_sending_pairs", user.pk)
-    if cache is not None and key in cache:
-        return cache[key]
+    return context.remembered(("referral_sending_pairs", user.pk), lambda: _pairs(user))
+
+
+def _pairs(user) -> dict[int, set[int]]:
     pairs: dict[int, set[int]] = {}
     for person_id, _responsible, agency_id, _scopes in open_places(user):
         pairs.setdefault(person_id, set()).add(agency_id)
@@ -101,8 +102,6 @@ def _sending_pairs(user) -> dict[int, set[int]]:
     mine = {g.agency_id for g in profile_for(user).grants}
     for person_id in managed_person_ids(user):
         pairs.setdefault(person_id, set()).update(mine)
-    if cache is not None:
-        cache[key] = pairs
     return pairs
 
 
