@@ -16,7 +16,9 @@ from alliance.people.access import (
     compartment_holders,
     get_person_for_user,
     person_grant,
+    person_scope,
     refuse,
+    sees_with,
     visible_condition,
 )
 
@@ -65,6 +67,18 @@ class AssessmentPolicy:
                & compartment_holders(user, DataCategory.ASSESSMENT_SUMMARY, "person__"))
             | reviewed)
 
+    def for_person(self, user, person) -> QuerySet[Assessment]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        mine = Assessment.objects.filter(person_scope(user, person))
+        if not sees_with(user, person) or sees_with(user, person, Compartment.TREATMENT):
+            return mine
+        shown = Q(pk__in=[])
+        if sees_with(user, person, DataCategory.ASSESSMENT_SUMMARY):
+            shown |= Q(status__in=FINAL)
+        if person.responsible_agency_id in countersign_agency_ids(user):
+            shown |= ~Q(status=AssessmentStatus.DRAFT) & ~Q(participants__user=user)
+        return mine.filter(shown)
+
     def grant(self, user, assessment) -> Grant:
         return self.grant_on_person(user, assessment, person_grant(user, assessment.person))
 
@@ -104,6 +118,10 @@ class ScreeningPolicy:
     def visible(self, user) -> QuerySet[Screening]:
         return Screening.objects.filter(visible_condition(user, "person__")).filter(
             compartment_holders(user, Compartment.TREATMENT, "person__"))
+
+    def for_person(self, user, person) -> QuerySet[Screening]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        return Screening.objects.filter(person_scope(user, person, Compartment.TREATMENT))
 
     def grant(self, user, screening) -> Grant:
         person = person_grant(user, screening.person)

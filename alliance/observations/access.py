@@ -34,7 +34,9 @@ from alliance.people.access import (
     get_person_for_user,
     open_team_scopes,
     person_grant,
+    person_scope,
     refuse,
+    sees_with,
     visible_condition,
 )
 
@@ -209,6 +211,15 @@ class SharedSummaryPolicy:
                     & compartment_holders(user, DataCategory.SECURITY_SUMMARY, "person__")
                     & addressed_to(user) & in_force())
         return SharedSummary.objects.filter(security_holders(user) | received)
+
+    def for_person(self, user, person) -> QuerySet[SharedSummary]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        mine = SharedSummary.objects.filter(person_scope(user, person))
+        if sees_with(user, person, Compartment.SECURITY):
+            return mine
+        if not sees_with(user, person, DataCategory.SECURITY_SUMMARY):
+            return mine.none()
+        return mine.filter(addressed_to(user) & in_force())
 
     def grant(self, user, summary) -> Grant:
         person = person_grant(user, summary.person)

@@ -43,8 +43,8 @@ def security_section(user, person, grant) -> dict:
         total=Count("pk"), new=Count("pk", filter=Q(status=ObservationStatus.NEW)),
         escalated=Count("pk", filter=Q(escalated=True, observed_at__gte=since)),
         last=Max("observed_at"))
-    in_force = summaries.visible(user).filter(person=person, withdrawn_at__isnull=True,
-                                              expires_on__gte=timezone.localdate()).count()
+    in_force = summaries.for_person(user, person).filter(
+        withdrawn_at__isnull=True, expires_on__gte=timezone.localdate()).count()
     return {"security": security, "counts": counts, "summaries_in_force": in_force,
             "can_record": security.can(SecurityAction.RECORD),
             "can_analyse": security.can(SecurityAction.ANALYSE)}
@@ -52,8 +52,8 @@ def security_section(user, person, grant) -> dict:
 
 def received_summaries(user, person) -> list:
     """The summaries in force that the security side shared with `user` about `person`."""
-    rows = list(summaries.visible(user).filter(person=person, withdrawn_at__isnull=True,
-                                               expires_on__gte=timezone.localdate())
+    rows = list(summaries.for_person(user, person)
+                .filter(withdrawn_at__isnull=True, expires_on__gte=timezone.localdate())
                 .select_related("shared_by", "agency").order_by("-created_at"))
     for row in rows:
         audit.consulted(actor=user, obj=row)

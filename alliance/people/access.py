@@ -39,7 +39,8 @@ from .models import CustodyEpisode, Person, RetainedAccess
 
 __all__ = ["Action", "Grant", "persons", "custody_episodes", "get_person_for_user",
            "get_custody_episode_for_user", "persons_visible_to", "person_grant", "compartment_holders",
-           "identity_holders", "visible_condition", "refuse"]
+           "identity_holders", "visible_condition", "person_scope", "sees_with",
+           "holds_on", "refuse"]
 
 
 class Action:
@@ -197,8 +198,13 @@ def visible_condition(user, via: str = "") -> Q:
     agency, or a member of the open case team. One query reads the user's team places."""
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{via}pk__in": []})
-    return _condition(via, holding_agency_ids(user), context.remembered(
-        ("visible_ids", user.pk), lambda: set(open_team_scopes(user)) | set(retained_access(user))))
+    return _condition(via, *_visible_sets(user))
+
+
+def _visible_sets(user) -> tuple[set[int], set[int]]:
+    """(responsible agencies, person ids): the people `user` may know exist."""
+    return holding_agency_ids(user), context.remembered(
+        ("visible_ids", user.pk), lambda: set(open_team_scopes(user)) | set(retained_access(user)))
 
 
 def compartment_holders(user, compartment: str, via: str = "") -> Q:
@@ -206,10 +212,43 @@ def compartment_holders(user, compartment: str, via: str = "") -> Q:
     as a filter (on Person, or through `via`)."""
     if not user.is_authenticated or not user.is_active:
         return Q(**{f"{via}pk__in": []})
+    return _condition(via, *_holder_sets(user, compartment))
+
+
+def _holder_sets(user, compartment: str) -> tuple[set[int], set[int]]:
+    """(responsible agencies, person ids): the people for whom `user` holds `compartment`."""
     agencies = {g.agency_id for g in _holding_grants(user)
                 if compartment in _holding_compartments(g)}
-    return _condition(via, agencies, context.remembered(
-        ("holder_ids", user.pk, compartment), lambda: _holder_ids(user, compartment)))
+    return agencies, context.remembered(
+        ("holder_ids", user.pk, compartment), lambda: _holder_ids(user, compartment))
+
+
+def _among(person, agencies, ids) -> bool:
+    return person.responsible_agency_id in agencies or person.pk in ids
+
+
+def holds_on(user, person, compartment: str) -> bool:
+    """Whether `person` passes `compartment_holders(user, compartment)`, decided in memory."""
+    return (user.is_authenticated and user.is_active
+            and _among(person, *_holder_sets(user, compartment)))
+
+
+def sees_with(user, person, *compartments: str) -> bool:
+    """Whether `person` passes `visible_condition(user)` and `compartment_holders(user, c)` for
+    each of `compartments`: the same sets, decided in memory for one person."""
+    return (user.is_authenticated and user.is_active and _among(person, *_visible_sets(user))
+            and all(holds_on(user, person, c) for c in compartments))
+
+
+def person_scope(user, person, *compartments: str, field: str = "person") -> Q:
+    """`visible_condition(user, "person__") & compartment_holders(user, c, "person__")...`
+    for the records of ONE person: decided in memory (`sees_with`), the filter left is
+    `field = person`, or nothing. A person page's sections read with it: the rule is the lists'
+    rule, but the database is not asked to re-check the person on every row, and planning a
+    query on one person's rows then costs what the query does (docs/architecture.md)."""
+    if not sees_with(user, person, *compartments):
+        return Q(pk__in=[])
+    return Q(**{field: person})
 
 
 def _holder_ids(user, compartment: str) -> set[int]:

@@ -34,6 +34,7 @@ from alliance.people.access import (
     managed_person_ids,
     open_team_scopes,
     person_grant,
+    person_scope,
     refuse,
     visible_condition,
 )
@@ -102,6 +103,12 @@ def _team_share(user, model) -> QuerySet:
         compartment_holders(user, DataCategory.PLAN_PROGRESS, "person__"))
 
 
+def _plans_for(user, person) -> bool:
+    """`planner_condition`, decided for one person."""
+    return (person.responsible_agency_id in _planning_agency_ids(user)
+            or person.pk in managed_person_ids(user))
+
+
 # --- plans ---------------------------------------------------------------------------------------
 
 class PlanPolicy:
@@ -112,6 +119,16 @@ class PlanPolicy:
                      & Q(person__responsible_agency_id__in=sorted(countersign_agency_ids(user))))
         return _team_share(user, Plan).filter(
             Q(status__in=FINAL_PLAN) | planner_condition(user) | reviewing)
+
+    def for_person(self, user, person) -> QuerySet[Plan]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        plans = Plan.objects.filter(person_scope(user, person, DataCategory.PLAN_PROGRESS))
+        if _plans_for(user, person):
+            return plans
+        statuses = set(FINAL_PLAN)
+        if person.responsible_agency_id in countersign_agency_ids(user):
+            statuses.add(PlanStatus.SUBMITTED)
+        return plans.filter(status__in=sorted(statuses))
 
     def grant(self, user, plan) -> Grant:
         return self.grant_on_person(user, plan, person_grant(user, plan.person))
@@ -160,6 +177,11 @@ class _TeamSharePolicy:
     def visible(self, user) -> QuerySet:
         return _team_share(user, self.model)
 
+    def for_person(self, user, person) -> QuerySet:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        return self.model.objects.filter(
+            person_scope(user, person, DataCategory.PLAN_PROGRESS))
+
     def grant(self, user, obj) -> Grant:
         return work_grant(user, obj.person, person_grant(user, obj.person))
 
@@ -207,6 +229,10 @@ class AllianceMeasurePolicy:
     def visible(self, user) -> QuerySet[AllianceMeasure]:
         return AllianceMeasure.objects.filter(visible_condition(user, "person__")).filter(
             compartment_holders(user, Compartment.TREATMENT, "person__"))
+
+    def for_person(self, user, person) -> QuerySet[AllianceMeasure]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        return AllianceMeasure.objects.filter(person_scope(user, person, Compartment.TREATMENT))
 
     def grant(self, user, measure) -> Grant:
         person = person_grant(user, measure.person)

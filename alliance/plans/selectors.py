@@ -217,7 +217,7 @@ def attendance_rate(enrolment) -> int | None:
 def plan_section(user, person, grant) -> dict:
     """The plan section: the current plan with its goals and steps, the version in progress (for
     its planners and reviewers), the next review."""
-    visible = plans.visible(user).filter(person=person)
+    visible = plans.for_person(user, person)
     # Every version's status (a cheap query), then only the current one and the one in
     # progress with their goals and steps: past versions are on the plan page.
     shown = list(visible.order_by("-number").values_list("status", flat=True))
@@ -255,22 +255,22 @@ def engagement_section(user, person, grant) -> dict:
     work = work_grant(user, person, grant)
     now = timezone.now()
     enrolment_rows = list(with_attendance(
-        enrolments.visible(user).filter(person=person)
+        enrolments.for_person(user, person)
         .select_related("intervention", "practitioner")).order_by("-started_on", "-pk"))
     for e in enrolment_rows:
         e.rate = attendance_rate(e)
-    own = sessions.visible(user).filter(person=person).select_related(
+    own = sessions.for_person(user, person).select_related(
         "enrolment__intervention", "facilitator")
     upcoming = list(own.filter(attendance="", scheduled_at__gte=now).order_by("scheduled_at")[:5])
     recent = list(own.exclude(attendance="").order_by("-scheduled_at")[:RECENT])
     to_record = list(own.filter(attendance="", scheduled_at__lt=now).order_by("scheduled_at")[:5])
-    offer_rows = list(offers.visible(user).filter(person=person)
+    offer_rows = list(offers.for_person(user, person)
                       .select_related("intervention", "offered_by")[:RECENT])
     days = person.jurisdiction.refusal_pattern_days
-    window = offers.visible(user).filter(
-        person=person, response=OfferResponse.REFUSED,
+    window = offers.for_person(user, person).filter(
+        response=OfferResponse.REFUSED,
         offered_on__gt=timezone.localdate() - datetime.timedelta(days=days)).count()
-    stage_rows = list(stages.visible(user).filter(person=person).select_related("recorded_by")[:6])
+    stage_rows = list(stages.for_person(user, person).select_related("recorded_by")[:6])
     return {"engagement": {
         "work": work, "notes": work.can(WorkAction.VIEW_NOTE),
         "enrolments": enrolment_rows, "upcoming": upcoming, "recent": recent,
@@ -292,7 +292,7 @@ def _trend_chart(measures, title: str) -> str:
 def alliance_section(user, person, grant) -> dict:
     """The working alliance (treatment compartment): the measures and their goal, task and bond
     trend, per practitioner."""
-    measures = list(alliance_measures.visible(user).filter(person=person)
+    measures = list(alliance_measures.for_person(user, person)
                     .select_related("practitioner", "enrolment__intervention")
                     .order_by("taken_on", "pk"))
     by_practitioner = defaultdict(list)

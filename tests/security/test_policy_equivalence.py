@@ -206,6 +206,34 @@ def test_each_policys_list_and_object_check_agree(seeded):
     assert not problems, "\n".join(problems)
 
 
+# The person page's sections read a person's records with `for_person`, which decides the
+# person's part of the rule in memory (people.access.person_scope): it must select exactly what
+# `visible(user).filter(person=...)` selects, for every persona and every person.
+PERSON_SCOPED = [assessments, screenings, plans, enrolments, sessions, offers, stages,
+                 alliance_measures, summaries, referrals, conferences, conference_actions]
+
+
+def test_for_person_selects_what_the_list_selects_for_that_person(seeded):
+    w = seeded
+    problems, compared = [], 0
+    people = list(Person.objects.all())
+    for policy in PERSON_SCOPED:
+        model = policy.visible(w.treatment_a).model
+        assert model.objects.exists(), f"nothing seeded for {policy.object_type}"
+        for persona in PERSONAS:
+            user = getattr(w, persona)
+            for person in people:
+                listed = set(policy.visible(user).filter(person=person)
+                             .values_list("pk", flat=True))
+                scoped = set(policy.for_person(user, person).values_list("pk", flat=True))
+                compared += bool(listed)
+                if listed != scoped:
+                    problems.append(f"{policy.object_type} of {person} for {persona}: "
+                                    f"visible {sorted(listed)}, for_person {sorted(scoped)}")
+    assert not problems, "\n".join(problems)
+    assert compared > 50  # most policies show someone something: the comparison is not empty
+
+
 # Raw security material is read with a purpose (the API's header, the pages' parameter).
 PURPOSE = {"HTTP_X_ALLIANCE_PURPOSE": "review"}
 

@@ -44,7 +44,7 @@ def person_section(user, person, grant) -> dict:
     listed is one the reader may open (in full, or as the case team's summary)."""
     full = can_read_treatment(grant)
     shown = list(
-        assessments.visible(user).filter(person=person)
+        assessments.for_person(user, person)
         .select_related("instrument_version__instrument", "lead_assessor", "countersigned_by")
         .defer("instrument_version__definition")
         .prefetch_related("ratings").order_by("-created_at"))
@@ -57,7 +57,7 @@ def person_section(user, person, grant) -> dict:
                   None)
     screening_rows = []
     if full:
-        for s in (screenings.visible(user).filter(person=person)
+        for s in (screenings.for_person(user, person)
                   .select_related("instrument_version__instrument", "screened_by")
                   .defer("instrument_version__definition")[:10]):
             option = s.instrument_version.parsed.outcomes.option(s.outcome)

@@ -27,6 +27,7 @@ from alliance.people.access import (
     compartment_holders,
     get_person_for_user,
     person_grant,
+    person_scope,
     refuse,
     visible_condition,
 )
@@ -135,6 +136,14 @@ class ConferencePolicy:
         return CaseConference.objects.filter(
             _team_condition(user) | Q(pk__in=sorted(attending(user))))
 
+    def for_person(self, user, person) -> QuerySet[CaseConference]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        if not user.is_authenticated or not user.is_active:
+            return CaseConference.objects.none()
+        return CaseConference.objects.filter(person=person).filter(
+            person_scope(user, person, DataCategory.CASE_TEAM)
+            | Q(pk__in=sorted(attending(user))))
+
     def grant(self, user, conference) -> Grant:
         return conference_grant(user, conference)
 
@@ -153,6 +162,15 @@ class ConferenceActionPolicy:
             return ConferenceAction.objects.none()
         return ConferenceAction.objects.filter(
             _team_condition(user, "conference__person__")
+            | Q(conference_id__in=sorted(attending(user))))
+
+    def for_person(self, user, person) -> QuerySet[ConferenceAction]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory (an
+        action's person is its conference's: services.minutes_record)."""
+        if not user.is_authenticated or not user.is_active:
+            return ConferenceAction.objects.none()
+        return ConferenceAction.objects.filter(person=person).filter(
+            person_scope(user, person, DataCategory.CASE_TEAM)
             | Q(conference_id__in=sorted(attending(user))))
 
     def grant(self, user, action) -> Grant:

@@ -14,14 +14,11 @@ from ..models import ActionStatus, Attendee, ConferenceAction, ConferenceStatus
 from .access import conference_actions, conferences
 
 
-def _actions(user):
-    return conference_actions.visible(user).select_related("owner", "conference")
-
-
 def open_actions(user, person, *, exclude_conference=None) -> list:
     """The person's open actions (oldest due first), from every conference the user sees but
     `exclude_conference`."""
-    rows = _actions(user).filter(person=person, status=ActionStatus.OPEN)
+    rows = (conference_actions.for_person(user, person).select_related("owner", "conference")
+            .filter(status=ActionStatus.OPEN))
     if exclude_conference is not None:
         rows = rows.exclude(conference=exclude_conference)
     return list(rows.order_by("due_on", "id"))
@@ -30,7 +27,7 @@ def open_actions(user, person, *, exclude_conference=None) -> list:
 def person_conferences(user, person) -> dict:
     """The person's conferences page: upcoming (soonest first), held and cancelled (latest
     first), and the open actions across them."""
-    rows = list(conferences.visible(user).filter(person=person)
+    rows = list(conferences.for_person(user, person)
                 .select_related("chair", "agency").prefetch_related(
                     Prefetch("attendees", queryset=Attendee.objects.select_related("agency")))
                 .order_by("-scheduled_for", "-id"))
@@ -74,7 +71,7 @@ def by_agency(attendees) -> list[tuple[object, list]]:
 def conference_section(user, person, grant) -> dict:
     """The person page's side section: the next conference, the last held, the open actions
     (and the overdue ones). Three queries."""
-    rows = list(conferences.visible(user).filter(person=person)
+    rows = list(conferences.for_person(user, person)
                 .exclude(status=ConferenceStatus.CANCELLED).order_by("-scheduled_for", "-id"))
     upcoming = [c for c in rows if c.status == ConferenceStatus.SCHEDULED]
     held = [c for c in rows if c.status == ConferenceStatus.HELD]

@@ -28,6 +28,7 @@ from alliance.people.access import (
     can_have_caseload,
     compartment_holders,
     holding_agency_ids,
+    holds_on,
     ids_condition,
     managed_person_ids,
     open_places,
@@ -159,6 +160,19 @@ class ReferralPolicy:
         if not user.is_authenticated or not user.is_active:
             return Referral.objects.none()
         return Referral.objects.filter(_sending_condition(user) | _receiving_condition(user))
+
+    def for_person(self, user, person) -> QuerySet[Referral]:
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        if not user.is_authenticated or not user.is_active:
+            return Referral.objects.none()
+        sending = Q(pk__in=[])
+        if holds_on(user, person, DataCategory.CASE_TEAM):
+            agencies = set(_sending_pairs(user).get(person.pk, ()))
+            if person.responsible_agency_id in holding_agency_ids(user):
+                agencies.add(person.responsible_agency_id)
+            sending = Q(from_agency_id__in=sorted(agencies))
+        return Referral.objects.filter(person=person).filter(
+            sending | _receiving_condition(user))
 
     def grant(self, user, referral) -> Grant:
         if not user.is_authenticated or not user.is_active:

@@ -129,7 +129,7 @@ def response_figures(user) -> dict:
 def referrals_section(user, person, grant) -> dict:
     """The person page's section: the person's referrals the reader sees, and whether they may
     refer. A constant number of queries."""
-    rows = list(referrals.visible(user).filter(person=person).select_related(
+    rows = list(referrals.for_person(user, person).select_related(
         "from_agency", "to_agency").order_by("-created_at", "-id"))
     return {"referrals": rows, "can_refer": bool(sending_agency_ids(user, person)),
             "today": timezone.localdate(), "view": ReferralAction.VIEW}
