@@ -203,7 +203,7 @@ def person_record(user, person, *, status: str = "") -> dict:
     person_analyses = (analyses.visible(user).filter(person=person).select_related("author")
                        .annotate(observations_count=Count("observations"))
                        .order_by("-created_at", "-pk"))
-    shared = (summaries.visible(user).filter(person=person).select_related("shared_by")
+    shared = (summaries.for_person(user, person).select_related("shared_by")
               .prefetch_related("recipients__user").order_by("-created_at", "-pk"))
     return {"observations": rows, "counts": counts, "total": sum(counts.values()),
             "analyses": list(person_analyses), "summaries": _summary_rows(shared)}
@@ -378,7 +378,7 @@ def export_data(user, person) -> dict:
     entries = [{"observation": o, "grading": grading_of(o)} for o in rows]
     person_analyses = list(analyses.visible(user).filter(person=person).select_related("author")
                            .prefetch_related("observations").order_by("created_at", "pk"))
-    shared = (summaries.visible(user).filter(person=person).select_related("shared_by")
+    shared = (summaries.for_person(user, person).select_related("shared_by")
               .prefetch_related("recipients__user", "observations").order_by("created_at", "pk"))
     return {"entries": entries, "links": links, "analyses": person_analyses,
             "summaries": _summary_rows(shared)}

@@ -103,7 +103,7 @@ def plan_page(user, plan) -> dict:
     goals = list(plan.goals.prefetch_related(Prefetch(
         "steps", queryset=Step.objects.select_related("actor_user", "actor_agency",
                                                       "intervention"))))
-    versions = list(plans.visible(user).filter(person_id=plan.person_id)
+    versions = list(plans.for_person(user, plan.person)
                     .select_related("author", "countersigned_by").order_by("-number"))
     return {"goals": goals, "reviews": list(plan.reviews.select_related("reviewed_by")),
             "versions": versions, "labels": goal_labels(plan), "sources": plan_sources(plan)}
@@ -454,5 +454,5 @@ def active_user_by_uuid(uuid) -> User | None:
 def person_plan_step(user, person, step_uuid) -> Step | None:
     """A step of one of the person's plans that `user` sees (None for any other step)."""
     return Step.objects.filter(
-        uuid=step_uuid, goal__plan__in=plans.visible(user).filter(person=person)
+        uuid=step_uuid, goal__plan__in=plans.for_person(user, person)
     ).select_related("goal__plan").first()

@@ -73,7 +73,7 @@ def assessment_summary(user, person) -> dict | None:
 
 def plan_progress(user, person) -> dict | None:
     """The current (countersigned) plan: each goal with its need, status and steps done."""
-    plan = (plans.visible(user).filter(person=person, status=PlanStatus.COUNTERSIGNED)
+    plan = (plans.for_person(user, person).filter(status=PlanStatus.COUNTERSIGNED)
             .select_related("assessment__instrument_version", "countersigned_by")
             .defer("assessment__instrument_version__definition")
             .prefetch_related("goals__steps").order_by("-number").first())

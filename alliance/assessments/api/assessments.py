@@ -66,7 +66,7 @@ class PersonAssessments(APIView):
         person, person_access = get_person_for_user(request.user, person_uuid, Action.VIEW)
         pagination = self.pagination_class()
         shown = pagination.paginate_queryset(
-            assessments.visible(request.user).filter(person=person)
+            assessments.for_person(request.user, person)
             .select_related("person", "instrument_version__instrument")
             .defer("instrument_version__definition")
             .prefetch_related("participants").order_by("-created_at"), request, view=self)

@@ -92,7 +92,7 @@ class PersonScreenings(APIView):
         person, grant = get_person_for_assessment_work(request.user, person_uuid)
         pagination = self.pagination_class()
         screenings = pagination.paginate_queryset(
-            screening_policy.visible(request.user).filter(person=person)
+            screening_policy.for_person(request.user, person)
             .select_related("instrument_version__instrument", "screened_by")
             .defer("instrument_version__definition"),
             request, view=self)

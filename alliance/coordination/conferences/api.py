@@ -145,7 +145,7 @@ class PersonConferences(APIView):
                                "person has a few. " + RULE)
     def get(self, request, person_uuid):
         person, grant = get_person_for_conferences(request.user, person_uuid)
-        rows = list(conferences.visible(request.user).filter(person=person)
+        rows = list(conferences.for_person(request.user, person)
                     .select_related("person", "chair", "agency")
                     .order_by("-scheduled_for", "-id"))
         audit.consulted(actor=request.user, action=AuditAction.LIST, obj=person,

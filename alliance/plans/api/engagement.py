@@ -221,7 +221,7 @@ class PersonSessions(APIView):
     def get(self, request, person_uuid):
         query = SessionListQuery.validated(request)
         person, grant = get_person_for_plan_work(request.user, person_uuid)
-        rows = sessions.visible(request.user).filter(person=person).select_related(
+        rows = sessions.for_person(request.user, person).select_related(
             "person", "enrolment__intervention", "facilitator", "recorded_by")
         if query["attendance"]:
             rows = rows.filter(attendance=query["attendance"])
@@ -375,7 +375,7 @@ class PersonRefusals(APIView):
     def get(self, request, person_uuid):
         query = RefusalListQuery.validated(request)
         person, grant = get_person_for_plan_work(request.user, person_uuid)
-        rows = offers.visible(request.user).filter(person=person).select_related(
+        rows = offers.for_person(request.user, person).select_related(
             "offered_by", "intervention", "session")
         if query["response"]:
             rows = rows.filter(response=query["response"])
@@ -434,7 +434,7 @@ class PersonMotivation(APIView):
         person, grant = get_person_for_plan_work(request.user, person_uuid)
         pagination = self.pagination_class()
         shown = pagination.paginate_queryset(
-            stages.visible(request.user).filter(person=person).select_related("recorded_by")
+            stages.for_person(request.user, person).select_related("recorded_by")
             .order_by("-assessed_on", "-pk"), request, view=self)
         _list_consulted(request, person, grant, "stages_of_change", shown, pagination)
         return pagination.get_paginated_response(StageSerializer(shown, many=True, context={
@@ -510,7 +510,7 @@ class PersonAllianceMeasures(APIView):
         person, grant = get_person_for_treatment(request.user, person_uuid)
         pagination = self.pagination_class()
         shown = pagination.paginate_queryset(
-            alliance_measures.visible(request.user).filter(person=person).select_related(
+            alliance_measures.for_person(request.user, person).select_related(
                 "practitioner", "instrument_version", "enrolment", "recorded_by")
             .defer("instrument_version__definition")
             .order_by("-taken_on", "-pk"), request, view=self)

@@ -346,7 +346,7 @@ class PersonPlans(APIView):
         person, grant = get_person_for_plan_work(request.user, person_uuid)
         pagination = self.pagination_class()
         rows = pagination.paginate_queryset(
-            plans.visible(request.user).filter(person=person).select_related(
+            plans.for_person(request.user, person).select_related(
                 "person", "author", "countersigned_by", "assessment").order_by("-number"),
             request, view=self)
         views = [PlanView(p, plans.grant_on_person(request.user, p, grant).actions)

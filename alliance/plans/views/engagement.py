@@ -53,7 +53,7 @@ def _form_page(request, form, *, title, person, submit, intro="", status=200):
 
 def _current_steps(user, person) -> list:
     """The steps of the person's current (countersigned) plan, if the user sees it."""
-    plan = (access.plans.visible(user).filter(person=person, status=PlanStatus.COUNTERSIGNED)
+    plan = (access.plans.for_person(user, person).filter(status=PlanStatus.COUNTERSIGNED)
             .prefetch_related("goals__steps").first())
     return [step for goal in plan.goals.all() for step in goal.steps.all()] if plan else []
 
@@ -184,7 +184,7 @@ def session_record(request, session_uuid):
 
 def person_sessions(request, person_uuid):
     person, work = get_person_for_plan_work(request.user, person_uuid)
-    rows = (access.sessions.visible(request.user).filter(person=person)
+    rows = (access.sessions.for_person(request.user, person)
             .select_related("enrolment__intervention", "facilitator")
             .order_by("-scheduled_at", "-pk"))
     return render(request, "plans/engagement/person_sessions.html", {
@@ -209,7 +209,7 @@ def offers(request, person_uuid):
                 messages.success(request, _("Offer recorded.") if accepted
                                  else _("Refusal recorded with the strategy tried next."))
                 return redirect("plans:offers", person.uuid)
-    rows = (access.offers.visible(request.user).filter(person=person)
+    rows = (access.offers.for_person(request.user, person)
             .select_related("intervention", "offered_by", "session"))
     return render(request, "plans/engagement/offers.html", {
         "person": person, "page": _page(request, rows), "form": form}, status=status)
@@ -229,7 +229,7 @@ def stage(request, person_uuid):
         if entry:
             messages.success(request, _("Stage of change recorded."))
             return redirect("plans:stage", person.uuid)
-    history = list(access.stages.visible(request.user).filter(person=person)
+    history = list(access.stages.for_person(request.user, person)
                    .select_related("recorded_by"))
     current = history[0].stage if history else ""
     return render(request, "plans/engagement/stage.html", {
