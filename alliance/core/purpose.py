@@ -40,6 +40,33 @@ CHOICES = [
     ("other", _("Other (say which)")),
 ]
 CODES = {code for code, _label in CHOICES}
+# A subject access answered by the DPO (privacy/services.py): "subject_access: <reference>".
+SUBJECT_ACCESS = "subject_access: "
+
+# The labels of every purpose code, this module's and those other choosers install at start-up
+# (observations/apps.py): the audit trail and the disclosures show them in the reader's language.
+_labels: dict[str, str] = {code: label for code, label in CHOICES if code != "other"}
+
+
+def register_labels(choices) -> None:
+    _labels.update({code: label for code, label in choices if code != "other"})
+
+
+def subject_access(reference: str) -> str:
+    return f"{SUBJECT_ACCESS}{reference}"
+
+
+def label(stored: str) -> str:
+    """A stored purpose in the reader's language: a code's label, the words given with "other",
+    the subject access request answered, or the words as stored (those a link or an
+    integration states)."""
+    stored = stored or ""
+    if stored.startswith("other: "):
+        return stored.removeprefix("other: ")
+    if stored.startswith(SUBJECT_ACCESS):
+        return str(_("Answering the subject access request %(reference)s")
+                   % {"reference": stored.removeprefix(SUBJECT_ACCESS)})
+    return str(_labels.get(stored, stored))
 
 
 class PurposeRequired(APIException):

@@ -17,26 +17,18 @@ from alliance.assessments.pdf import (
     static_dir,
     static_only_fetcher,
 )
+from alliance.core import purpose
 from alliance.core.i18n import current_language
-
-from .purpose import Purpose
 
 TEMPLATE = "observations/pdf.html"
 
 __all__ = ["PdfUnavailable", "render_document", "security_record_html", "security_record_pdf"]
 
 
-def _purpose_label(code: str) -> str:
-    labels = dict(Purpose.CHOICES)
-    if code.startswith("other: "):
-        return code.removeprefix("other: ")
-    return str(labels.get(code, code))
-
-
 def printout_context(context: dict) -> dict:
     """What the printout needs, from selectors.export_data + person + exported_by + purpose."""
     return {**context, "language": current_language(), "exported_at": timezone.now(),
-            "purpose_label": _purpose_label(context.get("purpose", "")),
+            "purpose_label": purpose.label(context.get("purpose", "")),
             "font_url": (static_dir() / "fonts" / "dejavu").as_uri()}
 
 

@@ -24,6 +24,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alliance.core import purpose
 from alliance.core.models import AuditAction, AuditEvent, AuditOutcome
 from alliance.people.models import Person
 
@@ -241,7 +242,7 @@ def _consultations(person) -> list[dict]:
         action__in=[AuditAction.VIEW, AuditAction.LIST, AuditAction.SEARCH, AuditAction.EXPORT,
                     AuditAction.DISCLOSE]).order_by("occurred_at", "id")
     return [{"at": e.occurred_at.isoformat(), "action": e.action, "agency": e.agency_name,
-             "object_type": e.object_type, "purpose": e.purpose,
+             "object_type": e.object_type, "purpose": purpose.label(e.purpose),
              "staff_member": {"withheld": Ground.THIRD_PARTIES} if e.actor_username else None}
             for e in events.iterator()]
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Role
-from alliance.core import audit
+from alliance.core import audit, purpose
 from alliance.core.models import AuditAction
 from alliance.core.text import clean_text
 from alliance.people.models import Disclosure, DisclosureChannel, Person
@@ -47,7 +47,7 @@ def subject_access_export(*, actor, person: Person, choices: export.Choices,
     withheld = {code: ground for code, ground in sorted(choices.withhold.items())}
     event = audit.record(
         actor=actor, action=AuditAction.DISCLOSE, obj=person,
-        purpose=f"subject access request {reference}",
+        purpose=purpose.subject_access(reference),
         details={"recipient": RECIPIENT, "request_reference": reference,
                  "request_received": choices.request_received.isoformat(), "format": fmt,
                  "sections": export.categories(data), "withheld": withheld})
@@ -55,7 +55,6 @@ def subject_access_export(*, actor, person: Person, choices: export.Choices,
         occurred_at=at, person=person, from_agency_id=person.responsible_agency_id,
         recipient_agency=_dpo_agency(actor, person), recipient=None,
         categories=export.categories(data), channel=DisclosureChannel.SUBJECT_ACCESS,
-        purpose=(f"To the data subject: subject access request {reference} received "
-                 f"{choices.request_received.isoformat()}")[:300],
+        purpose=purpose.subject_access(reference),
         object_type="people.person", object_uuid=str(person.uuid), audit_event=event)
     return data

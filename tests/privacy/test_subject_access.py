@@ -4,7 +4,9 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import translation
 
+from alliance.core import purpose
 from alliance.core.models import AuditAction, AuditEvent
 from alliance.people.models import Disclosure, DisclosureChannel
 from alliance.privacy import export, services
@@ -105,7 +107,8 @@ def test_it_is_logged_as_a_disclosure_to_the_data_subject(world):
     disclosure = Disclosure.objects.get(person=w.person_a,
                                         channel=DisclosureChannel.SUBJECT_ACCESS)
     assert disclosure.audit_event == event
-    assert "data subject" in disclosure.purpose and "SAR-2026-17" in disclosure.purpose
+    # Stored as a code with the request's reference; shown in the reader's language.
+    assert disclosure.purpose == event.purpose == "subject_access: SAR-2026-17"
     assert "identity" in disclosure.categories and "release" not in disclosure.categories
 
 
@@ -193,3 +196,22 @@ def test_the_command_refuses_a_user_who_is_not_the_persons_dpo(world, tmp_path):
                      str(tmp_path / "x.json"), "--dpo", "manager_a", "--request", "R",
                      "--received", "2026-11-21")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_the_purpose_of_the_answer_reads_in_the_readers_language(world):
+    w = world
+    services.subject_access_export(actor=w.dpo, person=w.person_a, choices=_choices())
+    with translation.override("sr-latn"):
+        assert purpose.label("subject_access: SAR-2026-17") == (
+            "Odgovor na zahtev za pristup podacima SAR-2026-17")
+    with translation.override("en"):
+        assert purpose.label("legal_claim") == (
+            "Establishing, exercising or defending a legal claim")
+        assert purpose.label("review") == "Reviewing and analysing observations"
+        assert purpose.label("other: Court order 12/26") == "Court order 12/26"
+        assert purpose.label("Nightly sync") == "Nightly sync"  # an integration's own words
+    client = login(w.dpo)
+    client.post("/i18n/setlang/", {"language": "mk"})
+    page = client.get("/audit/", {"action": "disclose"}).content.decode()
+    assert "Одговор на барањето за пристап до личните податоци SAR-2026-17" in page
+    assert "subject_access:" not in page

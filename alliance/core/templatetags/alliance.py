@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 
+from alliance.core import purpose
 from alliance.core.i18n import current_language
 
 register = template.Library()
@@ -18,6 +19,12 @@ def localised(text, language=None):
     if text is None:
         return ""
     return text.get(language or current_language())
+
+
+@register.filter
+def purpose_label(stored):
+    """A stored purpose (audit events, disclosures) in the reader's language (core/purpose.py)."""
+    return purpose.label(stored)
 
 
 @register.filter
