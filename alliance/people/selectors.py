@@ -47,7 +47,9 @@ class CaseloadRow:
 
     person: Person
     identity_visible: bool
-    management_level: str  # label, in the reader's language
+    management_level: str  # the labels, in the reader's language
+    classification: str = ""
+    category: str = ""
 
 
 def _search(qs, q: str, user):
@@ -119,6 +121,10 @@ def _management_levels() -> dict:
     return dict(_case_model()._meta.get_field("management_level").flatchoices)
 
 
+def _labels(choices) -> dict[str, str]:
+    return {code: str(label) for code, label in dict(choices).items()}
+
+
 def _load_identities(user, people: list, ids: set[int], fields) -> None:
     """Decrypt `fields` for the people in `ids` only (those whose identity `user` holds), in one
     query through the policy, onto the rows already read (the caseload deferred them: touching
@@ -143,8 +149,13 @@ def caseload_page(user, filters: CaseloadFilters, page_number=1,
     people = list(page.object_list)
     visible = identity_visible_ids(user, people)
     _load_identities(user, people, visible, identity_fields)
-    levels = _management_levels()
-    rows = [CaseloadRow(p, p.pk in visible, str(levels.get(p.management_level, "")))
+    # Each label translated once per page, not once per row (a hundred rows, three labels).
+    levels = _labels(_management_levels())
+    classifications = _labels(Person._meta.get_field("classification").flatchoices)
+    categories = _labels(Person._meta.get_field("data_subject_category").flatchoices)
+    rows = [CaseloadRow(p, p.pk in visible, levels.get(p.management_level, ""),
+                        classifications.get(p.classification, p.classification),
+                        categories.get(p.data_subject_category, p.data_subject_category))
             for p in people]
     searched = bool(filters.q.strip())
     details = {"page": page.number, "filters": {
