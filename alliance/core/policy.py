@@ -2,7 +2,8 @@
 
 A policy answers both questions from one grant computation:
   * `visible(user) -> QuerySet`: which objects the user may know exist (lists, searches,
-    exports, API lists, worklists);
+    exports, API lists, worklists); a policy may also answer it for one object in memory
+    (`visible_object(user, uuid, queryset) -> obj | None`), with the same answer;
   * `grant(user, obj) -> Grant`: what the user holds for one of them (compartments, actions).
 `get_for_user(policy, user, uuid, action)` is the one way to load a single object: the same
 404 for "does not exist" and "not yours", 403 for "yours, but not that action", each refusal
@@ -140,10 +141,14 @@ def get_for_user(policy: Policy, user, object_uuid, action: str = "view", *,
                  forbidden_message: str = "") -> tuple[Any, Grant]:
     """The object and the user's grant for it, if visible (else 404) and the action allowed
     (else 403). `queryset` narrows or prefetches; it is always intersected with `visible`."""
-    qs = policy.visible(user) if queryset is None else queryset & policy.visible(user)
-    if _restriction_of is not None and _has_person_key(qs.model):
-        qs = qs.select_related("person")  # the restriction check reads it: no second query
-    obj = qs.filter(uuid=object_uuid).first()
+    found = getattr(policy, "visible_object", None)
+    if found is not None:  # the policy decides visibility of one object in memory
+        obj = found(user, object_uuid, queryset)
+    else:
+        qs = policy.visible(user) if queryset is None else queryset & policy.visible(user)
+        if _restriction_of is not None and _has_person_key(qs.model):
+            qs = qs.select_related("person")  # the restriction check reads it: no 2nd query
+        obj = qs.filter(uuid=object_uuid).first()
     if obj is None:
         refuse(user, object_uuid, action=action, not_found=True,
                object_type=policy.object_type, message=not_found_message)

@@ -7,6 +7,8 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from alliance.core import context
+
 from .models import AgreementParty, AgreementStatus, SharingAgreement
 
 
@@ -21,10 +23,18 @@ def crossings(receiving_agency_ids, today: datetime.date | None = None
     """(from agency id, to agency id) -> {category: agreement id}, for the agreements in force
     that name one of `receiving_agency_ids` as a party: what each of those agencies may receive
     from each other party, and the agreement it relies on (the oldest in force, when several
-    cover a category). One query, whatever the number of agreements."""
-    receiving = set(receiving_agency_ids)
+    cover a category). One query, whatever the number of agreements; today's answer is kept for
+    the rest of a request that writes nothing (the access policies of several modules ask)."""
+    receiving = frozenset(receiving_agency_ids)
     if not receiving:
         return {}
+    if today is None:
+        return context.remembered(("crossings", receiving), lambda: _crossings(receiving, None),
+                                  reads_only=True)
+    return _crossings(receiving, today)
+
+
+def _crossings(receiving, today) -> dict[tuple[int, int], dict[str, int]]:
     covering = in_force(today).filter(parties__agency_id__in=sorted(receiving)).values("pk")
     parties: dict[int, list] = {}
     for agreement_id, agency_id, categories in (

@@ -287,6 +287,14 @@ class PersonPolicy:
             return Person.objects.none()
         return Person.objects.filter(visible_condition(user))
 
+    def visible_object(self, user, person_uuid, queryset=None) -> Person | None:
+        """The person, if `visible` would list them: read by uuid, the rule decided in memory
+        (`sees_with`), so that a practitioner on thousands of case teams does not send them
+        all to find one person."""
+        person = (queryset if queryset is not None else Person.objects).filter(
+            uuid=person_uuid).first()
+        return person if person is not None and sees_with(user, person) else None
+
     def grant(self, user, person: Person) -> Grant:
         """The user's grant on one person: computed once per request (the page, its sections
         and the policies they call all ask for it)."""

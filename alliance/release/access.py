@@ -22,12 +22,15 @@ from alliance.accounts.access import profile_for
 from alliance.core import audit, context
 from alliance.core.compartments import DataCategory
 from alliance.core.policy import NO_GRANT, Grant, get_for_user
+from alliance.organisations.models import Agency
 from alliance.people.access import (
     HOLDING_AGENCY_ROLES,
     RECORD_KEEPER_ROLES,
     Action,
     compartment_holders,
     get_person_for_user,
+    managed_person_ids,
+    open_places,
     person_grant,
     persons,
     refuse,
@@ -63,20 +66,29 @@ def record_keeper_agency_ids(user) -> set[int]:
 def _places(user) -> dict[int, dict]:
     """person id -> {"agencies": the agencies of the user's places on that person's open case
     team, "manager": whether the user manages the case, "receiving": whether a place is from a
-    receiving agency type}. One query, once per request."""
+    receiving agency type}. Once per request."""
     return context.remembered(("release_places", user.pk), lambda: _read_places(user))
 
 
 def _read_places(user) -> dict[int, dict]:
+    """From the places every policy reads (`open_places`) and the cases the user manages
+    (`managed_person_ids`), both read once per request: no query of its own but, for a place
+    through an agency the user no longer belongs to, that agency's type."""
+    managed = set(managed_person_ids(user))
+    rows = open_places(user)
+    types = {g.agency_id: g.agency_type for g in profile_for(user).grants}
+    unknown = {agency_id for _, _, agency_id, _ in rows if agency_id not in types}
+    if unknown:
+        types.update(Agency.objects.filter(pk__in=unknown).values_list("pk", "type"))
     places: dict[int, dict] = {}
-    rows = user.case_memberships.filter(case__status="open", ended_at__isnull=True).values_list(
-        "case__person_id", "agency_id", "agency__type", "case__case_manager_id")
-    for person_id, agency_id, agency_type, manager_id in rows:
+    for person_id, _responsible, agency_id, _scopes in rows:
         place = places.setdefault(person_id, {"agencies": set(), "manager": False,
                                               "receiving": False})
         place["agencies"].add(agency_id)
-        place["manager"] |= manager_id == user.pk
-        place["receiving"] |= agency_type in RECEIVING_AGENCY_TYPES
+        # The case is open (a place counts only on an open case): managing it is managing
+        # this person's open case.
+        place["manager"] |= person_id in managed
+        place["receiving"] |= types.get(agency_id) in RECEIVING_AGENCY_TYPES
     # A case manager off the team works on the release through their agency (a record keeper
     # there) or not at all: counting their open cases here gave the prison's case manager work
     # on a person the prison only keeps read access to after the handover.

@@ -234,6 +234,18 @@ def test_for_person_selects_what_the_list_selects_for_that_person(seeded):
     assert compared > 50  # most policies show someone something: the comparison is not empty
 
 
+def test_a_person_is_found_by_uuid_exactly_when_listed(seeded):
+    """PersonPolicy.visible_object (get_person_for_user's way in) decides in memory what
+    `visible` decides in SQL."""
+    w = seeded
+    people = list(Person.objects.all())
+    for persona in PERSONAS:
+        user = getattr(w, persona)
+        listed = set(persons.visible(user).values_list("pk", flat=True))
+        found = {p.pk for p in people if persons.visible_object(user, p.uuid) is not None}
+        assert found == listed, persona
+
+
 # Raw security material is read with a purpose (the API's header, the pages' parameter).
 PURPOSE = {"HTTP_X_ALLIANCE_PURPOSE": "review"}
 
