@@ -88,10 +88,7 @@ def planner_condition(user, via: str = "person__") -> Q:
 
 def is_planner(user, person, grant: Grant) -> bool:
     """The same rule as `planner_condition`, for one person the user sees."""
-    if not grant.can(Action.VIEW):
-        return False
-    return (person.responsible_agency_id in _planning_agency_ids(user)
-            or person.pk in managed_person_ids(user))
+    return grant.can(Action.VIEW) and _plans_for(user, person)
 
 
 def holds(grant: Grant, compartment: str) -> bool:
