@@ -36,6 +36,7 @@ from alliance.people.access import (
     refuse,
     visible_condition,
 )
+from alliance.people.models import Person
 
 from .models import FollowUp, Handover, HandoverStatus, ReleaseStep, SupportPlan
 
@@ -254,6 +255,27 @@ def get_follow_up_for_user(user, follow_up_uuid, action: str = ReleaseAction.VIE
                                         *_PERSON, "episode", "agency", "recorded_by"))
     audit.consulted(actor=user, obj=follow_up, agency=grant.agency)
     return follow_up, grant
+
+
+def get_support_row_for_user(user, model, row_uuid, action: str, plan_path: str = "plan"):
+    """A row of a support plan (pathway entry, action, condition), reached through its plan:
+    the same 404 when it does not exist or its plan is not visible, then the plan's getter
+    (403 without `action`, audited). Returns (row, plan, grant); the row's plan is the one the
+    getter loaded."""
+    row = (model.objects.filter(uuid=row_uuid,
+                                **{f"{plan_path}__in": support_plans.visible(user)})
+           .select_related(plan_path).first())
+    if row is None:
+        # The person behind the row, if it exists, is named in the refusal's audit row (so
+        # their DPO sees who tried), never in the answer.
+        person = (Person.objects.filter(pk__in=model.objects.filter(uuid=row_uuid).values(
+            f"{plan_path}__person")).first())
+        refuse(user, row_uuid, action=action, not_found=True, person=person,
+               object_type=model._meta.label_lower)
+    holder = row.entry if plan_path == "entry__plan" else row
+    plan, grant = get_support_plan_for_user(user, holder.plan.uuid, action)
+    holder.plan = plan
+    return row, plan, grant
 
 
 def get_person_for_release(user, person_uuid, action: str = ReleaseAction.VIEW):

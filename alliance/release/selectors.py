@@ -3,7 +3,7 @@ the worklists. Each runs a constant number of queries whatever the number of row
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from alliance.people.access import Action, holding_agency_ids
@@ -19,6 +19,7 @@ from .models import (
     PathwayStatus,
     ReleaseSettings,
     ReleaseStep,
+    SupportAction,
     SupportPlan,
 )
 from .readiness import readiness_of
@@ -55,6 +56,12 @@ def _support_plan(episode) -> SupportPlan | None:
                 pathways_not_assessed=Count("pathways", distinct=True, filter=Q(
                     pathways__status=PathwayStatus.NOT_ASSESSED)),
                 conditions_count=Count("conditions", distinct=True)).first())
+
+
+def pathways_of(plan) -> list:
+    """A support plan's pathway entries with their actions and each action's agency."""
+    return list(plan.pathways.select_related("updated_by").prefetch_related(
+        Prefetch("actions", queryset=SupportAction.objects.select_related("agency"))))
 
 
 def _handover_of(episode) -> Handover | None:

@@ -14,9 +14,10 @@ from alliance.core.forms import apply_service
 from alliance.people.access import Action, person_grant, refuse
 
 from .. import selectors, services
+from ..access import follow_ups as follow_up_policy
 from ..access import get_person_for_release
 from ..forms.person import ReleaseRecordForm
-from ..models import FollowUp, HandoverStatus
+from ..models import HandoverStatus
 from ..pdf import render_release_plan
 
 
@@ -51,7 +52,7 @@ def release_record(request, person_uuid):
             release_type=data["release_type"], expected_version=data["version"]))
         if ended:
             person.refresh_from_db(fields=["responsible_agency"])
-            follow_ups = FollowUp.objects.filter(episode=ended).count()
+            follow_ups = follow_up_policy.visible(request.user).filter(episode=ended).count()
             text = [_("The release of %(reference)s is recorded.") % {
                 "reference": person.reference}]
             if follow_ups:

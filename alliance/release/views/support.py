@@ -7,12 +7,12 @@ sends it to the service). On success it goes back to the plan's page; on an erro
 comes back as it was typed, with the reason on its field (409 for a stale version).
 
 Pathway entries, actions and conditions have no policy of their own: they are reached through
-their support plan (`_through_plan`), so the plan's 404 / 403 rules and audit apply to them.
+their support plan (`access.get_support_row_for_user`), so the plan's 404 / 403 rules and audit
+apply to them.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alliance.core import audit
 from alliance.core.forms import apply_service
 from alliance.core.pagination import bounded_page
-from alliance.core.policy import refuse
-from alliance.people.models import Person
 
 from .. import services
 from ..access import (
     ReleaseAction,
     get_person_for_release,
     get_support_plan_for_user,
+    get_support_row_for_user,
     support_plans,
 )
 from ..forms.support import (
@@ -46,31 +45,10 @@ from ..forms.support import (
     supervising_agencies,
 )
 from ..models import PathwayEntry, PathwayStatus, SupervisionCondition, SupportAction
-from ..selectors import episode_of
+from ..selectors import episode_of, pathways_of
 from ..services.common import team_agencies
 
 CONTACTS_PER_PAGE = 20
-
-
-def _through_plan(user, model, row_uuid, action: str, plan_path: str = "plan"):
-    """A row of a support plan (pathway entry, action, condition), reached through its plan:
-    the same 404 when it does not exist or its plan is not visible, then the plan's getter
-    (403 without `action`, audited). Returns (row, plan, grant); the row's plan is the one the
-    getter loaded."""
-    row = (model.objects.filter(uuid=row_uuid,
-                                **{f"{plan_path}__in": support_plans.visible(user)})
-           .select_related(plan_path).first())
-    if row is None:
-        # The person behind the row, if it exists, is named in the refusal's audit row (so
-        # their DPO sees who tried), never in the answer.
-        person = (Person.objects.filter(pk__in=model.objects.filter(uuid=row_uuid).values(
-            f"{plan_path}__person")).first())
-        refuse(user, row_uuid, action=action, not_found=True, person=person,
-               object_type=model._meta.label_lower)
-    holder = row.entry if plan_path == "entry__plan" else row
-    plan, grant = get_support_plan_for_user(user, holder.plan.uuid, action)
-    holder.plan = plan
-    return row, plan, grant
 
 
 def _plan_url(plan, anchor: str = "") -> str:
@@ -110,8 +88,7 @@ def support_plan(request, person_uuid):
         conditions = list(plan.conditions.select_related("created_by"))
         today = context["today"]
         context.update(
-            pathways=list(plan.pathways.select_related("updated_by").prefetch_related(
-                Prefetch("actions", queryset=SupportAction.objects.select_related("agency")))),
+            pathways=pathways_of(plan),
             conditions_in_force=[c for c in conditions
                                  if c.ends_on is None or c.ends_on >= today],
             conditions_ended=[c for c in conditions if c.ends_on is not None
@@ -160,7 +137,7 @@ def support_plan_edit(request, plan_uuid):
 
 @require_http_methods(["GET", "POST"])
 def pathway_edit(request, entry_uuid):
-    entry, plan, grant = _through_plan(request.user, PathwayEntry, entry_uuid,
+    entry, plan, grant = get_support_row_for_user(request.user, PathwayEntry, entry_uuid,
                                        ReleaseAction.WORK)
     form = PathwayForm(request.POST or None, initial={
         "needs": entry.needs, "status": entry.status, "version": entry.version})
@@ -179,7 +156,7 @@ def _agencies_for(person, current=None) -> list:
 
 @require_http_methods(["GET", "POST"])
 def action_add(request, entry_uuid):
-    entry, plan, grant = _through_plan(request.user, PathwayEntry, entry_uuid,
+    entry, plan, grant = get_support_row_for_user(request.user, PathwayEntry, entry_uuid,
                                        ReleaseAction.WORK)
     form = ActionForm(request.POST or None, agencies=_agencies_for(plan.person))
     return _form_page(request, form, lambda data: services.action_add(
@@ -191,7 +168,7 @@ def action_add(request, entry_uuid):
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, action_uuid):
-    action, plan, grant = _through_plan(request.user, SupportAction, action_uuid,
+    action, plan, grant = get_support_row_for_user(request.user, SupportAction, action_uuid,
                                         ReleaseAction.WORK, plan_path="entry__plan")
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action),
                       agencies=_agencies_for(plan.person, action.agency), editing=True)
@@ -218,7 +195,7 @@ def condition_add(request, plan_uuid):
 
 @require_http_methods(["GET", "POST"])
 def condition_end(request, condition_uuid):
-    condition, plan, grant = _through_plan(request.user, SupervisionCondition, condition_uuid,
+    condition, plan, grant = get_support_row_for_user(request.user, SupervisionCondition, condition_uuid,
                                            ReleaseAction.WORK)
     form = ConditionEndForm(request.POST or None, initial={
         "ends_on": condition.ends_on or timezone.localdate(), "version": condition.version})
