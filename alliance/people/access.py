@@ -22,6 +22,8 @@ The case team lives in the cases app above this one; its rows are reached throug
 reverse relation `case_memberships`, never by importing cases.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -34,6 +36,7 @@ from alliance.core.compartments import SUMMARY_CATEGORIES, Compartment
 from alliance.core.lookups import Ids
 from alliance.core.policy import NO_GRANT, Grant, get_for_user, refuse
 from alliance.organisations.agreements import crossings
+from alliance.organisations.models import Agency
 
 from .models import CustodyEpisode, Person, RetainedAccess
 
@@ -278,6 +281,21 @@ def identity_holders(user) -> Q:
 
 # --- the policies ----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Place:
+    """A place of the user on a person's open case team, as the grant reads it."""
+
+    agency_id: int
+    scopes: list
+    agency: object
+    manager: bool  # the user manages the case
+
+    @classmethod
+    def of(cls, member) -> "_Place":
+        return cls(member.agency_id, member.scopes, member.agency,
+                   member.case.case_manager_id == member.user_id)
+
+
 class PersonPolicy:
     object_type = "people.person"
 
@@ -302,8 +320,29 @@ class PersonPolicy:
             return NO_GRANT
         return context.remembered(
             ("person_grant", user.pk, person.pk, person.responsible_agency_id),
-            lambda: self._grant(user, person, list(
-                _open_team(user).filter(case__person=person).select_related("agency", "case"))))
+            lambda: self._grant(user, person, self._places_on(user, person)))
+
+    @staticmethod
+    def _places_on(user, person) -> list[_Place]:
+        """The user's places on the person's open case team. From the request's memo of all
+        their places (`open_places`) when the page has read it, with the cases they manage
+        (`managed_person_ids`) and the agencies of their memberships: no query but, for a place
+        through an agency they no longer belong to, that agency. Else one query."""
+        cache = context.memo()
+        if cache is None or ("open_places", user.pk) not in cache:
+            return [_Place.of(m) for m in _open_team(user).filter(case__person=person)
+                    .select_related("agency", "case")]
+        rows = [(agency_id, scopes) for person_id, _r, agency_id, scopes
+                in cache[("open_places", user.pk)] if person_id == person.pk]
+        if not rows:
+            return []
+        manager = person.pk in managed_person_ids(user)
+        agencies = {g.agency_id: g.agency for g in profile_for(user).grants}
+        unknown = {agency_id for agency_id, _s in rows if agency_id not in agencies}
+        if unknown:
+            agencies.update(Agency.objects.in_bulk(sorted(unknown)))
+        return [_Place(agency_id, scopes, agencies[agency_id], manager)
+                for agency_id, scopes in rows]
 
     def grants(self, user, people) -> dict[int, Grant]:
         """person id -> grant, for people already obtained through `visible` (worklists): one
@@ -311,7 +350,7 @@ class PersonPolicy:
         by_person: dict[int, list] = {}
         for place in (_open_team(user).filter(case__person__in=[p.pk for p in people])
                       .select_related("agency", "case")):
-            by_person.setdefault(place.case.person_id, []).append(place)
+            by_person.setdefault(place.case.person_id, []).append(_Place.of(place))
         return {p.pk: self._grant(user, p, by_person.get(p.pk, [])) for p in people}
 
     def _grant(self, user, person, places) -> Grant:
@@ -331,7 +370,7 @@ class PersonPolicy:
                                    != person.responsible_agency_id).agency
             compartments |= through_team
             actions.add(Action.VIEW)
-            if any(place.case.case_manager_id == user.pk for place in places):
+            if any(place.manager for place in places):
                 actions |= CASE_MANAGER_ACTIONS
         for g in retained_access(user).get(person.pk, ()):  # read-only, after a handover
             agency = agency or g.agency

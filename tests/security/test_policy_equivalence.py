@@ -15,6 +15,7 @@ from alliance.cases.models import Case
 from alliance.coordination.agreements.access import agreements
 from alliance.coordination.conferences.access import conference_actions, conferences
 from alliance.coordination.referrals.access import referrals
+from alliance.core import context
 from alliance.core.models import AuditEvent
 from alliance.core.policy import NO_GRANT
 from alliance.knowledge.entries.access import entries
@@ -32,7 +33,7 @@ from alliance.knowledge.training.access import training_sessions
 from alliance.observations.access import analyses, observations, summaries
 from alliance.observations.models import Analysis, Observation, SharedSummary
 from alliance.people import services as people_services
-from alliance.people.access import custody_episodes, persons
+from alliance.people.access import custody_episodes, open_places, persons
 from alliance.people.models import Person
 from alliance.plans import services as plan_services
 from alliance.plans.access import alliance_measures, enrolments, offers, plans, sessions, stages
@@ -244,6 +245,35 @@ def test_a_person_is_found_by_uuid_exactly_when_listed(seeded):
         listed = set(persons.visible(user).values_list("pk", flat=True))
         found = {p.pk for p in people if persons.visible_object(user, p.uuid) is not None}
         assert found == listed, persona
+
+
+def test_a_grant_taken_from_the_requests_places_is_the_grant_read_alone(seeded):
+    """On a page the grant on a person takes the reader's places from the request's memo of all
+    their places (people.access.open_places); alone, it reads this person's places. Both give
+    the same compartments, actions and agency, for every persona and every person."""
+    from alliance.cases import services as case_services
+
+    w = seeded
+    # The probation officer, on the team, manages the case: the grant knows the case is theirs.
+    case_services.case_set_manager(actor=w.manager_a, case=w.case_a,
+                                   case_manager=w.probation_officer, expected_version=None)
+    people = list(Person.objects.select_related("responsible_agency"))
+    problems, granted, placed = [], 0, 0
+    for persona in PERSONAS:
+        user = getattr(w, persona)
+        alone = {p.pk: persons.grant(user, p) for p in people}
+        token = context.activate(context.RequestContext(memo={}))
+        try:
+            placed += len(open_places(user))
+            in_request = {p.pk: persons.grant(user, p) for p in people}
+        finally:
+            context.deactivate(token)
+        granted += sum(bool(g.actions) for g in alone.values())
+        problems += [f"{persona} on {p}: alone {alone[p.pk]}, in a request {in_request[p.pk]}"
+                     for p in people if (alone[p.pk], getattr(alone[p.pk].agency, "pk", None))
+                     != (in_request[p.pk], getattr(in_request[p.pk].agency, "pk", None))]
+    assert not problems, "\n".join(problems)
+    assert granted > 10 and placed >= 3  # neither empty grants nor a world without case teams
 
 
 # Raw security material is read with a purpose (the API's header, the pages' parameter).
