@@ -19,7 +19,7 @@ TIMELINE = {
 
 
 def case_section(user, person, grant) -> dict:
-    """The open case, its team and level history (four queries, whatever their size)."""
+    """The open case, its team and level history (three queries, whatever their size)."""
     case = open_case(person)
     members = list(case.team.all()) if case else []
     return {"case": case, "team": [m for m in members if m.ended_at is None],

@@ -1,18 +1,24 @@
 """Reading cases: what several modules read of a person's open case."""
 
+from django.db.models import Prefetch
+
 from alliance.core import context
 
-from .models import Case
+from .models import Case, CaseTeamMember, ManagementLevelChange
 
 
 def open_case(person) -> Case | None:
     """The person's open case (a person has at most one), with its case manager, every member
-    of its team (current and past, with their user and agency) and its level history: four
-    queries, once per request that writes nothing (the case section and the release section
-    both read it; a request that writes reads it afresh)."""
+    of its team (current and past, with their user and agency) and its level history (with who
+    decided): three queries, once per request that writes nothing (the case section and the
+    release section both read it; a request that writes reads it afresh)."""
     return context.remembered(("open_case", person.pk), lambda: (
         Case.objects.filter(person=person, status="open").select_related("case_manager")
-        .prefetch_related("team__user", "team__agency", "level_history__decided_by").first()),
+        .prefetch_related(
+            Prefetch("team", queryset=CaseTeamMember.objects.select_related("user", "agency")),
+            Prefetch("level_history",
+                     queryset=ManagementLevelChange.objects.select_related("decided_by")))
+        .first()),
         reads_only=True)
 
 
