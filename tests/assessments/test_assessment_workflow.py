@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from alliance.assessments import services
 from alliance.assessments.models import Assessment, AssessmentDue, Certification, ItemRating
-from alliance.assessments.selectors import comparison, latest_needs
+from alliance.assessments.selectors import comparison, latest_needs, previous_of
 from alliance.core.errors import Conflict
 
 from ..conftest import complete_ratings
@@ -217,3 +217,26 @@ def test_the_assessment_content_is_encrypted_at_rest(assessing):
         evidence = cursor.fetchone()[0]
     assert "fits together" not in formulation and "evidence" not in rationale
     assert "Evidence for" not in evidence
+
+
+def test_the_previous_assessment_taken_from_the_persons_list_is_the_one_read(assessing):
+    """The person page takes the previous assessment from the person's assessments it has
+    already read (previous_of(..., among=)); it is the one previous_of reads alone, for a
+    correction, a later assessment and a first one."""
+    first = _final(assessing)
+    correction = services.assessment_correct(actor=assessing.treatment_a, assessment=first,
+                                             reason="BA1 was rated on the wrong interview")
+    services.assessment_submit(actor=assessing.treatment_a, assessment=correction,
+                               expected_version=None)
+    services.assessment_countersign(actor=assessing.manager_a, assessment=correction,
+                                    expected_version=None)
+    later = services.assessment_start(actor=assessing.treatment_a, person=assessing.person_a,
+                                      instrument_version=assessing.instruments.risk_needs)
+    among = list(Assessment.objects.filter(person=assessing.person_a)
+                 .select_related("instrument_version").prefetch_related("ratings"))
+    assert len(among) == 3
+    expected = {first.pk: None, correction.pk: first.pk, later.pk: correction.pk}
+    for a in among:
+        read, taken = previous_of(a), previous_of(a, among=among)
+        assert (getattr(read, "pk", None), getattr(taken, "pk", None)) == (
+            expected[a.pk], expected[a.pk]), a

@@ -28,9 +28,13 @@ from ..models import FINAL, Assessment
 from .summary import ratings_map
 
 
-def previous_of(assessment):
+def previous_of(assessment, among=None):
     """The assessment this one is compared with: the one it corrects, else the latest earlier
-    final assessment of the same instrument for the person."""
+    final assessment of the same instrument for the person. `among`: every assessment of the
+    person, already read with their ratings (the person page, for a reader of the treatment
+    compartment): the previous one is taken from them rather than read again."""
+    if among is not None:
+        return _previous_among(assessment, among)
     if assessment.corrects_id:
         return assessment.corrects
     return (Assessment.objects.filter(
@@ -39,6 +43,16 @@ def previous_of(assessment):
         created_at__lt=assessment.created_at)
         .select_related("instrument_version").defer("instrument_version__definition").prefetch_related("ratings")
         .order_by("-created_at").first())
+
+
+def _previous_among(assessment, among):
+    if assessment.corrects_id:
+        return next((a for a in among if a.pk == assessment.corrects_id), None) or (
+            assessment.corrects)
+    instrument = assessment.instrument_version.instrument_id
+    earlier = [a for a in among if a.status in FINAL and a.created_at < assessment.created_at
+               and a.instrument_version.instrument_id == instrument]
+    return max(earlier, key=lambda a: a.created_at, default=None)
 
 
 def _valid(definition, item_code, rating) -> bool:

@@ -67,7 +67,7 @@ def person_section(user, person, grant) -> dict:
     changes, profile = {}, ""
     if latest is not None and full:
         a = latest["assessment"]
-        definition, previous = a.instrument_version.parsed, previous_of(a)
+        definition, previous = a.instrument_version.parsed, previous_of(a, among=shown)
         compared = comparison(a, previous)
         if compared["previous"] is not None:
             changes = change_counts(compared["rows"])
