@@ -7,7 +7,17 @@ import datetime
 from collections import defaultdict
 from statistics import mean
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -54,10 +64,15 @@ DRIFT_MISSED = 2  # ... and at least this many missed (refused or not produced) 
 SUBSCALES = ("goal", "task", "bond")
 
 
-def _steps_prefetch():
-    return Prefetch("goals", queryset=Goal.objects.prefetch_related(Prefetch(
-        "steps", queryset=Step.objects.select_related("actor_user", "actor_agency",
-                                                      "intervention"))))
+# The current version and the one in progress.
+OPEN_STATUSES = (PlanStatus.COUNTERSIGNED, PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+
+
+def _open_goals_prefetch():
+    """The goals with their steps, of the current version and the one in progress only."""
+    return Prefetch("goals", queryset=Goal.objects.filter(plan__status__in=OPEN_STATUSES)
+                    .prefetch_related(Prefetch("steps", queryset=Step.objects.select_related(
+                        "actor_user", "actor_agency", "intervention"))))
 
 
 # --- what a plan is built from -------------------------------------------------------------------
@@ -217,15 +232,13 @@ def attendance_rate(enrolment) -> int | None:
 def plan_section(user, person, grant) -> dict:
     """The plan section: the current plan with its goals and steps, the version in progress (for
     its planners and reviewers), the next review."""
-    visible = plans.for_person(user, person)
-    # Every version's status (a cheap query), then only the current one and the one in
-    # progress with their goals and steps: past versions are on the plan page.
-    shown = list(visible.order_by("-number").values_list("status", flat=True))
-    open_versions = {p.status: p for p in visible.filter(status__in=[
-        PlanStatus.COUNTERSIGNED, PlanStatus.DRAFT, PlanStatus.SUBMITTED]).select_related(
+    # Every version, but goals and steps only for the current one and the one in progress:
+    # past versions are on the plan page.
+    shown = list(plans.for_person(user, person).order_by("-number").select_related(
         "person", "author", "countersigned_by", "assessment__instrument_version")
         .defer("assessment__instrument_version__definition")
-        .prefetch_related(_steps_prefetch())}
+        .prefetch_related(_open_goals_prefetch()))
+    open_versions = {p.status: p for p in shown if p.status in OPEN_STATUSES}
     current = open_versions.get(PlanStatus.COUNTERSIGNED)
     in_progress = open_versions.get(PlanStatus.DRAFT) or open_versions.get(PlanStatus.SUBMITTED)
     newest = in_progress or current
@@ -261,15 +274,24 @@ def engagement_section(user, person, grant) -> dict:
         e.rate = attendance_rate(e)
     own = sessions.for_person(user, person).select_related(
         "enrolment__intervention", "facilitator")
-    upcoming = list(own.filter(attendance="", scheduled_at__gte=now).order_by("scheduled_at")[:5])
+    # Sessions not recorded yet: the next five to come and the five oldest past ones (to
+    # record), in one query.
+    to_come = ExpressionWrapper(Q(scheduled_at__gte=now), output_field=BooleanField())
+    pending = list(own.filter(attendance="").annotate(nth=Window(
+        RowNumber(), partition_by=[to_come], order_by=F("scheduled_at").asc()))
+        .filter(nth__lte=5).order_by("scheduled_at"))
+    upcoming = [s for s in pending if s.scheduled_at >= now]
+    to_record = [s for s in pending if s.scheduled_at < now]
     recent = list(own.exclude(attendance="").order_by("-scheduled_at")[:RECENT])
-    to_record = list(own.filter(attendance="", scheduled_at__lt=now).order_by("scheduled_at")[:5])
-    offer_rows = list(offers.for_person(user, person)
-                      .select_related("intervention", "offered_by")[:RECENT])
+    # The latest offers, each carrying the number of refusals in the jurisdiction's window.
     days = person.jurisdiction.refusal_pattern_days
-    window = offers.for_person(user, person).filter(
-        response=OfferResponse.REFUSED,
-        offered_on__gt=timezone.localdate() - datetime.timedelta(days=days)).count()
+    offer_rows = list(offers.for_person(user, person)
+                      .select_related("intervention", "offered_by")
+                      .annotate(refusals_in_window=Window(Count("pk", filter=Q(
+                          response=OfferResponse.REFUSED,
+                          offered_on__gt=timezone.localdate() - datetime.timedelta(days=days)))))
+                      [:RECENT])
+    window = offer_rows[0].refusals_in_window if offer_rows else 0
     stage_rows = list(stages.for_person(user, person).select_related("recorded_by")[:6])
     return {"engagement": {
         "work": work, "notes": work.can(WorkAction.VIEW_NOTE),

@@ -307,3 +307,41 @@ def test_the_menu_leads_caseworkers_to_their_sessions_and_the_worklist(world):
     assert reverse("plans:alliance_trends") not in html
     assert reverse("plans:not_engaging") not in login(world.dpo).get(
         reverse("work:my_work")).content.decode()
+
+
+def test_the_person_page_lists_the_sessions_to_come_to_record_and_recorded_and_counts_refusals(
+        enrolled):
+    """The engagement section: the next five sessions to come, the five oldest past ones not
+    recorded yet, the ten latest recorded (newest first), and the refusals within the
+    jurisdiction's window — however many there are of each."""
+    from alliance.people.access import person_grant
+    from alliance.plans.selectors import engagement_section
+
+    w = enrolled
+    enrolment, now = w.sessions[0].enrolment, timezone.now()
+    past = [*w.sessions[:4], *services.sessions_schedule(
+        actor=w.treatment_a, enrolment=enrolment, count=14, every_days=1,
+        first_at=now - datetime.timedelta(days=39))]
+    future = [w.sessions[4], *services.sessions_schedule(
+        actor=w.treatment_a, enrolment=enrolment, count=7, every_days=1,
+        first_at=now + datetime.timedelta(days=10))]
+    past.sort(key=lambda s: s.scheduled_at)
+    recorded, pending = past[:12], past[12:]
+    for s in recorded:
+        services.session_record(actor=w.treatment_a, session=s, expected_version=None,
+                                attendance="attended")
+    today = timezone.localdate()
+    for days_ago in (1, 2, 45):  # two refusals within the 30 days, one before
+        services.offer_record(actor=w.treatment_a, person=w.person_a, response="refused",
+                              offered_on=today - datetime.timedelta(days=days_ago), **{
+                                  k: v for k, v in REFUSAL.items() if k != "attendance"})
+    services.offer_record(actor=w.treatment_a, person=w.person_a, response="accepted",
+                          offered_on=today)
+    e = engagement_section(w.treatment_a, w.person_a,
+                           person_grant(w.treatment_a, w.person_a))["engagement"]
+    future.sort(key=lambda s: s.scheduled_at)
+    assert [s.pk for s in e["upcoming"]] == [s.pk for s in future[:5]]
+    assert [s.pk for s in e["to_record"]] == [s.pk for s in pending[:5]]
+    assert [s.pk for s in e["recent"]] == [s.pk for s in reversed(recorded)][:10]
+    assert e["refusals_in_window"] == 2 and not e["pattern"]
+    assert len(e["offers"]) == 4
