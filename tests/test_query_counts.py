@@ -395,7 +395,7 @@ def test_no_monitoring_page_runs_more_queries_with_more_agencies_months_or_rows(
 # the reader's grants (read once), each section's own tables, the navigation's counts (one
 # query), the audit row (on PostgreSQL with one more statement: the lock of its stripe). A
 # section that starts reading per row, or a grant computed again by a section, breaks it.
-PERSON_PAGE_BUDGET = 51
+PERSON_PAGE_BUDGET = 45
 
 
 def _person_page_queries(w) -> list[str]:
