@@ -347,8 +347,9 @@ def not_engaging(user) -> list[dict]:
     queries whatever the caseload."""
     today = timezone.localdate()
     visible_people = persons_visible_to(user)
-    longest = max(visible_people.values_list("jurisdiction__refusal_pattern_days", flat=True)
-                  .distinct(), default=0)
+    # The longest window of any jurisdiction (a handful of rows, where the jurisdictions of the
+    # people seen would be a pass over all of them); each person's own window is applied below.
+    longest = Jurisdiction.objects.aggregate(days=Max("refusal_pattern_days"))["days"] or 0
     refusals = defaultdict(list)
     for offer in (offers.visible(user).filter(
             response=OfferResponse.REFUSED,
