@@ -1,8 +1,8 @@
 #!/usr/bin/env python
-"""Benchmark: the caseload and the API person list (issue 17, goal 1), and the person-level
-pages (goal 2), at 1,000 and 20,000 people, each page beside its raw-SQL floor (the same SELECT
-statements re-run on a bare cursor), and the number of queries, which must not grow with the
-number of people.
+"""Benchmark: the caseload, the worklists and the API person list (issue 17, goal 1), and the
+person-level pages (goal 2), at 1,000 and 20,000 people, each page beside its raw-SQL floor (the
+same SELECT statements re-run on a bare cursor), and the number of queries, which must not grow
+with the number of people.
 
 Runs on SQLite by default; set DATABASE_URL to a PostgreSQL URL to measure there. The figures
 are medians of `--requests` requests by demo.treatment, after one warm-up request; a
@@ -104,6 +104,11 @@ def measure(requests):
         "caseload, search by reference": caseload + "?q=XK-A",
         "API person list, page 1": api,
         "API person list, page 20": api + "?page=20",
+        # The worklists demo.treatment opens: each lists people, so each must not grow with N.
+        "My work": reverse("work:my_work"),
+        "assessments worklist": reverse("assessments:worklist"),
+        "release worklist": reverse("release:worklist"),
+        "not engaging worklist": reverse("plans:not_engaging"),
     }
     print(
         f"  {connection.vendor}: demo.treatment sees "
