@@ -325,11 +325,13 @@ class PersonPolicy:
     @staticmethod
     def _places_on(user, person) -> list[_Place]:
         """The user's places on the person's open case team. From the request's memo of all
-        their places (`open_places`) when the page has read it, with the cases they manage
+        their places (`open_places`) when the page has read it and writes nothing (a service of
+        a writing request may just have changed a team), with the cases they manage
         (`managed_person_ids`) and the agencies of their memberships: no query but, for a place
         through an agency they no longer belong to, that agency. Else one query."""
         cache = context.memo()
-        if cache is None or ("open_places", user.pk) not in cache:
+        if (cache is None or cache.get(context.WRITING_KEY, True)
+                or ("open_places", user.pk) not in cache):
             return [_Place.of(m) for m in _open_team(user).filter(case__person=person)
                     .select_related("agency", "case")]
         rows = [(agency_id, scopes) for person_id, _r, agency_id, scopes

@@ -262,7 +262,7 @@ def test_a_grant_taken_from_the_requests_places_is_the_grant_read_alone(seeded):
     for persona in PERSONAS:
         user = getattr(w, persona)
         alone = {p.pk: persons.grant(user, p) for p in people}
-        token = context.activate(context.RequestContext(memo={}))
+        token = context.activate(context.RequestContext(memo={context.WRITING_KEY: False}))
         try:
             placed += len(open_places(user))
             in_request = {p.pk: persons.grant(user, p) for p in people}
