@@ -58,6 +58,12 @@ def _support_plan(episode) -> SupportPlan | None:
                 conditions_count=Count("conditions", distinct=True)).first())
 
 
+def follow_ups_scheduled(episode) -> int:
+    """How many follow-up contacts recording the release of `episode` scheduled (read by the
+    one who recorded it, whose access to the person may since have become read-only)."""
+    return FollowUp.objects.filter(episode=episode).count()
+
+
 def pathways_of(plan) -> list:
     """A support plan's pathway entries with their actions and each action's agency."""
     return list(plan.pathways.select_related("updated_by").prefetch_related(

@@ -210,7 +210,9 @@ def test_recording_the_release_passes_responsibility_after_an_acknowledged_hando
     assert response.status_code == 302
     w.person_a.refresh_from_db()
     assert w.person_a.responsible_agency == w.probation
-    assert "Responsibility has passed to Probation J1" in _html(client.get(response.url))
+    html = _html(client.get(response.url))
+    assert "Responsibility has passed to Probation J1" in html
+    assert "5 follow-up contacts are scheduled" in html
 
 
 def test_a_transfer_or_a_future_date_is_refused_with_the_reason(releasing):

@@ -14,7 +14,6 @@ from alliance.core.forms import apply_service
 from alliance.people.access import Action, person_grant, refuse
 
 from .. import selectors, services
-from ..access import follow_ups as follow_up_policy
 from ..access import get_person_for_release
 from ..forms.person import ReleaseRecordForm
 from ..models import HandoverStatus
@@ -52,7 +51,7 @@ def release_record(request, person_uuid):
             release_type=data["release_type"], expected_version=data["version"]))
         if ended:
             person.refresh_from_db(fields=["responsible_agency"])
-            follow_ups = follow_up_policy.visible(request.user).filter(episode=ended).count()
+            follow_ups = selectors.follow_ups_scheduled(ended)
             text = [_("The release of %(reference)s is recorded.") % {
                 "reference": person.reference}]
             if follow_ups:
