@@ -272,12 +272,14 @@ def engagement_section(user, person, grant) -> dict:
         .select_related("intervention", "practitioner")).order_by("-started_on", "-pk"))
     for e in enrolment_rows:
         e.rate = attendance_rate(e)
+    # The section shows a session's note and shared summary for the recorded ones only, and no
+    # correction's reason: what it does not show is left encrypted in the database.
     own = sessions.for_person(user, person).select_related(
-        "enrolment__intervention", "facilitator")
+        "enrolment__intervention", "facilitator").defer("correction_reason")
     # Sessions not recorded yet: the next five to come and the five oldest past ones (to
     # record), in one query.
     to_come = ExpressionWrapper(Q(scheduled_at__gte=now), output_field=BooleanField())
-    pending = list(own.filter(attendance="").annotate(nth=Window(
+    pending = list(own.defer("note", "shared_summary").filter(attendance="").annotate(nth=Window(
         RowNumber(), partition_by=[to_come], order_by=F("scheduled_at").asc()))
         .filter(nth__lte=5).order_by("scheduled_at"))
     upcoming = [s for s in pending if s.scheduled_at >= now]

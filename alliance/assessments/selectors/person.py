@@ -4,6 +4,7 @@ countersignature)."""
 
 import datetime
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -16,7 +17,7 @@ from alliance.people.access import persons, visible_condition
 from ..access import assessments, can_read_treatment, countersign_agency_ids, due_detail, screenings
 from ..charts import trend_svg as draw_trend
 from ..instruments.scoring import compute_outputs, count_unknowns
-from ..models import FINAL, AssessmentDue, AssessmentStatus
+from ..models import FINAL, AssessmentDue, AssessmentStatus, ItemRating
 from .changes import change_counts, comparison, previous_of, profile_chart, readable_previous
 from .summary import formulation_only, judgement_label, needs_of, ratings_map, strengths_of
 
@@ -47,7 +48,9 @@ def person_section(user, person, grant) -> dict:
         assessments.for_person(user, person)
         .select_related("instrument_version__instrument", "lead_assessor", "countersigned_by")
         .defer("instrument_version__definition")
-        .prefetch_related("ratings").order_by("-created_at"))
+        # The section shows ratings, never their evidence: left encrypted in the database.
+        .prefetch_related(Prefetch("ratings", queryset=ItemRating.objects.defer("evidence")))
+        .order_by("-created_at"))
     rows = [{"assessment": a, "judgement": judgement_label(a),
              "formulation_only": formulation_only(a.instrument_version.parsed),
              "instrument_name": a.instrument_version.parsed.name.get(current_language()),
