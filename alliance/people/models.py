@@ -24,6 +24,11 @@ class DataSubjectCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The encrypted identity of a person: shown only to holders of the identity compartment, and left
+# undecrypted (deferred) by every list that shows only the reference.
+IDENTITY_FIELDS = ("given_name", "family_name", "aliases", "date_of_birth", "national_id")
+
+
 class Person(VersionedModel):
     """Someone the services work with, known everywhere by a pseudonymous reference.
 

@@ -26,7 +26,7 @@ from .access import (
     persons,
     require_caseload,
 )
-from .models import Classification, CustodyEpisode, Person, PersonSearchToken
+from .models import IDENTITY_FIELDS, Classification, CustodyEpisode, Person, PersonSearchToken
 from .timeline import render
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9]{1,8}-[A-Za-z0-9]{0,6}$")
@@ -73,9 +73,8 @@ def _search(qs, q: str, user):
     return qs.filter(pk__in=matches)
 
 
-# Decrypted only for the rows whose identity the reader holds (caseload_page): a list never
-# decrypts what it does not show.
-IDENTITY_FIELDS = ("given_name", "family_name", "aliases", "date_of_birth", "national_id")
+# IDENTITY_FIELDS (models) are decrypted only for the rows whose identity the reader holds
+# (caseload_page): a list never decrypts what it does not show.
 NAME_FIELDS = ("given_name", "family_name")
 
 

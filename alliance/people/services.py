@@ -20,6 +20,7 @@ from .access import Action, creatable_agencies, person_grant
 from .key_dates import compute_key_dates
 from .models import (
     COMPUTED_KEY_DATES,
+    IDENTITY_FIELDS,
     ClassificationChange,
     CustodyEpisode,
     DataSubjectCategory,
@@ -37,7 +38,6 @@ from .models import (
 key_dates_changed = django.dispatch.Signal()  # kwargs: episode, changes, actor
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-IDENTITY_FIELDS = ["given_name", "family_name", "aliases", "date_of_birth", "national_id"]
 PERSON_FIELDS = [*IDENTITY_FIELDS, "data_subject_category", "responsible_agency"]
 
 

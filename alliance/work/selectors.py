@@ -16,7 +16,7 @@ from alliance.accounts.models import Role
 from alliance.core import audit
 from alliance.core.models import AuditAction
 from alliance.core.pagination import bounded_page
-from alliance.people.models import Person
+from alliance.people.models import IDENTITY_FIELDS, Person
 
 from . import registry
 from .access import notifications_visible_to, tasks_assigned_to
@@ -25,6 +25,9 @@ from .models import Notification, Task, TaskStatus
 MY_WORK_LIMIT = 200
 NOTIFICATIONS_PAGE_SIZE = 50
 WEEK = datetime.timedelta(days=7)
+# Lists of tasks and notifications show a person's reference, never their name: the encrypted
+# identity is left undecrypted (a manager's "My work" holds up to 200 rows, five fields each).
+_UNSHOWN = tuple(f"person__{name}" for name in IDENTITY_FIELDS)
 
 
 class Due:
@@ -65,7 +68,7 @@ def tasks_for_list(user, *, status: str = TaskStatus.OPEN, due: str = "", whose:
                    today: datetime.date | None = None):
     """The user's own and their roles' tasks, with what a list shows, soonest due first."""
     today = today or timezone.localdate()
-    qs = tasks_assigned_to(user).select_related("person", "assignee_agency")
+    qs = tasks_assigned_to(user).select_related("person", "assignee_agency").defer(*_UNSHOWN)
     if status:
         qs = qs.filter(status=status)
     if whose == Whose.MINE:
@@ -155,7 +158,7 @@ def decorate_notifications(notifications) -> list[NotificationRow]:
 
 def notifications_for_list(user, *, unread_only: bool = False):
     """The user's notifications, unread first, newest first."""
-    qs = notifications_visible_to(user).select_related("person")
+    qs = notifications_visible_to(user).select_related("person").defer(*_UNSHOWN)
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.annotate(read=Case(When(read_at__isnull=True, then=Value(0)), default=Value(1),

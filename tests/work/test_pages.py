@@ -244,3 +244,23 @@ def test_my_work_and_notifications_cost_the_same_queries_for_one_row_or_many(wor
         services.notify(recipient=world.treatment_a, kind="test_note", person=person,
                         params={"reference": person.reference})
     assert (queries(reverse("work:my_work")), queries(reverse("work:notifications"))) == one
+
+
+def test_my_work_and_notifications_leave_the_peoples_identity_encrypted(world, followup):
+    """The lists show references, never names: the encrypted identity columns are not even
+    read, so nothing is decrypted to be thrown away (a manager's list holds 200 rows)."""
+    _task(world, TODAY, source=world.person_a)
+    services.notify(recipient=world.treatment_a, kind="test_note", person=world.person_a,
+                    params={"reference": world.person_a.reference})
+    client = login(world.treatment_a)
+    for url in (reverse("work:my_work"), reverse("work:notifications"),
+                reverse("api:task-list"), reverse("api:notification-list")):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert world.person_a.reference in response.content.decode(), url
+        reads = [q["sql"] for q in captured if 'FROM "work_' in q["sql"]]
+        assert reads, url
+        for column in ("given_name", "family_name", "aliases", "date_of_birth", "national_id"):
+            assert not [sql for sql in reads if f'"people_person"."{column}"' in sql], (url,
+                                                                                        column)
