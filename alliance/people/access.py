@@ -134,16 +134,27 @@ def _gated(rows) -> dict[int, dict[str, tuple[int, int] | None]]:
     rows = list(rows)
     allowed = crossings({agency for _, responsible, agency, _ in rows if agency != responsible})
     held: dict[int, dict[str, tuple[int, int] | None]] = {}
+    # A worker on thousands of case teams has a handful of distinct scopes and agency pairs:
+    # what each gives is worked out once, not once per place.
+    own: dict[tuple, dict] = {}
+    crossed: dict[tuple, list] = {}
     for person_id, responsible, agency, scopes in rows:
-        wanted = _team_compartments(scopes)
         place = held.setdefault(person_id, {})
         if agency == responsible:
-            for compartment in wanted:
-                place[compartment] = None
+            key = tuple(scopes)
+            if key not in own:
+                own[key] = dict.fromkeys(_team_compartments(scopes))
+            place.update(own[key])
             continue
-        for compartment, agreement_id in allowed.get((responsible, agency), {}).items():
-            if compartment in wanted and place.get(compartment, ()) is not None:
-                place.setdefault(compartment, (agreement_id, agency))
+        key = (responsible, agency, *scopes)
+        if key not in crossed:
+            wanted = _team_compartments(scopes)
+            crossed[key] = [(compartment, (agreement_id, agency)) for compartment, agreement_id
+                            in allowed.get((responsible, agency), {}).items()
+                            if compartment in wanted]
+        for compartment, through in crossed[key]:
+            if place.get(compartment, ()) is not None:
+                place.setdefault(compartment, through)
     return {person_id: place for person_id, place in held.items() if place}
 
 
