@@ -158,6 +158,17 @@ def _gated(rows) -> dict[int, dict[str, tuple[int, int] | None]]:
     return {person_id: place for person_id, place in held.items() if place}
 
 
+def places_by_person(user) -> dict[int, list[tuple[int, int, int, list]]]:
+    """`open_places` by person id: built once per request from the same rows, so that a page
+    about one person finds that person's places without walking all of them."""
+    def index():
+        by_person: dict[int, list] = {}
+        for row in open_places(user):
+            by_person.setdefault(row[0], []).append(row)
+        return by_person
+    return context.remembered(("places_by_person", user.pk), index)
+
+
 def open_team_scopes(user, person_ids=None) -> dict[int, frozenset[str]]:
     """person id -> the compartments and data categories `user` holds through places on that
     person's open case team, after the agreement gate (`team_crossings`). Built once per
@@ -218,7 +229,7 @@ def visible_condition(user, via: str = "") -> Q:
 def _visible_sets(user) -> tuple[set[int], set[int]]:
     """(responsible agencies, person ids): the people `user` may know exist."""
     return holding_agency_ids(user), context.remembered(
-        ("visible_ids", user.pk), lambda: set(open_team_scopes(user)) | set(retained_access(user)))
+        ("visible_ids", user.pk), lambda: set(team_crossings(user)) | set(retained_access(user)))
 
 
 def compartment_holders(user, compartment: str, via: str = "") -> Q:
@@ -237,21 +248,27 @@ def _holder_sets(user, compartment: str) -> tuple[set[int], set[int]]:
         ("holder_ids", user.pk, compartment), lambda: _holder_ids(user, compartment))
 
 
-def _among(person, agencies, ids) -> bool:
-    return person.responsible_agency_id in agencies or person.pk in ids
-
-
 def holds_on(user, person, compartment: str) -> bool:
-    """Whether `person` passes `compartment_holders(user, compartment)`, decided in memory."""
-    return (user.is_authenticated and user.is_active
-            and _among(person, *_holder_sets(user, compartment)))
+    """Whether `person` passes `compartment_holders(user, compartment)`, decided in memory from
+    the same facts as `_holder_sets`, for this person alone (a worker on thousands of case
+    teams does not build everyone's set to look one person up)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (any(g.agency_id == person.responsible_agency_id
+                and compartment in _holding_compartments(g) for g in _holding_grants(user))
+            or compartment in team_crossings(user).get(person.pk, ())
+            or any(compartment in _holding_compartments(g)
+                   for g in retained_access(user).get(person.pk, ())))
 
 
 def sees_with(user, person, *compartments: str) -> bool:
     """Whether `person` passes `visible_condition(user)` and `compartment_holders(user, c)` for
-    each of `compartments`: the same sets, decided in memory for one person."""
-    return (user.is_authenticated and user.is_active and _among(person, *_visible_sets(user))
-            and all(holds_on(user, person, c) for c in compartments))
+    each of `compartments`: the same facts as `_visible_sets`, decided for one person."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    visible = (person.responsible_agency_id in holding_agency_ids(user)
+               or person.pk in team_crossings(user) or person.pk in retained_access(user))
+    return visible and all(holds_on(user, person, c) for c in compartments)
 
 
 def person_scope(user, person, *compartments: str, field: str = "person") -> Q:
@@ -336,17 +353,17 @@ class PersonPolicy:
     @staticmethod
     def _places_on(user, person) -> list[_Place]:
         """The user's places on the person's open case team. From the request's memo of all
-        their places (`open_places`) when the page has read it and writes nothing (a service of
-        a writing request may just have changed a team), with the cases they manage
-        (`managed_person_ids`) and the agencies of their memberships: no query but, for a place
-        through an agency they no longer belong to, that agency. Else one query."""
+        their places (`open_places`, which the page's lists and navigation read anyway) when
+        the request writes nothing (a service of a writing request may just have changed a
+        team), with the cases they manage (`managed_person_ids`) and the agencies of their
+        memberships: no query but, for a place through an agency they no longer belong to, that
+        agency. Else one query."""
         cache = context.memo()
-        if (cache is None or cache.get(context.WRITING_KEY, True)
-                or ("open_places", user.pk) not in cache):
+        if cache is None or cache.get(context.WRITING_KEY, True):
             return [_Place.of(m) for m in _open_team(user).filter(case__person=person)
                     .select_related("agency", "case")]
-        rows = [(agency_id, scopes) for person_id, _r, agency_id, scopes
-                in cache[("open_places", user.pk)] if person_id == person.pk]
+        rows = [(agency_id, scopes) for _p, _r, agency_id, scopes
+                in places_by_person(user).get(person.pk, ())]
         if not rows:
             return []
         manager = person.pk in managed_person_ids(user)

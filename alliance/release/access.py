@@ -33,6 +33,7 @@ from alliance.people.access import (
     open_places,
     person_grant,
     persons,
+    places_by_person,
     refuse,
     visible_condition,
 )
@@ -67,16 +68,23 @@ def record_keeper_agency_ids(user) -> set[int]:
 def _places(user) -> dict[int, dict]:
     """person id -> {"agencies": the agencies of the user's places on that person's open case
     team, "manager": whether the user manages the case, "receiving": whether a place is from a
-    receiving agency type}. Once per request."""
+    receiving agency type}. Once per request, for the lists' filters."""
     return context.remembered(("release_places", user.pk), lambda: _read_places(user))
 
 
-def _read_places(user) -> dict[int, dict]:
-    """From the places every policy reads (`open_places`) and the cases the user manages
-    (`managed_person_ids`), both read once per request: no query of its own but, for a place
-    through an agency the user no longer belongs to, that agency's type."""
+def _place(user, person_id: int) -> dict | None:
+    """`_places(user).get(person_id)`, worked out for this person alone (a page about one
+    person, for a worker on thousands of case teams)."""
+    rows = places_by_person(user).get(person_id)
+    return _read_places(user, rows)[person_id] if rows else None
+
+
+def _read_places(user, rows=None) -> dict[int, dict]:
+    """From the places every policy reads (`open_places`, or `rows` of it) and the cases the
+    user manages (`managed_person_ids`), both read once per request: no query of its own but,
+    for a place through an agency the user no longer belongs to, that agency's type."""
     managed = set(managed_person_ids(user))
-    rows = open_places(user)
+    rows = open_places(user) if rows is None else rows
     types = {g.agency_id: g.agency_type for g in profile_for(user).grants}
     unknown = {agency_id for _, _, agency_id, _ in rows if agency_id not in types}
     if unknown:
@@ -117,7 +125,7 @@ def is_worker(user, person, grant: Grant) -> bool:
         return False
     if person.responsible_agency_id in _working_agency_ids(user):
         return True
-    place = _places(user).get(person.pk)
+    place = _place(user, person.pk)
     return bool(place and (place["manager"] or place["receiving"]))
 
 
@@ -135,7 +143,7 @@ def on_receiving_side(user, person_id: int, agency_id: int) -> bool:
     """Whether `user` speaks for the agency a handover goes to: placed on the person's open
     case team by it, or one of its record keepers. They acknowledge a handover; they neither
     send nor withdraw one."""
-    place = _places(user).get(person_id)
+    place = _place(user, person_id)
     return (bool(place and agency_id in place["agencies"])
             or agency_id in record_keeper_agency_ids(user))
 

@@ -31,8 +31,8 @@ from alliance.people.access import (
     holds_on,
     ids_condition,
     managed_person_ids,
-    open_places,
     person_grant,
+    places_by_person,
     retained_access,
 )
 
@@ -95,15 +95,17 @@ def _sending_pairs(user) -> dict[int, set[int]]:
 
 
 def _pairs(user) -> dict[int, set[int]]:
-    pairs: dict[int, set[int]] = {}
-    for person_id, _responsible, agency_id, _scopes in open_places(user):
-        pairs.setdefault(person_id, set()).add(agency_id)
-    for person_id, grants in retained_access(user).items():
-        pairs.setdefault(person_id, set()).update(g.agency_id for g in grants)
-    mine = {g.agency_id for g in profile_for(user).grants}
-    for person_id in managed_person_ids(user):
-        pairs.setdefault(person_id, set()).update(mine)
-    return pairs
+    people = {*places_by_person(user), *retained_access(user), *managed_person_ids(user)}
+    return {person_id: _pairs_of(user, person_id) for person_id in people}
+
+
+def _pairs_of(user, person_id: int) -> set[int]:
+    """`_sending_pairs(user).get(person_id, set())`, worked out for this person alone."""
+    agencies = {agency_id for _p, _r, agency_id, _s in places_by_person(user).get(person_id, ())}
+    agencies.update(g.agency_id for g in retained_access(user).get(person_id, ()))
+    if person_id in managed_person_ids(user):
+        agencies.update(g.agency_id for g in profile_for(user).grants)
+    return agencies
 
 
 def sending_agency_ids(user, person) -> list[int]:
@@ -113,7 +115,7 @@ def sending_agency_ids(user, person) -> list[int]:
         return []
     if not person_grant(user, person).holds(DataCategory.CASE_TEAM):
         return []
-    agencies = set(_sending_pairs(user).get(person.pk, set()))
+    agencies = _pairs_of(user, person.pk)
     if person.responsible_agency_id in holding_agency_ids(user):
         agencies.add(person.responsible_agency_id)
     return sorted(agencies, key=lambda a: (a != person.responsible_agency_id, a))
@@ -167,7 +169,7 @@ class ReferralPolicy:
             return Referral.objects.none()
         sending = Q(pk__in=[])
         if holds_on(user, person, DataCategory.CASE_TEAM):
-            agencies = set(_sending_pairs(user).get(person.pk, ()))
+            agencies = _pairs_of(user, person.pk)
             if person.responsible_agency_id in holding_agency_ids(user):
                 agencies.add(person.responsible_agency_id)
             sending = Q(from_agency_id__in=sorted(agencies))
