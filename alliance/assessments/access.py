@@ -142,13 +142,13 @@ def allowed_actions(user, assessment) -> frozenset[str]:
     return assessments.grant(user, assessment).actions
 
 
-def due_detail(due, compartments) -> str:
+def due_detail(due, compartments, person) -> str:
     """The detail of a due reason in the reader's language, for holders of its source's
     compartment only (others see the reason's kind alone). `compartments` is a Grant or a set
-    of compartment codes."""
+    of compartment codes; `person` the due's person (whose jurisdiction names its indicators)."""
     # A detail recorded without a compartment (before compartments were kept) stays hidden.
     if due.detail and due.detail_compartment and due.detail_compartment in compartments:
-        return due_detail_text(due.detail, due.detail_params)
+        return due_detail_text(due.detail, due.detail_params, person.jurisdiction_id)
     return ""
 
 

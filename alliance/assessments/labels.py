@@ -167,13 +167,27 @@ def _short_date(value) -> str:
         return str(value)
 
 
-def due_detail_text(code: str, params: dict) -> str:
+# The escalation indicators are kept by the observations app, above this one: it installs the
+# function that names them when it starts (observations/apps.py).
+_NAMERS: dict = {}
+
+
+def register_indicator_names(names) -> None:
+    """Install `names(codes, jurisdiction_id) -> {code: name in the reader's language}`."""
+    _NAMERS["indicators"] = names
+
+
+def due_detail_text(code: str, params: dict, jurisdiction_id: int | None = None) -> str:
     """A due reason's detail (models.DueDetail) in the reader's language and date format. A
-    detail stored as a sentence before the codes is shown as it was written."""
+    detail stored as a sentence before the codes is shown as it was written; an indicator no
+    longer known is shown by its code."""
     params = params or {}
     if code == DueDetail.OBSERVATION_ESCALATED:
         indicators = params.get("indicators") or []
+        namer = _NAMERS.get("indicators")
+        names = namer(indicators, jurisdiction_id) if namer and indicators else {}
         return _("Observation of %(date)s with escalation indicators: %(codes)s") % {
             "date": _short_date(params.get("observed_on")),
-            "codes": ", ".join(indicators) if indicators else "—"}
+            # names may hold commas ("Talks of planning an attack, or of martyrdom")
+            "codes": "; ".join(names.get(c, c) for c in indicators) if indicators else "—"}
     return code

@@ -7,9 +7,10 @@ class ObservationsConfig(AppConfig):
     verbose_name = _("Dynamic security")
 
     def ready(self):
+        from alliance.assessments import labels as assessment_labels
         from alliance.core import purpose as core_purpose
 
-        from . import sections, work
+        from . import sections, selectors, work
         from .purpose import Purpose
 
         # The audit trail and the disclosures show this chooser's purposes by their labels.
@@ -20,3 +21,6 @@ class ObservationsConfig(AppConfig):
 
         # Task and notification kinds (alliance.work's registry).
         work.register()
+
+        # The escalation indicators a due reassessment's detail names (alliance.assessments).
+        assessment_labels.register_indicator_names(selectors.indicator_names)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from alliance.accounts.access import profile_for
 from alliance.accounts.models import Membership, Role, Sector
 from alliance.cases.models import CaseTeamMember
-from alliance.core import audit
+from alliance.core import audit, context
 from alliance.core.compartments import Compartment
 from alliance.core.models import AuditAction
 from alliance.organisations.models import FacilityUnit
@@ -30,8 +30,20 @@ from .access import (
     security_holders,
     summaries,
 )
-from .models import Addendum, Observation, ObservationLink, ObservationStatus
+from .models import Addendum, Indicator, Observation, ObservationLink, ObservationStatus
 from .services import settings_for
+
+
+def indicator_names(codes, jurisdiction_id) -> dict[str, str]:
+    """code -> the escalation indicator's name in the reader's language, the person's
+    jurisdiction's own before the regional one; out of use or not, since a due reason names what
+    was ticked then (assessments/labels.py shows them). The indicators are read once per request."""
+    every = context.remembered(("escalation_indicators",), lambda: list(Indicator.objects.all()))
+    names: dict[str, str] = {}
+    for indicator in sorted(every, key=lambda i: i.jurisdiction_id is not None):
+        if indicator.code in codes and indicator.jurisdiction_id in (None, jurisdiction_id):
+            names[indicator.code] = indicator.display_name
+    return names
 
 
 def security_section(user, person, grant) -> dict:

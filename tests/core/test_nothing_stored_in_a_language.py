@@ -61,11 +61,14 @@ def test_the_due_detail_is_written_in_the_readers_language_and_date_format(world
         .content.decode()
     )
     with translation.override(language):
+        # the indicator by its name in the reader's language, not by its code
+        name = indicator("attack_talk").display_name
         expected = gettext("Observation of %(date)s with escalation indicators: %(codes)s") % {
             "date": observed_on.strftime("%d.%m.%Y") + ("." if language == "sr-latn" else ""),
-            "codes": "attack_talk",
+            "codes": name,
         }
         reason = gettext("Significant new information")
+    assert name != indicator("attack_talk").name and "attack_talk" not in html
     assert expected in html and reason in html
     assert (
         "Observation of" not in html

@@ -173,9 +173,34 @@ def test_the_due_detail_of_an_escalation_is_not_shown_to_the_treatment_side(worl
         assert response.status_code == 200
         html = response.content.decode()
         assert "attack_talk" not in html and "escalation indicators:" not in html
+        assert indicator("attack_talk").name not in html
         assert VERBATIM not in html
     # the kind of reason is theirs (the person page's assessment panel says it)
     assert "Significant new information" in pages[0].content.decode()
+
+
+def test_the_due_detail_names_the_indicators_the_persons_jurisdiction_first(world):
+    """The analyst reads the indicators by name in their language: the person's jurisdiction's
+    own indicator before another jurisdiction's of the same code."""
+    from alliance.observations.models import Indicator
+
+    w = world
+    AssessmentDue.objects.filter(person=w.person_a).delete()
+    Indicator.objects.create(jurisdiction=w.prison_other.jurisdiction, code="local_sign",
+                             name="Another place's sign")
+    Indicator.objects.create(jurisdiction=w.person_a.jurisdiction, code="local_sign",
+                             name="Draws the group's symbol", names={"sq": "Vizaton simbolin"})
+    builders.observe(w, w.security_a, verbatim=VERBATIM, indicators=[
+        Indicator.objects.get(jurisdiction=w.person_a.jurisdiction, code="local_sign"),
+        indicator("attack_talk")])
+    client = login(w.analyst_a)
+    html = client.get(reverse("people:detail", args=[w.person_a.uuid])).content.decode()
+    assert ("escalation indicators: Talks of planning an attack, or of martyrdom; Draws the "
+            "group&#x27;s symbol") in html
+    assert "Another place" not in html and "local_sign" not in html
+    client.cookies["django_language"] = "sq"
+    html = client.get(reverse("people:detail", args=[w.person_a.uuid])).content.decode()
+    assert "Flet për planifikimin e një sulmi ose për martirizimin; Vizaton simbolin" in html
 
 
 def test_the_case_manager_is_told_that_not_what(world):

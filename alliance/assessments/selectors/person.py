@@ -91,7 +91,7 @@ def person_section(user, person, grant) -> dict:
         "needs": needs_of(latest["assessment"]) if latest else {},
         "strengths": strengths_of(latest["assessment"]) if latest and full else [],
         "screenings": screening_rows, "profile_svg": profile,
-        "due": due, "due_detail": due_detail(due, grant) if due else "",
+        "due": due, "due_detail": due_detail(due, grant, person) if due else "",
         "overdue": bool(due and due.due_on < timezone.localdate())}, "trend_svg": trend_svg}
 
 
@@ -104,7 +104,7 @@ def due_worklist(user, *, horizon_days: int = 30) -> list[dict]:
                                      due_on__lte=today + datetime.timedelta(days=horizon_days))
         .select_related("person__responsible_agency").order_by("due_on"))
     grants = persons.grants(user, [row.person for row in due_rows])
-    return [{"due": row, "detail": due_detail(row, grants[row.person_id]),
+    return [{"due": row, "detail": due_detail(row, grants[row.person_id], row.person),
              "overdue": row.due_on < today} for row in due_rows]
 
 
