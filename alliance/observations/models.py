@@ -13,8 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.fields import EncryptedTextField
-from alliance.core.i18n import current_language
 from alliance.core.models import PublicModel, VersionedModel
+from alliance.languages.names import localized
 
 from .grading import DEFAULT_SCHEME, scheme_choices
 
@@ -91,7 +91,7 @@ class Indicator(PublicModel):
 
     @property
     def display_name(self) -> str:
-        return self.names.get(current_language()) or self.name
+        return localized(self.names, self.name)
 
 
 class ObservationStatus(models.TextChoices):

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from alliance.core.i18n import current_language
 from alliance.core.models import PublicModel, VersionedModel
+from alliance.languages.names import localized
 
 
 class Jurisdiction(PublicModel):
@@ -60,7 +60,7 @@ class Jurisdiction(PublicModel):
 
     @property
     def display_name(self) -> str:
-        name = self.names.get(current_language()) or self.name
+        name = localized(self.names, self.name)
         return f"{name}*" if self.designation_footnote else name
 
 

@@ -25,18 +25,13 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from alliance.core.fields import EncryptedJSONField, EncryptedTextField
-from alliance.core.i18n import current_language
 from alliance.core.models import PublicModel, VersionedModel
+from alliance.languages.names import localized
 
 from . import dates
 from .defaults import FOLLOW_UP_OFFSETS
 
 MAX_TEXT = 10_000
-
-
-def _display(name: str, names: dict) -> str:
-    language = current_language()
-    return (names or {}).get(language) or (names or {}).get(language.split("-")[0]) or name
 
 
 def default_offsets():
@@ -135,7 +130,7 @@ class StepTemplate(PublicModel):
         return self.name
 
     def display_name(self) -> str:
-        return _display(self.name, self.names)
+        return localized(self.names, self.name)
 
     def lead_label(self) -> str:
         return dates.lead_label(self.lead_months, self.lead_days)
@@ -143,7 +138,7 @@ class StepTemplate(PublicModel):
     def checklist_items(self) -> list[dict]:
         """[{"code", "label"}] in the reader's language."""
         return [{"code": item.get("code", ""),
-                 "label": _display(item.get("name", item.get("code", "")), item.get("names"))}
+                 "label": localized(item.get("names"), item.get("name", item.get("code", "")))}
                 for item in self.checklist or [] if isinstance(item, dict)]
 
 
