@@ -5,11 +5,12 @@ same SELECT statements re-run on a bare cursor), and the number of queries, whic
 with the number of people.
 
 Runs on SQLite by default; set DATABASE_URL to a PostgreSQL URL to measure there. The figures
-are medians of `--requests` requests by demo.treatment, after one warm-up request; a
-person-level page is fetched for a different person each time (people demo.treatment sees,
-taken at random).
+are medians of `--requests` requests by each of `--users` (demo.treatment by default), after
+one warm-up request; a person-level page is fetched for a different person each time (people
+the user sees, taken at random); a page the user may not open is named and skipped.
 
     .venv/bin/python bench/caseload.py [--sizes 1000 20000] [--requests 30] [--reuse]
+        [--users demo.treatment demo.probation demo.manager]
 """
 
 import argparse
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", message="No directory at")
 
 
-def orchestrate(sizes, requests, reuse):
+def orchestrate(sizes, requests, reuse, users):
     """Seed the smallest size with seed_demo, then grow the same database to each larger size
     with seed_demo's own people loader (seed_people: people, episodes, cases, search tokens),
     which is what the lists read; the rest of seed_demo (assessments, plans, tasks) does not
@@ -55,9 +56,9 @@ def orchestrate(sizes, requests, reuse):
             started = time.perf_counter()
             subprocess.run([sys.executable, __file__, "--grow", str(size)], env=env, check=True)
             print(f"\nN={size}: grown in {time.perf_counter() - started:.0f} s", flush=True)
-        subprocess.run(
-            [sys.executable, __file__, "--measure", "--requests", str(requests)], env=env, check=True
-        )
+        for username in users:
+            subprocess.run([sys.executable, __file__, "--measure", "--requests", str(requests),
+                            "--users", username], env=env, check=True)
 
 
 def grow(size):
@@ -72,7 +73,7 @@ def grow(size):
     seed.seed_people(size, seed.seed_organisations(), users)
 
 
-def measure(requests):
+def measure(requests, username="demo.treatment"):
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -92,7 +93,7 @@ def measure(requests):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    user = User.objects.get(username="demo.treatment")
+    user = User.objects.get(username=username)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     caseload, api = reverse("people:caseload"), reverse("api:person-list")
@@ -111,7 +112,7 @@ def measure(requests):
         "not engaging worklist": reverse("plans:not_engaging"),
     }
     print(
-        f"  {connection.vendor}: demo.treatment sees "
+        f"  {connection.vendor}: {username} sees "
         f"{persons_visible_to(user).count()} people (counted once, here, not by the pages)"
     )
     people = list(persons_visible_to(user).order_by("?").values_list("uuid", flat=True)[:requests])
@@ -130,7 +131,10 @@ def measure(requests):
     pages.update(person_pages if plans else
                  {k: v for k, v in person_pages.items() if k != "plan page"})
     for label, url_of in pages.items():
-        client.get(url_of(requests))  # warm up
+        warm_up = client.get(url_of(requests))
+        if warm_up.status_code != 200:  # a worklist or page of another role
+            print(f"  {label:34s} {warm_up.status_code}: not this reader's page", flush=True)
+            continue
         times, floors, counts = [], [], set()
         for i in range(requests):
             url = url_of(i)
@@ -174,12 +178,15 @@ if __name__ == "__main__":
     parser.add_argument(
         "--reuse", action="store_true", help="measure the smallest size's database again if it exists"
     )
+    parser.add_argument("--users", nargs="+", default=["demo.treatment"],
+                        help="the demo users whose pages are measured, one after the other "
+                             "(e.g. demo.probation, on 2,574 case teams at 20,000 people)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--grow", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(args.requests)
+        measure(args.requests, args.users[0])
     elif args.grow:
         grow(args.grow)
     else:
-        orchestrate(args.sizes, args.requests, args.reuse)
+        orchestrate(args.sizes, args.requests, args.reuse, args.users)
