@@ -85,7 +85,7 @@ def measure(requests, username="demo.treatment"):
     from alliance.accounts.models import User
     from alliance.people import services
     from alliance.people.access import persons_visible_to
-    from alliance.plans.models import Plan
+    from alliance.plans.access import plans as plan_policy
 
     # seed_demo writes episodes in bulk, without the services that keep the sort key: fill it
     # as the migration does (until seed_demo calls this itself).
@@ -116,8 +116,8 @@ def measure(requests, username="demo.treatment"):
         f"{persons_visible_to(user).count()} people (counted once, here, not by the pages)"
     )
     people = list(persons_visible_to(user).order_by("?").values_list("uuid", flat=True)[:requests])
-    plans = list(Plan.objects.filter(person__uuid__in=persons_visible_to(user).values("uuid"))
-                 .values_list("uuid", flat=True)[:requests])
+    # The plans the user may open (the plan policy's own rule).
+    plans = list(plan_policy.visible(user).values_list("uuid", flat=True)[:requests])
     person_pages = {
         "person page": lambda i: reverse("people:detail", args=[people[i % len(people)]]),
         "API person detail": lambda i: reverse("api:person-detail", args=[people[i % len(people)]]),
