@@ -23,4 +23,3 @@ def content_languages() -> tuple[str, ...]:
     language = _CONTENT_LANGUAGE.get(language, language)
     other = _OTHER_SCRIPT.get(language)
     return (language, other) if other else (language,)
-

@@ -95,17 +95,29 @@ def _sending_pairs(user) -> dict[int, set[int]]:
 
 
 def _pairs(user) -> dict[int, set[int]]:
-    people = {*places_by_person(user), *retained_access(user), *managed_person_ids(user)}
-    return {person_id: _pairs_of(user, person_id) for person_id in people}
+    places, kept = places_by_person(user), retained_access(user)
+    managed, mine = set(managed_person_ids(user)), _own_agencies(user)
+    return {person_id: _agencies(places.get(person_id, ()), kept.get(person_id, ()),
+                                 mine if person_id in managed else ())
+            for person_id in {*places, *kept, *managed}}
 
 
 def _pairs_of(user, person_id: int) -> set[int]:
     """`_sending_pairs(user).get(person_id, set())`, worked out for this person alone."""
-    agencies = {agency_id for _p, _r, agency_id, _s in places_by_person(user).get(person_id, ())}
-    agencies.update(g.agency_id for g in retained_access(user).get(person_id, ()))
-    if person_id in managed_person_ids(user):
-        agencies.update(g.agency_id for g in profile_for(user).grants)
-    return agencies
+    return _agencies(places_by_person(user).get(person_id, ()),
+                     retained_access(user).get(person_id, ()),
+                     _own_agencies(user) if person_id in managed_person_ids(user) else ())
+
+
+def _own_agencies(user) -> set[int]:
+    return {g.agency_id for g in profile_for(user).grants}
+
+
+def _agencies(places, kept, managing) -> set[int]:
+    """The rule, stated once: the agencies of the places on the person's open case team, those
+    that keep access after a handover, and, for a case the user manages, all of theirs."""
+    return ({agency_id for _p, _r, agency_id, _s in places}
+            | {g.agency_id for g in kept} | set(managing))
 
 
 def sending_agency_ids(user, person) -> list[int]:
