@@ -3,9 +3,10 @@ the worklists. Each runs a constant number of queries whatever the number of row
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, Prefetch, Q
 from django.utils import timezone
 
+from alliance.organisations.models import Jurisdiction
 from alliance.people.access import Action, holding_agency_ids
 from alliance.people.models import CustodyEpisode, LegalStatus, RetainedAccess
 from alliance.people.selectors import episodes_of
@@ -39,13 +40,20 @@ def steps_of(episode):
         "template", "agency", "completed_by").order_by("due_on", "template__order", "id"))
 
 
-def horizon_months(jurisdiction) -> int:
-    """How many months before the expected release the programme starts (the jurisdiction's
-    setting, read without creating it)."""
-    months = (ReleaseSettings.objects.filter(jurisdiction=jurisdiction)
-              .values_list("horizon_months", flat=True).first())
-    return months if months is not None else ReleaseSettings._meta.get_field(
-        "horizon_months").default
+def _present(person, episode) -> dict:
+    """Which of the episode's release records exist, and the jurisdiction's horizon (its
+    setting, read without creating it), in one query: most people are far from release and
+    have none of them, and each read skipped is a query the person page does not run (four,
+    for them)."""
+    def of(model):
+        return Exists(model.objects.filter(episode_id=episode.pk))
+
+    row = Jurisdiction.objects.filter(pk=person.jurisdiction_id).values(
+        steps=of(ReleaseStep), handover=of(Handover), follow_ups=of(FollowUp),
+        support_plan=of(SupportPlan), horizon=F("release_settings__horizon_months")).get()
+    if row["horizon"] is None:
+        row["horizon"] = ReleaseSettings._meta.get_field("horizon_months").default
+    return row
 
 
 def _support_plan(episode) -> SupportPlan | None:
@@ -78,16 +86,15 @@ def _handover_of(episode) -> Handover | None:
     return (live or handovers or [None])[0]
 
 
-def _programme_start(person, episode, steps) -> dict:
-    """Why there are no steps yet, and when they will come: {"state": "no_release" | "remand"
-    | "starts" | "soon" | "", "starts_on": date}."""
+def _programme_start(episode, steps, months: int) -> dict:
+    """Why there are no steps yet, and when they will come (`months` before the expected
+    release): {"state": "no_release" | "remand" | "starts" | "soon" | "", "starts_on": date}."""
     if steps or not episode.is_current:
         return {"state": ""}
     if episode.legal_status == LegalStatus.REMAND:
         return {"state": "remand"}
     if episode.expected_release is None:
         return {"state": "no_release"}
-    months = horizon_months(person.jurisdiction)
     starts_on = dates.add_months(episode.expected_release, -months)
     return {"state": "starts" if starts_on > timezone.localdate() else "soon",
             "starts_on": starts_on, "months": months}
@@ -116,10 +123,11 @@ def _release_state(user, person, grant) -> dict:
     episode = episode_of(person)
     if episode is None:
         return {"episode": None, "today": today}
-    steps = steps_of(episode)
-    handover = _handover_of(episode)
+    present = _present(person, episode)
+    steps = steps_of(episode) if present["steps"] else []
+    handover = _handover_of(episode) if present["handover"] else None
     follow_ups = list(FollowUp.objects.filter(episode=episode).select_related(
-        "agency", "recorded_by").order_by("due_on", "id"))
+        "agency", "recorded_by").order_by("due_on", "id")) if present["follow_ups"] else []
     release = release_grant(user, person, grant)
     can_work = release.can(ReleaseAction.WORK)
     in_custody = episode.is_current
@@ -127,7 +135,8 @@ def _release_state(user, person, grant) -> dict:
             if in_custody and episode.expected_release else None)
     return {
         "episode": episode, "today": today, "steps": steps,
-        "readiness": readiness_of(steps, today), "support_plan": _support_plan(episode),
+        "readiness": readiness_of(steps, today),
+        "support_plan": _support_plan(episode) if present["support_plan"] else None,
         "handover": handover,
         "handover_waiting": handover is not None and handover.status == HandoverStatus.SENT,
         "follow_ups": follow_ups,
@@ -140,7 +149,7 @@ def _release_state(user, person, grant) -> dict:
         and (handover is None or handover.status == HandoverStatus.WITHDRAWN)
         and _sends_handovers(user, person),
         "can_record_release": in_custody and grant.can(Action.MANAGE_CUSTODY),
-        "programme": _programme_start(person, episode, steps),
+        "programme": _programme_start(episode, steps, present["horizon"]),
     }
 
 

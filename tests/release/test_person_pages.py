@@ -146,6 +146,30 @@ def test_the_section_says_when_the_programme_starts(world):
             f"{starts}.") in html
 
 
+def test_far_from_release_the_section_reads_no_release_record_and_the_jurisdiction_s_horizon(
+        world):
+    """One query says that the episode has no steps, handover, follow-ups or support plan, and
+    gives the jurisdiction's own horizon: none of the four is read."""
+    from alliance.release.services.common import settings_for
+
+    config = settings_for(world.j1)
+    config.horizon_months = 6
+    config.save()
+    set_release(world, months_ahead(20))
+    client = login(world.manager_a)
+    url = reverse("people:detail", args=[world.person_a.uuid])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        html = _html(client.get(url))
+    starts = formats.date_format(months_ahead(14), "DATE_FORMAT")
+    assert (f"The pre-release programme starts 6 months before the expected release, on "
+            f"{starts}.") in html
+    read = [q["sql"] for q in ctx.captured_queries
+            if q["sql"].startswith('SELECT "release_') or 'FROM "release_' in q["sql"]
+            and "EXISTS" not in q["sql"]]
+    assert read == []
+
+
 @pytest.mark.parametrize(("legal_status", "said"), [
     ("sentenced", "No expected release is set"),
     ("remand", "On remand: the pre-release programme starts once the person is sentenced."),
