@@ -27,8 +27,8 @@ from alliance.people.access import (
     compartment_holders,
     get_person_for_user,
     person_grant,
-    person_scope,
     refuse,
+    sees_with,
     visible_condition,
 )
 from alliance.people.models import DisclosureChannel
@@ -76,8 +76,10 @@ def attending(user) -> dict[int, object]:
 
 def _attending(user) -> dict[int, object]:
     agencies = {g.agency_id: g.agency for g in profile_for(user).grants}
-    rows = list(Attendee.objects.filter(user=user, agency_id__in=sorted(agencies)).values_list(
-        "conference_id", "agency_id", "conference__person__responsible_agency_id"))
+    # Unordered: the attendees' default order (by agency name) would join the agencies to sort.
+    rows = list(Attendee.objects.filter(user=user, agency_id__in=sorted(agencies)).order_by()
+                .values_list("conference_id", "agency_id",
+                             "conference__person__responsible_agency_id"))
     allowed = crossings({agency for _, agency, responsible in rows if agency != responsible})
     found = {conference_id: agencies[agency_id] for conference_id, agency_id, responsible in rows
              if may_attend(responsible, agency_id, allowed)}
@@ -137,12 +139,14 @@ class ConferencePolicy:
             _team_condition(user) | Q(pk__in=sorted(attending(user))))
 
     def for_person(self, user, person) -> QuerySet[CaseConference]:
-        """`visible(user).filter(person=person)`, the person's part decided in memory."""
+        """`visible(user).filter(person=person)`, the person's part decided in memory: all of
+        them with the case team's share of the person, else those the user attends."""
         if not user.is_authenticated or not user.is_active:
             return CaseConference.objects.none()
-        return CaseConference.objects.filter(person=person).filter(
-            person_scope(user, person, DataCategory.CASE_TEAM)
-            | Q(pk__in=sorted(attending(user))))
+        rows = CaseConference.objects.filter(person=person)
+        if sees_with(user, person, DataCategory.CASE_TEAM):
+            return rows
+        return rows.filter(pk__in=sorted(attending(user)))
 
     def grant(self, user, conference) -> Grant:
         return conference_grant(user, conference)
@@ -169,9 +173,10 @@ class ConferenceActionPolicy:
         action's person is its conference's: services.minutes_record)."""
         if not user.is_authenticated or not user.is_active:
             return ConferenceAction.objects.none()
-        return ConferenceAction.objects.filter(person=person).filter(
-            person_scope(user, person, DataCategory.CASE_TEAM)
-            | Q(conference_id__in=sorted(attending(user))))
+        rows = ConferenceAction.objects.filter(person=person)
+        if sees_with(user, person, DataCategory.CASE_TEAM):
+            return rows
+        return rows.filter(conference_id__in=sorted(attending(user)))
 
     def grant(self, user, action) -> Grant:
         return action_grant(user, action, conference_grant(user, action.conference))

@@ -70,13 +70,13 @@ def by_agency(attendees) -> list[tuple[object, list]]:
 
 def conference_section(user, person, grant) -> dict:
     """The person page's side section: the next conference, the last held, the open actions
-    (and the overdue ones). Three queries."""
-    rows = list(conferences.for_person(user, person)
-                .exclude(status=ConferenceStatus.CANCELLED).order_by("-scheduled_for", "-id"))
+    (and the overdue ones). Two queries at most, one for someone with no conference the user
+    sees: an action is seen with its conference (access.py), so there is none to read."""
+    rows = list(conferences.for_person(user, person).order_by("-scheduled_for", "-id"))
     upcoming = [c for c in rows if c.status == ConferenceStatus.SCHEDULED]
     held = [c for c in rows if c.status == ConferenceStatus.HELD]
     today = timezone.localdate()
-    actions = open_actions(user, person)
+    actions = open_actions(user, person) if rows else []
     return {"next_conference": upcoming[-1] if upcoming else None,
             "last_held": held[0] if held else None, "open_actions": actions,
             "overdue_actions": [a for a in actions if a.due_on < today], "today": today}

@@ -158,6 +158,32 @@ def test_the_person_page_shows_the_section(world):
     assert reverse("coordination:conference_list", args=[w.person_a.uuid]) in page
 
 
+def test_the_section_reads_no_action_without_a_conference_nor_attendance_on_the_team(world):
+    """On the case team, the person's conferences are all seen: whom the reader attends is not
+    asked. With no conference, there is no action to read (an action is seen with its
+    conference). Once there is one, its open actions are read and shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    client = login(w.treatment_a)
+    url = reverse("people:detail", args=[w.person_a.uuid])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert "Case conferences" in page
+    reads = [q["sql"] for q in ctx.captured_queries
+             if 'FROM "coordination_conferenceaction"' in q["sql"]
+             or 'FROM "coordination_attendee"' in q["sql"]]
+    assert reads == []
+    builders.held_with_action(w)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    assert [q for q in ctx.captured_queries
+            if 'FROM "coordination_conferenceaction"' in q["sql"]]
+    assert "Open actions" in page
+
+
 def test_reading_a_conference_is_audited(world):
     w = world
     conference = builders.scheduled(w)
