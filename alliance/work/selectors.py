@@ -180,6 +180,10 @@ class _Count(Subquery):
     template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
     output_field = IntegerField()
 
+    def __init__(self, queryset, **extra):
+        # Unordered: a count needs no sort (the models' default ordering would add one).
+        super().__init__(queryset.order_by(), **extra)
+
 
 class WorkCounts:
     """The navigation's counts: open tasks due today or overdue, and unread notifications. One
@@ -190,11 +194,9 @@ class WorkCounts:
 
     @cached_property
     def _counts(self) -> tuple[int, int]:
-        # Unordered: a count needs no sort (the models' default ordering would add one).
         due = tasks_assigned_to(self.user).filter(
-            status=TaskStatus.OPEN, due_on__lte=timezone.localdate()).order_by().values("pk")
-        unread = (notifications_visible_to(self.user).filter(read_at__isnull=True)
-                  .order_by().values("pk"))
+            status=TaskStatus.OPEN, due_on__lte=timezone.localdate()).values("pk")
+        unread = notifications_visible_to(self.user).filter(read_at__isnull=True).values("pk")
         return get_user_model().objects.filter(pk=self.user.pk).annotate(
             due=_Count(due), unread=_Count(unread)).values_list("due", "unread").get()
 

@@ -129,6 +129,16 @@ def conference_grant(user, conference, on_person: Grant | None = None) -> Grant:
 
 # --- the policies ------------------------------------------------------------------------------
 
+def _of_person(user, person, rows, conference_field: str):
+    """The person's rows the user sees, the person's part decided in memory: all of them with
+    the case team's share of the person, else those of the conferences they attend (whom they
+    attend is not asked on the team)."""
+    rows = rows.filter(person=person)
+    if sees_with(user, person, DataCategory.CASE_TEAM):
+        return rows
+    return rows.filter(**{f"{conference_field}__in": sorted(attending(user))})
+
+
 class ConferencePolicy:
     object_type = "coordination.caseconference"
 
@@ -139,14 +149,10 @@ class ConferencePolicy:
             _team_condition(user) | Q(pk__in=sorted(attending(user))))
 
     def for_person(self, user, person) -> QuerySet[CaseConference]:
-        """`visible(user).filter(person=person)`, the person's part decided in memory: all of
-        them with the case team's share of the person, else those the user attends."""
+        """`visible(user).filter(person=person)`, the person's part decided in memory."""
         if not user.is_authenticated or not user.is_active:
             return CaseConference.objects.none()
-        rows = CaseConference.objects.filter(person=person)
-        if sees_with(user, person, DataCategory.CASE_TEAM):
-            return rows
-        return rows.filter(pk__in=sorted(attending(user)))
+        return _of_person(user, person, CaseConference.objects, "pk")
 
     def grant(self, user, conference) -> Grant:
         return conference_grant(user, conference)
@@ -173,10 +179,7 @@ class ConferenceActionPolicy:
         action's person is its conference's: services.minutes_record)."""
         if not user.is_authenticated or not user.is_active:
             return ConferenceAction.objects.none()
-        rows = ConferenceAction.objects.filter(person=person)
-        if sees_with(user, person, DataCategory.CASE_TEAM):
-            return rows
-        return rows.filter(conference_id__in=sorted(attending(user)))
+        return _of_person(user, person, ConferenceAction.objects, "conference_id")
 
     def grant(self, user, action) -> Grant:
         return action_grant(user, action, conference_grant(user, action.conference))
